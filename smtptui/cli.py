@@ -1,0 +1,69 @@
+"""Command line: the TUI by default; `run`, `mx` and `profiles` sub-commands (no textual import here)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from smtptui import __version__
+from smtptui.engine.plan import QUIT_AFTER, TLS_MODES
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error and exit code 1 (swaks: 1 is a usage error)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(1, f"smtptui: error: {message}\n")
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    run = sub.add_parser("run", help="run one SMTP session without a screen (swaks-style)",
+                         description="Run one SMTP session and print the transcript.")
+    run.add_argument("profile", nargs="?", help="a saved profile to start from")
+    run.add_argument("-s", "--server", help="HOST[:PORT] of the smart host")
+    run.add_argument("-p", "--port", type=int, help="the port (default 25; 465 means implicit TLS)")
+    run.add_argument("-f", "--from", dest="sender", help="envelope sender (MAIL FROM)")
+    run.add_argument("-t", "--to", action="append", help="recipient; repeat or comma-separate")
+    run.add_argument("--eml", help="the message to send, a .eml file (default: a test message)")
+    run.add_argument("--subject", help="Subject of the composed test message")
+    run.add_argument("--body", help="body of the composed test message")
+    run.add_argument("--helo", help="the name to give in EHLO/HELO (default: this host's name)")
+    run.add_argument("--quit-after", choices=QUIT_AFTER, type=str.lower, metavar="STAGE",
+                     help="stop after a stage: " + ", ".join(QUIT_AFTER))
+    run.add_argument("--timeout", type=float, help="one time-out in seconds for every stage "
+                     "(default: RFC 5321 §4.5.3.2's per-stage values)")
+    run.add_argument("--json", action="store_true", help="print JSON lines instead of text")
+    run.add_argument("--tls", choices=TLS_MODES, help="TLS mode (default: starttls; implicit "
+                     "on port 465)")
+    run.add_argument("--no-verify", action="store_true", help="do not verify the certificate")
+    run.add_argument("--ca", metavar="FILE", help="trust this CA file as well")
+    run.add_argument("--auth-user", metavar="USER", help="authenticate as USER")
+    run.add_argument("--auth-mech", metavar="MECH", help="PLAIN, LOGIN, CRAM-MD5 or XOAUTH2")
+    run.add_argument("--password-env", metavar="VAR", help="read the password from $VAR")
+    run.add_argument("--password-command", metavar="CMD",
+                     help="run CMD; its output is the password")
+    run.add_argument("--allow-plaintext-auth", action="store_true",
+                     help="allow sending credentials without TLS")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The whole command-line grammar."""
+    parser = _Parser(prog="smtptui", description="A workbench for SMTP troubleshooting.")
+    parser.add_argument("--version", action="version", version=f"smtptui {__version__}")
+    parser.add_argument("--profiles", metavar="DIR", help="the profiles folder")
+    parser.add_argument("--demo", action="store_true",
+                        help="start a demo SMTP server on loopback and open the app on it")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    _add_run(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `smtptui` console script."""
+    args = make_parser().parse_args(argv)
+    if args.command == "run":
+        from smtptui.runcmd import run
+
+        return run(args)
+    sys.stderr.write("smtptui: the workbench is not built yet; try `smtptui run --help`\n")
+    return 1

@@ -1,0 +1,72 @@
+"""Building SMTP commands and rejecting control characters in their arguments."""
+
+from __future__ import annotations
+
+import re
+
+from smtptui.engine.errors import InputError, LocalProtocolError
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: RFC 5321 §4.5.3.1.4: a command line is at most 512 octets including CRLF.
+MAX_COMMAND = 512
+
+
+def check_text(value: str, what: str) -> str:
+    """Refuse CR, LF, NUL and every other control character (they would split a command)."""
+    match = _CONTROL.search(value)
+    if match:
+        raise LocalProtocolError(
+            f"{what} contains a control character ({match.group()!r}) and was not sent"
+        )
+    return value
+
+
+def command_line(line: str) -> bytes:
+    """Encode one command (without its CRLF) for the wire; checked, UTF-8, CRLF appended."""
+    check_text(line, "the command")
+    data = line.encode("utf-8") + b"\r\n"
+    if len(data) > MAX_COMMAND:
+        raise LocalProtocolError(f"the command is {len(data)} octets; RFC 5321 allows 512")
+    return data
+
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\x80-\U0010ffff]+"
+_LOCAL = rf"{_ATOM}(?:\.{_ATOM})*"
+_QUOTED = r'"(?:[^"\\\x00-\x1f]|\\.)*"'
+_LABEL = r"[A-Za-z0-9\x80-\U0010ffff](?:[A-Za-z0-9\-\x80-\U0010ffff]*[A-Za-z0-9\x80-\U0010ffff])?"
+_DOMAIN = rf"(?:{_LABEL}\.)*{_LABEL}\.?|\[[^\]\s]+\]"
+_MAILBOX = re.compile(rf"^(?:{_LOCAL}|{_QUOTED})@(?:{_DOMAIN})$")
+
+
+def check_address(address: str, what: str, *, allow_null: bool = False) -> str:
+    """Validate a mailbox (RFC 5321 §4.1.2); the null reverse-path "" only where allowed."""
+    check_text(address, what)
+    inner = address[1:-1] if address.startswith("<") and address.endswith(">") else address
+    if inner == "" and allow_null:
+        return ""
+    if not _MAILBOX.match(inner):
+        raise InputError(f"{what} {address!r} is not a valid mail address (local@domain)")
+    return inner
+
+
+def is_ascii(text: str) -> bool:
+    """True when every character is 7-bit ASCII (else SMTPUTF8 is needed, RFC 6531)."""
+    return text.isascii()
+
+
+def mail_from(address: str, *, size: int | None = None, body: str | None = None,
+              smtputf8: bool = False) -> str:
+    """MAIL FROM:<address> with the ESMTP parameters that apply."""
+    params = []
+    if size is not None:
+        params.append(f"SIZE={size}")
+    if body:
+        params.append(f"BODY={body}")
+    if smtputf8:
+        params.append("SMTPUTF8")
+    return f"MAIL FROM:<{address}>" + "".join(" " + p for p in params)
+
+
+def rcpt_to(address: str) -> str:
+    """RCPT TO:<address>."""
+    return f"RCPT TO:<{address}>"

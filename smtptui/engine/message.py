@@ -1,0 +1,170 @@
+"""The message: .eml streamed from disk, CRLF-normalised, dot-stuffed, 8-bit / NUL / size checks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from smtptui.engine.errors import InputError
+
+CHUNK = 256 * 1024
+#: RFC 5321 §4.5.3.1.6: a text line is at most 998 octets plus CRLF.
+MAX_TEXT_LINE = 998
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFacts:
+    """What a scan of the message found: wire size, 8-bit bytes, long lines, line count."""
+
+    wire_size: int  # octets of the DATA payload as sent, dot-stuffed, without the final ".\r\n"
+    eight_bit: bool
+    long_lines: int
+    longest_line: int
+    lines: int
+
+
+def _normalise(data: bytes) -> bytes:
+    """Every CRLF, bare CR and bare LF becomes LF (CRLF is restored after dot-stuffing)."""
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+class DataEncoder:
+    """Incremental DATA encoder: feed chunks, get wire bytes; no end-of-data sequence leaks."""
+
+    def __init__(self) -> None:
+        self._carry_cr = False
+        self._line_start = True
+        self._empty = True
+
+    def feed(self, chunk: bytes) -> bytes:
+        """Encode one chunk of the message; a trailing CR is held until the next chunk."""
+        if not chunk:
+            return b""
+        if self._carry_cr:
+            chunk = b"\r" + chunk
+            self._carry_cr = False
+        if chunk.endswith(b"\r"):
+            chunk = chunk[:-1]
+            self._carry_cr = True
+            if not chunk:
+                return b""
+        text = _normalise(chunk)
+        if self._line_start and text.startswith(b"."):
+            text = b"." + text
+        text = text.replace(b"\n.", b"\n..")
+        self._line_start = text.endswith(b"\n")
+        self._empty = False
+        return text.replace(b"\n", b"\r\n")
+
+    def finish(self) -> bytes:
+        """The rest: a held CR as a line end, a CRLF if the last line had none, then ".\r\n"."""
+        tail = b""
+        if self._carry_cr:
+            tail = b"\r\n"
+            self._carry_cr = False
+            self._line_start = True
+        elif not self._line_start and not self._empty:
+            tail = b"\r\n"
+        return tail + b".\r\n"
+
+
+class MessageSource:
+    """A message to send: a file streamed from disk, or bytes composed in memory."""
+
+    def __init__(self, *, path: Path | None = None, data: bytes | None = None) -> None:
+        if (path is None) == (data is None):
+            raise ValueError("give exactly one of path or data")
+        self.path = path
+        self._data = data
+        self._facts: MessageFacts | None = None
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> MessageSource:
+        """Open-check a .eml file now, so a missing or unreadable file is input error 1."""
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"message file {str(p)!r} does not exist")
+        if p.is_dir():
+            raise InputError(f"message file {str(p)!r} is a directory")
+        try:
+            with p.open("rb"):
+                pass
+        except OSError as exc:
+            raise InputError(f"message file {str(p)!r} cannot be read: {exc.strerror}") from None
+        return cls(path=p)
+
+    @property
+    def label(self) -> str:
+        """How the message is named in the transcript."""
+        return str(self.path) if self.path else "composed test message"
+
+    def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
+        """The raw message, chunk by chunk (memory does not grow with the message)."""
+        if self._data is not None:
+            for i in range(0, len(self._data), size):
+                yield self._data[i : i + size]
+            return
+        assert self.path is not None
+        try:
+            with self.path.open("rb") as fh:
+                while chunk := fh.read(size):
+                    yield chunk
+        except OSError as exc:
+            raise InputError(f"message file {str(self.path)!r}: {exc.strerror}") from None
+
+    def scan(self) -> MessageFacts:
+        """One streaming pass: refuse NUL and empty files, measure what SIZE= and checks need."""
+        if self._facts is not None:
+            return self._facts
+        encoder = DataEncoder()
+        size = lines = long_lines = longest = current = 0
+        eight_bit = False
+        raw_total = 0
+        for chunk in self.chunks():
+            raw_total += len(chunk)
+            if b"\x00" in chunk:
+                offset = raw_total - len(chunk) + chunk.index(b"\x00")
+                raise InputError(
+                    f"{self.label}: contains a NUL byte at offset {offset} "
+                    "(not text; SMTP DATA cannot carry it)"
+                )
+            if not eight_bit and not chunk.isascii():
+                eight_bit = True
+            wire = encoder.feed(chunk)
+            size += len(wire)
+            # Count lines and their lengths on the wire form.
+            start = 0
+            while True:
+                end = wire.find(b"\r\n", start)
+                if end < 0:
+                    current += len(wire) - start
+                    break
+                current += end - start
+                lines += 1
+                longest = max(longest, current)
+                if current > MAX_TEXT_LINE:
+                    long_lines += 1
+                current = 0
+                start = end + 2
+        if raw_total == 0 and self.path is not None:
+            raise InputError(f"{self.label}: the message file is empty")
+        tail = encoder.finish()[:-3]  # the line end the encoder adds, without ".\r\n"
+        size += len(tail)
+        if tail:
+            lines += 1
+            longest = max(longest, current)
+            if current > MAX_TEXT_LINE:
+                long_lines += 1
+        self._facts = MessageFacts(size, eight_bit, long_lines, longest, lines)
+        return self._facts
+
+    def wire_chunks(self) -> Iterator[bytes]:
+        """The DATA payload as sent: normalised, dot-stuffed, ending in exactly CRLF.CRLF."""
+        encoder = DataEncoder()
+        for chunk in self.chunks():
+            out = encoder.feed(chunk)
+            if out:
+                yield out
+        yield encoder.finish()

@@ -1,0 +1,410 @@
+"""Runs a Session over a Connection: the event stream, stage time-outs, stepping and control."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from smtptui.engine import tls as tlsmod
+from smtptui.engine.commands import command_line
+from smtptui.engine.driver import Connection, ConnectionClosed
+from smtptui.engine.errors import LocalProtocolError, RemoteProtocolError
+from smtptui.engine.plan import SessionPlan
+from smtptui.engine.replies import Reply, ReplyParser
+from smtptui.engine.session import (
+    EXIT_CLOSED,
+    EXIT_CONNECT,
+    Await,
+    Close,
+    Send,
+    SendData,
+    Session,
+    StartTLS,
+)
+from smtptui.engine.transcript import Event, Pending, Progress, Result, StageTiming, visible
+
+Emit = Callable[[object], None]
+
+#: Stage order, for "run to a stage" in step mode.
+ORDER = ("connect", "banner", "ehlo", "helo", "starttls", "tls", "ehlo-tls", "auth", "mail",
+         "rcpt", "rset", "data", "dot", "quit")
+#: How many lines of the message the transcript shows before folding the rest.
+SHOWN_MESSAGE_LINES = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    """A user's instruction to a stepping session: step, run, run_to, manual or stop."""
+
+    verb: str
+    text: str = ""
+
+
+class Runner:
+    """Drives one session to its end; `emit` receives Event, Pending, Progress, StageTiming."""
+
+    def __init__(self, plan: SessionPlan, emit: Emit, *, stepping: bool = False,
+                 auth: object | None = None) -> None:
+        self.plan = plan
+        self.session = Session(plan, auth)
+        self._emit = emit
+        self._stepping = stepping
+        self._run_until = ""
+        self._controls: asyncio.Queue[Control] = asyncio.Queue()
+        self._parser = ReplyParser()
+        self._conn: Connection | None = None
+        self._t0 = time.monotonic()
+        self._stage_started = self._t0
+        self._timings: dict[str, float] = {}
+        self._tls_facts: dict[str, object] = {}
+        self._pending_unsolicited: list[Reply] = []
+
+    # -- control from a UI (same event loop) -----------------------------------------------
+
+    def control(self, verb: str, text: str = "") -> None:
+        """step [replacement line] | run | run_to STAGE | manual LINE | stop."""
+        self._controls.put_nowait(Control(verb, text))
+
+    def peek(self) -> str | None:
+        """The next command line the session will send, if it is waiting to send one."""
+        action = self.session.next_action()
+        return action.line if isinstance(action, Send) and action.shown is None else None
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def _now(self) -> float:
+        return time.monotonic() - self._t0
+
+    def _say(self, kind: str, stage: str, text: str, tls: bool = False) -> None:
+        self._emit(Event(self._now(), kind, stage, text, tls))
+
+    def _flush_notes(self) -> None:
+        for note in self.session.take_notes():
+            self._say(note.kind, note.stage, note.text)
+
+    async def run(self) -> Result:
+        """Connect, converse, close; never raises for anything the server does."""
+        try:
+            await self._converse()
+        except asyncio.CancelledError:
+            self._say("error", self.session.stage, "session abandoned by the user")
+            self.session.fail(self.session.stage, "abandoned", "session abandoned", EXIT_CLOSED)
+            raise
+        finally:
+            self._flush_notes()
+            if self._conn is not None:
+                self._conn.abort()
+        return self.result()
+
+    async def _converse(self) -> None:
+        plan = self.plan
+        context = tlsmod.make_context(plan.verify, plan.ca_file) if plan.tls != "off" else None
+        if context is not None and not plan.verify:
+            self._say("info", "connect", "TLS certificate verification is OFF (--no-verify)")
+        if not await self._connect(context):
+            return
+        while True:
+            self._flush_notes()
+            action = self.session.next_action()
+            if isinstance(action, Close):
+                break
+            if isinstance(action, Await):
+                if not await self._await_reply(action.stage):
+                    break
+            elif isinstance(action, Send):
+                if not await self._send(action):
+                    break
+            elif isinstance(action, SendData):
+                if not await self._send_message():
+                    break
+            elif isinstance(action, StartTLS):
+                assert context is not None
+                if not await self._start_tls(context):
+                    break
+
+    async def _connect(self, context: ssl.SSLContext | None) -> bool:
+        plan, session = self.plan, self.session
+        target = plan.address or plan.host
+        where = f"[{target}]:{plan.port}" if ":" in target else f"{target}:{plan.port}"
+        label = f" ({plan.label})" if plan.label else ""
+        self._say("info", "connect", f"Trying {where}{label}...")
+        implicit = context if plan.tls == "implicit" else None
+        try:
+            self._conn = await Connection.open(target, plan.port, plan.timeouts.connect,
+                                               implicit, plan.tls_name or plan.host)
+        except TimeoutError:
+            session.fail("connect", "timeout", f"no answer from {where} within "
+                         f"{plan.timeouts.connect:g} s (a firewall may be dropping the packets)",
+                         EXIT_CONNECT)
+            return False
+        except ConnectionRefusedError:
+            session.fail("connect", "refused", f"connection to {where} refused", EXIT_CONNECT)
+            return False
+        except ssl.SSLError as exc:
+            session.fail("tls", "tls", tlsmod.why_not_verified(exc))
+            return False
+        except OSError as exc:
+            session.fail("connect", "connect", f"cannot connect to {where}: "
+                         f"{exc.strerror or exc}", EXIT_CONNECT)
+            return False
+        end = self._conn.endpoint
+        self._timings["connect"] = self._now()
+        self._emit(StageTiming(self._now(), "connect", self._timings["connect"]))
+        self._say("info", "connect", f"Connected to {end.address} port {end.port} "
+                  f"from {end.local_address} port {end.local_port}")
+        if implicit is not None:
+            self._tls_up(context is not None and plan.verify)
+        self._stage_started = time.monotonic()
+        session.connected()
+        return True
+
+    def _tls_up(self, verified: bool) -> None:
+        assert self._conn is not None
+        self._tls_facts = tlsmod.describe(self._conn.ssl_object, verified)
+        for line in tlsmod.summary_lines(self._tls_facts):
+            self._say("info", "tls", line)
+
+    async def _await_reply(self, stage: str) -> bool:
+        reply = await self._read_reply(stage)
+        if reply is None:
+            return False
+        self._record_timing(stage)
+        self.session.receive(reply)
+        return True
+
+    async def _read_reply(self, stage: str) -> Reply | None:
+        """Read one reply within the stage's time-out; report and fail the session otherwise."""
+        assert self._conn is not None
+        session = self.session
+        timeout = self.plan.timeouts.for_stage(stage)
+        deadline = time.monotonic() + timeout
+        while True:
+            replies = self._parser.replies()
+            if replies:
+                for extra in replies[1:]:  # anything beyond one reply was not asked for
+                    self._parser_pushback(extra)
+                self._show_reply(stage, replies[0])
+                return replies[0]
+            try:
+                data = await self._conn.read(max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                what = "banner" if stage == "banner" else "reply"
+                partial = " (part of a reply came, then nothing)" if self._parser.partial else ""
+                session.fail(stage, "timeout", f"no {what} within {timeout:g} s in stage "
+                             f"{stage}{partial}")
+                return None
+            if not data:
+                if stage == "quit":
+                    self._say("info", "quit", "the server closed the connection")
+                    return None
+                session.fail(stage, "closed", f"the server closed the connection during "
+                             f"stage {stage}", EXIT_CLOSED)
+                return None
+            try:
+                self._parser.feed(data)
+            except RemoteProtocolError as exc:
+                session.fail(stage, "protocol", f"protocol error from the server: {exc}")
+                return None
+
+    def _parser_pushback(self, reply: Reply) -> None:
+        self._pending_unsolicited.append(reply)
+
+    def _show_reply(self, stage: str, reply: Reply) -> None:
+        tls = self.session.tls_active
+        for raw in reply.raw:
+            self._say("recv", stage, visible(raw), tls)
+
+    def _record_timing(self, stage: str) -> None:
+        now = time.monotonic()
+        seconds = now - self._stage_started
+        self._timings[stage] = self._timings.get(stage, 0.0) + seconds
+        self._emit(StageTiming(self._now(), stage, seconds))
+
+    async def _drop_unsolicited(self, stage: str) -> None:
+        """Replies nobody asked for (sent between commands) are shown and set aside."""
+        assert self._conn is not None
+        extra = list(self._pending_unsolicited) + self._parser.replies()
+        self._pending_unsolicited = []
+        for reply in extra:
+            self._say("info", stage, "unsolicited reply (not an answer to any command), ignored:")
+            self._show_reply(stage, reply)
+
+    async def _gate(self, action: Send) -> Send | None:
+        """In step mode, wait for the user; returns the (maybe replaced) command or None."""
+        while self._stepping:
+            if self._run_until:
+                if ORDER.index(action.stage) <= ORDER.index(self._run_until):
+                    return action
+                self._run_until = ""
+            self._emit(Pending(self._now(), action.stage, action.shown or action.line))
+            control = await self._controls.get()
+            if control.verb == "run":
+                self._stepping = False
+            elif control.verb == "run_to":
+                self._run_until = control.text if control.text in ORDER else ""
+            elif control.verb == "step":
+                if control.text and action.shown is None:
+                    return Send(action.stage, control.text)
+                return action
+            elif control.verb == "manual":
+                await self._manual(action.stage, control.text)
+            elif control.verb == "stop":
+                self.session.fail(action.stage, "abandoned", "session stopped by the user", 0)
+                self.session.outcome.outcome = "stopped"
+                return None
+        return action
+
+    async def _manual(self, stage: str, line: str) -> None:
+        """A command typed by the user, outside the plan: sent, its reply shown, plan unchanged."""
+        try:
+            data = command_line(line)
+        except LocalProtocolError as exc:
+            self._say("error", stage, str(exc))
+            return
+        assert self._conn is not None
+        self._say("send", "manual", line, self.session.tls_active)
+        await self._conn.write(data, self.plan.timeouts.command)
+        reply = await self._read_reply("manual")
+        if reply is None:
+            self.session.fail(stage, "closed", "no reply to the manual command", EXIT_CLOSED)
+
+    async def _send(self, action: Send) -> bool:
+        assert self._conn is not None
+        await self._drop_unsolicited(action.stage)
+        gated = await self._gate(action)
+        if gated is None:
+            return False
+        if self.session.next_action() != action:  # a manual command ended the session
+            return not isinstance(self.session.next_action(), Close)
+        try:
+            data = command_line(gated.line)
+        except LocalProtocolError as exc:
+            self._say("error", action.stage, str(exc))
+            if self._stepping:
+                return True  # the user may edit it again
+            self.session.fail(action.stage, "input", str(exc), 1)
+            return False
+        self._say("send", action.stage, gated.shown or gated.line, self.session.tls_active)
+        self._stage_started = time.monotonic()
+        try:
+            await self._conn.write(data, self.plan.timeouts.command)
+        except (TimeoutError, ConnectionClosed, OSError):
+            self.session.fail(action.stage, "closed", "the connection broke while sending "
+                              f"{action.stage.upper()}", EXIT_CLOSED)
+            return False
+        self.session.sent(action)
+        return True
+
+    async def _send_message(self) -> bool:
+        """Stream the message; the transcript shows its first lines and folds the rest."""
+        assert self._conn is not None
+        plan, session = self.plan, self.session
+        message = plan.message
+        if message is None:
+            raise LocalProtocolError("no message to send")
+        facts = message.scan()
+        tls = session.tls_active
+        total = facts.wire_size + 3
+        sent = 0
+        started = time.monotonic()
+        self._stage_started = started
+        timeout = plan.timeouts.block
+        preview = _Preview(SHOWN_MESSAGE_LINES)
+        chunks = message.wire_chunks()
+        chunk = next(chunks)
+        try:
+            while chunk:
+                following = next(chunks, b"")
+                for line in preview.take(chunk, last=not following):
+                    self._say("send", "dot", visible(line.decode("utf-8", "replace")), tls)
+                await self._conn.write(chunk, timeout)
+                sent += len(chunk)
+                self._emit(Progress(self._now(), sent, total, time.monotonic() - started))
+                chunk = following
+        except TimeoutError:
+            session.fail("dot", "timeout", f"the server stopped reading the message: "
+                         f"{sent} of {total} octets sent, nothing more taken in {timeout:g} s")
+            return False
+        except (ConnectionClosed, OSError) as exc:
+            session.fail("dot", "closed", f"the connection broke while sending the message "
+                         f"({sent} of {total} octets sent): {exc}", EXIT_CLOSED)
+            return False
+        if facts.lines > preview.shown:
+            hidden = facts.lines - preview.shown
+            self._say("info", "dot", f"[{hidden} more lines of the message not shown; "
+                      f"{facts.wire_size} octets in all]")
+        self._say("send", "dot", ".", tls)
+        elapsed = time.monotonic() - started
+        rate = total / elapsed / 1e6 if elapsed > 0 else 0.0
+        self._say("info", "dot", f"message sent: {total} octets in {elapsed:.2f} s "
+                  f"({rate:.1f} MB/s)")
+        session.sent(SendData())
+        return True
+
+    async def _start_tls(self, context: ssl.SSLContext) -> bool:
+        assert self._conn is not None
+        dropped = self._conn.discard_buffered() + self._parser.discard()
+        self._pending_unsolicited = []
+        if dropped:
+            self._say("error", "tls", f"discarded {dropped} octets the server sent after its 220 "
+                      "and before the TLS hand-shake (possible STARTTLS injection)")
+        name = self.plan.tls_name or self.plan.host
+        self._stage_started = time.monotonic()
+        try:
+            await self._conn.start_tls(context, name, self.plan.timeouts.command)
+        except TimeoutError:
+            self.session.fail("tls", "timeout", "the TLS hand-shake timed out")
+            return False
+        except ssl.SSLError as exc:
+            self.session.fail("tls", "tls", tlsmod.why_not_verified(exc))
+            return False
+        except (ConnectionClosed, OSError) as exc:
+            self.session.fail("tls", "closed", f"the connection broke during the TLS "
+                              f"hand-shake: {exc}")
+            return False
+        self._record_timing("tls")
+        self._tls_up(self.plan.verify)
+        self.session.tls_started()
+        return True
+
+    def result(self) -> Result:
+        """The Result of the session so far (final once run() returned)."""
+        out = self.session.outcome
+        end = self._conn.endpoint if self._conn is not None else None
+        caps = self.session.caps or self.session.caps_before_tls
+        return Result(
+            exit_code=out.exit_code, outcome=out.outcome, stage=out.stage, error=out.error,
+            host=self.plan.host, port=self.plan.port,
+            address=end.address if end else (self.plan.address or ""),
+            local_address=end.local_address if end else "",
+            accepted=list(out.accepted), rejected=list(out.rejected),
+            last_reply=str(out.reply) if out.reply else "",
+            timings={k: round(v, 6) for k, v in self._timings.items()},
+            tls=dict(self._tls_facts),
+            capabilities=caps.as_dict() if caps else {},
+            t=self._now(),
+        )
+
+
+class _Preview:
+    """The first lines of the message, for the transcript (bounded, whatever the message)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.shown = 0
+        self._buffer = b""
+
+    def take(self, chunk: bytes, last: bool) -> list[bytes]:
+        """Complete lines of `chunk` still to show; the terminating "." is never one of them."""
+        if self.shown >= self.limit:
+            return []
+        self._buffer = (self._buffer + chunk)[:65536]
+        *complete, self._buffer = self._buffer.split(b"\r\n")
+        if last and complete and complete[-1] == b".":
+            complete.pop()
+        lines = complete[: self.limit - self.shown]
+        self.shown += len(lines)
+        return lines

@@ -1,0 +1,121 @@
+"""TLS: the client context (verified by default), certificate facts, failures in plain words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ssl
+from typing import Any
+
+from smtptui.engine.errors import InputError
+
+
+def make_context(verify: bool = True, ca_file: str = "") -> ssl.SSLContext:
+    """A client context: the system's CA store (plus `ca_file`), host names checked, SNI sent."""
+    context = ssl.create_default_context()
+    if ca_file:
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise InputError(f"CA file {ca_file!r} cannot be used: {exc}") from None
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def why_not_verified(exc: BaseException) -> str:
+    """Turn a verification failure into plain words: expired, self-signed, unknown CA, mismatch."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        message = (exc.verify_message or str(exc)).lower()
+        if "expired" in message:
+            return "the certificate has expired"
+        if "not yet valid" in message:
+            return "the certificate is not valid yet"
+        if "self-signed" in message or "self signed" in message:
+            return "the certificate is self-signed (no CA vouches for it)"
+        if "local issuer" in message or "unknown ca" in message or "issuer" in message:
+            return "the certificate was issued by an unknown CA (use --ca FILE for a private CA)"
+        if "hostname" in message or "ip address mismatch" in message or "mismatch" in message:
+            return f"name mismatch: {exc.verify_message}"
+        return exc.verify_message or str(exc)
+    if isinstance(exc, ssl.SSLError):
+        reason = exc.reason or str(exc)
+        if reason in ("WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "RECORD_LAYER_FAILURE"):
+            return f"the TLS hand-shake failed ({reason}): the server is not speaking TLS here"
+        return f"the TLS hand-shake failed: {reason}"
+    return f"the TLS hand-shake failed: {exc}"
+
+
+def _name(rdns: Any) -> str:
+    return ", ".join(f"{k}={v}" for rdn in rdns for k, v in rdn)
+
+
+def describe(ssl_object: ssl.SSLObject | None, verified: bool,
+             now: dt.datetime | None = None) -> dict[str, Any]:
+    """Protocol, cipher and the peer certificate's subject, SANs, issuer, dates, days left."""
+    if ssl_object is None:
+        return {}
+    cipher = ssl_object.cipher()
+    facts: dict[str, Any] = {
+        "version": ssl_object.version() or "",
+        "cipher": cipher[0] if cipher else "",
+        "verified": verified,
+    }
+    cert = ssl_object.getpeercert() if verified else None
+    if cert:
+        facts["subject"] = _name(cert.get("subject", ()))
+        facts["issuer"] = _name(cert.get("issuer", ()))
+        facts["sans"] = [f"{kind}:{value}" for kind, value in cert.get("subjectAltName", ())]
+        not_before = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notBefore"]),
+                                               dt.UTC)
+        not_after = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notAfter"]), dt.UTC)
+        facts["not_before"] = not_before.isoformat()
+        facts["not_after"] = not_after.isoformat()
+        facts["days_left"] = ((not_after - (now or dt.datetime.now(dt.UTC))).days)
+    else:
+        der = ssl_object.getpeercert(binary_form=True)
+        facts.update(_describe_der(der) if der else {})
+    return facts
+
+
+def _describe_der(der: bytes) -> dict[str, Any]:
+    """Certificate facts without verification (--no-verify), when `cryptography` is present."""
+    try:
+        from cryptography import x509
+    except ImportError:  # pragma: no cover - cryptography ships with most systems
+        return {"subject": "(unverified; install 'cryptography' to see details)"}
+    cert = x509.load_der_x509_certificate(der)
+    try:
+        sans_ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        sans = [f"DNS:{n}" for n in sans_ext.get_values_for_type(x509.DNSName)]
+        sans += [f"IP Address:{ip}" for ip in sans_ext.get_values_for_type(x509.IPAddress)]
+    except x509.ExtensionNotFound:
+        sans = []
+    not_after = cert.not_valid_after_utc
+    return {
+        "subject": cert.subject.rfc4514_string(),
+        "issuer": cert.issuer.rfc4514_string(),
+        "sans": sans,
+        "not_before": cert.not_valid_before_utc.isoformat(),
+        "not_after": not_after.isoformat(),
+        "days_left": (not_after - dt.datetime.now(dt.UTC)).days,
+    }
+
+
+def summary_lines(facts: dict[str, Any]) -> list[str]:
+    """The TLS facts as transcript lines."""
+    if not facts:
+        return []
+    lines = [f"TLS {facts.get('version', '')} {facts.get('cipher', '')}".rstrip()]
+    if "subject" in facts:
+        lines.append(f"certificate subject: {facts['subject']}")
+    if facts.get("sans"):
+        lines.append("certificate names: " + ", ".join(facts["sans"]))
+    if "issuer" in facts:
+        lines.append(f"certificate issuer: {facts['issuer']}")
+    if "not_after" in facts:
+        lines.append(f"certificate valid {facts['not_before'][:10]} to {facts['not_after'][:10]}"
+                     f" ({facts['days_left']} days left)")
+    lines.append("certificate verified" if facts.get("verified")
+                 else "certificate NOT verified (--no-verify)")
+    return lines

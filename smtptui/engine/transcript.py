@@ -1,0 +1,119 @@
+"""Transcript events (sent, received, info, error, progress, result) and their plain-text form."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Markers as swaks prints them.
+MARKERS = {
+    ("send", False): "->",
+    ("recv", False): "<-",
+    ("send", True): "~>",
+    ("recv", True): "<~",
+    ("info", False): "===",
+    ("error", False): "***",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One transcript line: ``kind`` is send, recv, info or error; ``t`` is seconds since start."""
+
+    t: float
+    kind: str
+    stage: str
+    text: str
+    tls: bool = False
+
+    @property
+    def marker(self) -> str:
+        """The swaks-style direction marker of this line."""
+        return MARKERS.get((self.kind, self.tls if self.kind in ("send", "recv") else False), "===")
+
+    def to_json(self) -> str:
+        """One JSON object: {"t", "kind", "stage", "text"} (and "tls" for lines inside TLS)."""
+        obj: dict[str, Any] = {"t": round(self.t, 6), "kind": self.kind, "stage": self.stage,
+                               "text": self.text}
+        if self.tls:
+            obj["tls"] = True
+        return json.dumps(obj, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """DATA transfer progress: octets sent of the total, and seconds since the DATA began."""
+
+    t: float
+    sent: int
+    total: int
+    elapsed: float
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """The next command the session will send (known before it is sent; editable in step mode)."""
+
+    t: float
+    stage: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class StageTiming:
+    """How long a stage took, from its command (or the connect) to the end of its reply."""
+
+    t: float
+    stage: str
+    seconds: float
+
+
+@dataclass(slots=True)
+class Rejected:
+    """A recipient the server refused, with the reply that refused it."""
+
+    address: str
+    code: int
+    text: str
+
+
+@dataclass(slots=True)
+class Result:
+    """The outcome of one session, as `smtptui run` reports it and --json prints it last."""
+
+    exit_code: int = 0
+    outcome: str = "delivered"  # delivered | stopped | failed
+    stage: str = ""  # the stage the session ended in (the failing one on failure)
+    error: str = ""
+    host: str = ""
+    port: int = 0
+    address: str = ""  # the peer address actually used
+    local_address: str = ""
+    accepted: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    last_reply: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+    tls: dict[str, Any] = field(default_factory=dict)
+    capabilities: dict[str, list[str]] = field(default_factory=dict)
+    diagnosis: dict[str, str] = field(default_factory=dict)
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    t: float = 0.0
+
+    def to_json(self) -> str:
+        """The closing {"kind": "result", ...} object of --json output."""
+        obj = {"t": round(self.t, 6), "kind": "result"} | asdict(self)
+        obj["t"] = round(self.t, 6)
+        return json.dumps(obj, ensure_ascii=False)
+
+
+def visible(text: str) -> str:
+    """Make control characters visible (server text is data; never let it drive the terminal)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code < 0x20 and ch != "\t" or code == 0x7F or 0x80 <= code < 0xA0:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(ch)
+    return "".join(out)

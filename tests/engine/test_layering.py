@@ -1,0 +1,25 @@
+"""The engine never imports the UI: checked in a fresh interpreter."""
+
+import pkgutil
+import subprocess
+import sys
+
+import smtptui.engine
+
+
+def test_engine_imports_no_textual() -> None:
+    modules = [f"smtptui.engine.{m.name}" for m in pkgutil.iter_modules(smtptui.engine.__path__)]
+    assert len(modules) >= 8
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
+            + "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich') "
+              "or m.startswith('smtptui.tui')]\nprint(bad)\nsys.exit(1 if bad else 0)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_headless_run_imports_neither_textual_nor_dns() -> None:
+    code = ("import sys, smtptui.cli, smtptui.runcmd, smtptui.engine.runner\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'dns')]\n"
+            "print(bad); sys.exit(1 if bad else 0)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
