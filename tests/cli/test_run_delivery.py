@@ -1,0 +1,101 @@
+"""`smtptui run` against real receivers: aiosmtpd and Postfix's smtp-sink, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.helpers import server_args, smtptui
+
+EML = (b"From: a@example.com\nTo: b@example.net\nSubject: hello\n\n"
+       b"line one\r\n.leading dot\r\n..two dots\rbare cr\nlast line without newline")
+CRLF = (b"From: a@example.com\r\nTo: b@example.net\r\nSubject: hello\r\n\r\n"
+        b"line one\r\n.leading dot\r\n..two dots\r\nbare cr\r\nlast line without newline\r\n")
+
+
+def test_same_eml_reaches_aiosmtpd_and_smtp_sink_byte_for_byte(tmp_path: Path, smtpd, sink
+                                                              ) -> None:
+    eml = tmp_path / "m.eml"
+    eml.write_bytes(EML)
+    server = smtpd()
+    first = smtptui("run", *server_args(server), "--from", "a@example.com",
+                    "--to", "b@example.net", "--eml", str(eml))
+    assert first.code == 0, first.out + first.err
+    second = smtptui("run", *server_args(sink), "--from", "a@example.com",
+                     "--to", "b@example.net", "--eml", str(eml))
+    assert second.code == 0, second.out + second.err
+    (got,) = server.wait_for_messages(1)
+    assert got.mail_from == "a@example.com" and got.rcpt_tos == ["b@example.net"]
+    assert got.data == CRLF
+    (sunk,) = sink.wait_for_messages(1)
+    assert sunk.sender == "a@example.com" and sunk.recipients == ["b@example.net"]
+    assert sunk.data == CRLF
+
+
+def test_several_recipients_comma_and_repeat(smtpd) -> None:
+    server = smtpd()
+    run = smtptui("run", *server_args(server), "--from", "a@example.com",
+                  "--to", "b@example.net,c@example.net", "--to", "d@example.org", "--json")
+    assert run.code == 0, run.out + run.err
+    (got,) = server.wait_for_messages(1)
+    assert got.rcpt_tos == ["b@example.net", "c@example.net", "d@example.org"]
+    result = run.result
+    assert result["accepted"] == ["b@example.net", "c@example.net", "d@example.org"]
+    assert result["address"] == "127.0.0.1" and result["exit_code"] == 0
+
+
+def test_composed_message_has_the_usual_headers(smtpd) -> None:
+    server = smtpd()
+    run = smtptui("run", *server_args(server), "--from", "a@example.com", "--to", "b@example.net")
+    assert run.code == 0, run.err
+    (got,) = server.wait_for_messages(1)
+    headers = got.data.split(b"\r\n\r\n", 1)[0].decode()
+    for name in ("Date:", "Message-ID:", "From: <a@example.com>", "To: <b@example.net>",
+                 "Subject:"):
+        assert name in headers
+
+
+def test_transcript_markers_and_json_events(smtpd) -> None:
+    server = smtpd()
+    text = smtptui("run", *server_args(server), "--from", "a@example.com", "--to", "b@example.net")
+    lines = text.out.splitlines()
+    assert any(" -> " in line and "EHLO client.example" in line for line in lines)
+    assert any(" <- " in line and "250" in line for line in lines)
+    assert any(" === " in line and "Connected to 127.0.0.1" in line for line in lines)
+    run = smtptui("run", *server_args(server), "--from", "a@example.com", "--to", "b@example.net",
+                  "--json")
+    events = run.events()
+    assert all(set(e) >= {"t", "kind"} for e in events)
+    body = [e for e in events if e["kind"] != "result"]
+    assert {e["kind"] for e in body} <= {"send", "recv", "info", "error"}
+    assert all(set(e) >= {"t", "kind", "stage", "text"} for e in body)
+    sent = [e["text"] for e in body if e["kind"] == "send"]
+    assert sent[0] == "EHLO client.example" and sent[-1] == "QUIT"
+    assert [e["t"] for e in body] == sorted(e["t"] for e in body)
+    assert events[-1]["kind"] == "result" and events[-1]["outcome"] == "delivered"
+
+
+def test_quit_after_stages(smtpd) -> None:
+    server = smtpd()
+    for stage, last_sent in [("banner", "QUIT"), ("ehlo", "QUIT"), ("mail", "QUIT"),
+                             ("rcpt", "QUIT")]:
+        run = smtptui("run", *server_args(server), "--from", "a@example.com",
+                      "--to", "b@example.net", "--quit-after", stage, "--json")
+        assert run.code == 0, run.out
+        sent = [e["text"] for e in run.events() if e["kind"] == "send"]
+        assert sent[-1] == last_sent
+        assert "DATA" not in sent
+        assert run.result["outcome"] == "stopped"
+    assert server.messages == []
+
+
+def test_large_message_streams(tmp_path: Path, smtpd) -> None:
+    eml = tmp_path / "big.eml"
+    line = b"x" * 76 + b"\n"
+    eml.write_bytes(b"Subject: big\n\n" + line * 70000)  # about 5 MB
+    server = smtpd()
+    run = smtptui("run", *server_args(server), "--from", "a@example.com",
+                  "--to", "b@example.net", "--eml", str(eml))
+    assert run.code == 0, run.err
+    assert "more lines of the message not shown" in run.out
+    (got,) = server.wait_for_messages(1)
+    assert got.data == eml.read_bytes().replace(b"\n", b"\r\n")
