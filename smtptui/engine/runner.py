@@ -347,6 +347,7 @@ class Runner:
     async def _start_tls(self, context: ssl.SSLContext) -> bool:
         assert self._conn is not None
         dropped = self._conn.discard_buffered() + self._parser.discard()
+        dropped += sum(len(line) + 2 for r in self._pending_unsolicited for line in r.raw)
         self._pending_unsolicited = []
         if dropped:
             self._say("error", "tls", f"discarded {dropped} octets the server sent after its 220 "
@@ -375,6 +376,7 @@ class Runner:
         out = self.session.outcome
         end = self._conn.endpoint if self._conn is not None else None
         caps = self.session.caps or self.session.caps_before_tls
+        before = self.session.caps_before_tls if self.session.caps is not None else None
         return Result(
             exit_code=out.exit_code, outcome=out.outcome, stage=out.stage, error=out.error,
             host=self.plan.host, port=self.plan.port,
@@ -385,6 +387,7 @@ class Runner:
             timings={k: round(v, 6) for k, v in self._timings.items()},
             tls=dict(self._tls_facts),
             capabilities=caps.as_dict() if caps else {},
+            capabilities_before_tls=before.as_dict() if before else {},
             t=self._now(),
         )
 

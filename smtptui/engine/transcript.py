@@ -96,6 +96,7 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     tls: dict[str, Any] = field(default_factory=dict)
     capabilities: dict[str, list[str]] = field(default_factory=dict)
+    capabilities_before_tls: dict[str, list[str]] = field(default_factory=dict)
     diagnosis: dict[str, str] = field(default_factory=dict)
     attempts: list[dict[str, Any]] = field(default_factory=list)
     t: float = 0.0

@@ -1,0 +1,179 @@
+"""TLS against real TLS servers: STARTTLS, implicit TLS, verification failures, injection."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.helpers import smtptui
+from tests.fixtures.scripted import Peer
+
+ENVELOPE = ["--from", "a@example.com", "--to", "b@example.net", "--helo", "client.example"]
+
+
+def target(server) -> list[str]:
+    return ["--server", f"{server.host}:{server.port}"]
+
+
+def test_starttls_verified_with_private_ca(smtpd, certs) -> None:
+    server = smtpd(tls_context=certs.good_context())
+    run = smtptui("run", *target(server), *ENVELOPE, "--tls", "required",
+                  "--ca", str(certs.ca_file), "--json")
+    assert run.code == 0, run.out + run.err
+    (got,) = server.wait_for_messages(1)
+    assert got.tls
+    tls = run.result["tls"]
+    assert tls["verified"] is True and tls["version"].startswith("TLS")
+    assert "IP Address:127.0.0.1" in tls["sans"] and tls["days_left"] >= 0
+    assert "STARTTLS" in run.result["capabilities_before_tls"]
+    assert "STARTTLS" not in run.result["capabilities"]
+    sent = [e for e in run.events() if e["kind"] == "send"]
+    assert sent[0]["text"].startswith("EHLO") and not sent[0].get("tls")
+    assert any(e["text"].startswith("MAIL FROM") and e.get("tls") for e in sent)
+    text = smtptui("run", *target(server), *ENVELOPE, "--ca", str(certs.ca_file))
+    assert "~>" in text.out and "<~" in text.out and "certificate verified" in text.out
+
+
+@pytest.mark.parametrize("kind, words", [
+    ("good", "unknown CA"),  # verification on by default: the test CA is not trusted
+    ("expired", "expired"),
+    ("wrong_name", "name mismatch"),
+    ("self_signed", "self-signed"),
+])
+def test_verification_failures_exit_29(smtpd, certs, kind: str, words: str) -> None:
+    server = smtpd(tls_context=certs.server_context(kind))
+    ca = [] if kind == "good" else ["--ca", str(certs.ca_file)]
+    run = smtptui("run", *target(server), *ENVELOPE, *ca, "--json")
+    assert run.code == 29, run.out
+    assert words in run.result["error"]
+    assert server.messages == []
+
+
+def test_no_verify_goes_on_and_says_so(smtpd, certs) -> None:
+    server = smtpd(tls_context=certs.self_signed_context())
+    run = smtptui("run", *target(server), *ENVELOPE, "--no-verify")
+    assert run.code == 0, run.out
+    assert "verification is OFF" in run.out and "NOT verified" in run.out
+
+
+def test_implicit_tls(smtpd, certs) -> None:
+    server = smtpd(tls_context=certs.good_context(), implicit_tls=True)
+    run = smtptui("run", *target(server), *ENVELOPE, "--tls", "implicit",
+                  "--ca", str(certs.ca_file), "--json")
+    assert run.code == 0, run.out
+    recv = [e for e in run.events() if e["kind"] == "recv"]
+    assert recv[0]["text"].startswith("220") and recv[0]["tls"] is True
+
+
+def test_implicit_tls_against_plain_server_exit_29(smtpd) -> None:
+    server = smtpd()
+    run = smtptui("run", *target(server), *ENVELOPE, "--tls", "implicit", "--timeout", "5",
+                  "--json")
+    assert run.code == 29, run.out
+    assert "not speaking TLS" in run.result["error"] or "hand-shake" in run.result["error"]
+
+
+async def no_starttls(peer: Peer) -> None:
+    await peer.reply("220 plain.example")
+    await peer.expect("EHLO")
+    await peer.reply("250 plain.example")
+    await peer.expect("QUIT")
+    await peer.reply("221 bye")
+
+
+def test_required_but_not_offered_fails_closed(scripted) -> None:
+    server = scripted(no_starttls)
+    run = smtptui("run", *target(server), *ENVELOPE, "--tls", "required", "--json")
+    assert run.code == 29 and "does not offer" in run.result["error"]
+    assert b"MAIL" not in server.connections[0].received
+
+
+async def refuses_starttls(peer: Peer) -> None:
+    await peer.reply("220 x.example")
+    await peer.expect("EHLO")
+    await peer.reply("250-x.example")
+    await peer.reply("250 STARTTLS")
+    await peer.expect("STARTTLS")
+    await peer.reply("454 4.7.0 TLS not available due to temporary reason")
+    while (line := await peer.readline()) is not None:
+        if line.startswith(b"QUIT"):
+            await peer.reply("221 bye")
+            return
+        if line.startswith(b"DATA"):
+            await peer.reply("354 go")
+            await peer.read_data()
+        await peer.reply("250 ok")
+
+
+def test_454_with_required_fails_and_with_starttls_goes_on(scripted) -> None:
+    server = scripted(refuses_starttls)
+    run = smtptui("run", *target(server), *ENVELOPE, "--tls", "required", "--json")
+    assert run.code == 29
+    assert b"MAIL" not in server.connections[0].received
+    run = smtptui("run", *target(server), *ENVELOPE, "--tls", "starttls")
+    assert run.code == 0 and "continues in plaintext" in run.out
+
+
+def injector(certs):
+    async def handler(peer: Peer) -> None:
+        await peer.reply("220 x.example")
+        await peer.expect("EHLO")
+        await peer.reply("250-x.example")
+        await peer.reply("250 STARTTLS")
+        await peer.expect("STARTTLS")
+        # The response-injection attack: a fake reply right behind the 220, in plaintext.
+        await peer.send("220 go ahead\r\n250-evil.example\r\n250 AUTH PLAIN\r\n")
+        assert await peer.starttls(certs.good_context())
+        await peer.expect("EHLO")
+        await peer.reply("250-x.example")
+        await peer.reply("250 8BITMIME")
+        await peer.expect("QUIT")
+        await peer.reply("221 bye")
+    return handler
+
+
+def test_plaintext_injected_after_220_is_discarded(scripted, certs) -> None:
+    server = scripted(injector(certs))
+    run = smtptui("run", *target(server), *ENVELOPE, "--ca", str(certs.ca_file),
+                  "--quit-after", "tls", "--json")
+    assert run.code == 0, run.out
+    errors = [e["text"] for e in run.events() if e["kind"] == "error"]
+    assert any("discarded" in text and "injection" in text for text in errors)
+    assert run.result["capabilities"] == {"8BITMIME": []}
+
+
+async def fake_tls(peer: Peer) -> None:
+    await peer.reply("220 x.example")
+    await peer.expect("EHLO")
+    await peer.reply("250-x.example")
+    await peer.reply("250 STARTTLS")
+    await peer.expect("STARTTLS")
+    await peer.reply("220 go ahead")
+    await peer.reply("250 this is not TLS at all")
+    await peer.wait_closed()
+
+
+def test_tls_handshake_against_plain_server(scripted) -> None:
+    run = smtptui("run", *target(scripted(fake_tls)), *ENVELOPE, "--timeout", "5", "--json")
+    assert run.code == 29, run.out
+
+
+def ehlo_after_tls_refused(certs):
+    async def handler(peer: Peer) -> None:
+        await peer.reply("220 x.example")
+        await peer.expect("EHLO")
+        await peer.reply("250-x.example")
+        await peer.reply("250 STARTTLS")
+        await peer.expect("STARTTLS")
+        await peer.reply("220 go ahead")
+        assert await peer.starttls(certs.good_context())
+        await peer.expect("EHLO")
+        await peer.reply("554 5.7.0 no")
+        await peer.expect("QUIT")
+        await peer.reply("221 bye")
+    return handler
+
+
+def test_ehlo_after_tls_refused_exit_32(scripted, certs) -> None:
+    run = smtptui("run", *target(scripted(ehlo_after_tls_refused(certs))), *ENVELOPE,
+                  "--ca", str(certs.ca_file))
+    assert run.code == 32, run.out
