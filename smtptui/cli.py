@@ -1,4 +1,4 @@
-"""Command line: the TUI by default; `run`, `mx` and `profiles` sub-commands (no textual import here)."""
+"""Command line: the TUI by default; `run`, `mx` and `profiles` sub-commands (textual loaded lazily)."""
 
 from __future__ import annotations
 
@@ -55,6 +55,12 @@ def make_parser() -> argparse.ArgumentParser:
                         help="start a demo SMTP server on loopback and open the app on it")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     _add_run(sub)
+    mx = sub.add_parser("mx", help="show the mail route (MX hosts) of a domain",
+                        description="Print the MX route of DOMAIN in the order a session walks it.")
+    mx.add_argument("domain")
+    mx.add_argument("--dns", metavar="HOST[:PORT]", help="the resolver to ask (default: system)")
+    mx.add_argument("--timeout", type=float, default=5.0, help="DNS time-out in seconds")
+    mx.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -65,5 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         from smtptui.runcmd import run
 
         return run(args)
+    if args.command == "mx":
+        from smtptui.mxcmd import run_mx
+
+        return run_mx(args.domain, args.dns, args.timeout, args.json)
     sys.stderr.write("smtptui: the workbench is not built yet; try `smtptui run --help`\n")
     return 1
