@@ -1,4 +1,4 @@
-"""Command line: the TUI by default; `run`, `mx` and `profiles` sub-commands (textual loaded lazily)."""
+"""Command line: the TUI by default; `run`, `mx` and `profiles` sub-commands (lazy imports)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,10 @@ def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                      help="run CMD; its output is the password")
     run.add_argument("--allow-plaintext-auth", action="store_true",
                      help="allow sending credentials without TLS")
+    run.add_argument("--direct", action="store_true",
+                     help="direct mode: look up the recipients' MX hosts and walk them")
+    run.add_argument("--dns", metavar="HOST[:PORT]", help="the resolver for direct mode")
+    run.add_argument("--mx", metavar="HOST", help="direct mode: use this one MX host only")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -61,6 +65,13 @@ def make_parser() -> argparse.ArgumentParser:
     mx.add_argument("--dns", metavar="HOST[:PORT]", help="the resolver to ask (default: system)")
     mx.add_argument("--timeout", type=float, default=5.0, help="DNS time-out in seconds")
     mx.add_argument("--json", action="store_true", help="print one JSON object")
+    profiles = sub.add_parser("profiles", help="list the saved profiles, or show one")
+    profiles.add_argument("action", nargs="?", choices=("list", "show"), default="list")
+    profiles.add_argument("name", nargs="?")
+    for sub_parser in (sub.choices["run"], profiles):
+        sub_parser.add_argument("--profiles", metavar="DIR", default=argparse.SUPPRESS,
+                                help="the profiles folder (default: $SMTPTUI_PROFILES or the "
+                                     "user config folder)")
     return parser
 
 
@@ -75,5 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         from smtptui.mxcmd import run_mx
 
         return run_mx(args.domain, args.dns, args.timeout, args.json)
+    if args.command == "profiles":
+        from smtptui.profilescmd import run_profiles
+
+        return run_profiles(args)
     sys.stderr.write("smtptui: the workbench is not built yet; try `smtptui run --help`\n")
     return 1

@@ -10,10 +10,15 @@ from smtptui.profiles import Profile, resolve_eml
 
 
 def plan_from_profile(profile: Profile) -> SessionPlan:
-    """A checked SessionPlan for a smart-host profile; InputError names what is wrong."""
-    if profile.mode != "smarthost":
-        raise InputError(f"profile {profile.name!r} is in direct mode: its route comes from DNS")
+    """A checked SessionPlan; in direct mode the host is the first recipient domain, for now."""
     host, port = profile.host.strip().strip("[]"), profile.port
+    if profile.mode == "direct":
+        domains = [r.rpartition("@")[2] for r in profile.recipients if "@" in r]
+        if not domains:
+            raise InputError(f"profile {profile.name!r}: direct mode needs a recipient")
+        host = domains[0]
+    elif not host:
+        raise InputError(f"profile {profile.name!r} has no host (smart host mode)")
     plan = SessionPlan(
         host=host, port=port, sender=profile.sender, recipients=list(profile.recipients),
         helo=profile.helo, quit_after=profile.quit_after,

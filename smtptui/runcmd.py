@@ -5,13 +5,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import TextIO
+from dataclasses import dataclass
+from typing import Any, TextIO
 
 from smtptui.engine.errors import InputError, LocalProtocolError
 from smtptui.engine.message import MessageSource
 from smtptui.engine.plan import SessionPlan, Timeouts, parse_server
 from smtptui.engine.transcript import Event, Progress, Result
 from smtptui.output import Printer, compose_message
+
+
+@dataclass
+class RunSpec:
+    """Everything a run needs beyond the plan: direct mode, the resolver, the password source."""
+
+    plan: SessionPlan
+    direct: bool = False
+    dns: str = ""
+    pin: str = ""
+    password_source: str = ""
+    profile_name: str = ""
 
 
 def split_recipients(values: list[str] | None) -> list[str]:
@@ -22,18 +35,34 @@ def split_recipients(values: list[str] | None) -> list[str]:
     return out
 
 
+def _password_source(args: argparse.Namespace) -> str:
+    if args.password_env:
+        return f"env:{args.password_env}"
+    if args.password_command:
+        return f"command:{args.password_command}"
+    return ""
+
+
 def build_plan(args: argparse.Namespace) -> SessionPlan:
     """Flags -> a checked SessionPlan; raises InputError (exit 1) before any connection."""
-    if not args.server:
-        raise InputError("no server given (--server HOST[:PORT])")
-    default_port = args.port or (465 if args.tls == "implicit" else 25)
-    host, port = parse_server(args.server, default_port)
-    if args.port:
-        port = args.port
-    tls = args.tls or ("implicit" if port == 465 else "starttls")
-    if not args.sender and args.sender != "":
-        raise InputError("no sender given (--from ADDRESS; --from '' for the null sender)")
     recipients = split_recipients(args.to)
+    if args.direct:
+        domain = recipients[0].rpartition("@")[2] if recipients else ""
+        host, port = domain or "", args.port or 25
+        if not recipients:
+            raise InputError("no recipient given (--to): direct mode routes by its domain")
+    else:
+        if not args.server:
+            raise InputError("no server given (--server HOST[:PORT], or --direct)")
+        default_port = args.port or (465 if args.tls == "implicit" else 25)
+        host, port = parse_server(args.server, default_port)
+        if args.port:
+            port = args.port
+    if args.port is not None and not 1 <= args.port <= 65535:
+        raise InputError(f"--port {args.port}: must be from 1 to 65535")
+    tls = args.tls or ("implicit" if port == 465 else "starttls")
+    if args.sender is None:
+        raise InputError("no sender given (--from ADDRESS; --from '' for the null sender)")
     if args.timeout is not None and args.timeout <= 0:
         raise InputError(f"--timeout {args.timeout:g}: must be a positive number of seconds")
     plan = SessionPlan(
@@ -53,35 +82,92 @@ def build_plan(args: argparse.Namespace) -> SessionPlan:
     return plan
 
 
+def profile_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The flags the user gave, as profile fields (only those given)."""
+    changes: dict[str, Any] = {}
+    if args.server:
+        host, port = parse_server(args.server, args.port or 25)
+        changes.update(host=host, port=port, mode="smarthost")
+    simple = {"port": args.port, "sender": args.sender, "eml": args.eml, "helo": args.helo,
+              "quit_after": args.quit_after, "timeout": args.timeout, "tls": args.tls,
+              "ca_file": args.ca, "auth_user": args.auth_user, "auth_mech": args.auth_mech,
+              "dns": args.dns, "subject": args.subject, "body": args.body}
+    changes.update({k: v for k, v in simple.items() if v is not None})
+    if args.to:
+        changes["recipients"] = split_recipients(args.to)
+    if args.no_verify:
+        changes["verify"] = False
+    if args.direct:
+        changes["mode"] = "direct"
+    if _password_source(args):
+        changes["password_source"] = _password_source(args)
+    return changes
+
+
+def spec_from_args(args: argparse.Namespace) -> RunSpec:
+    """A RunSpec from a saved profile plus flags, or from flags alone."""
+    if not args.profile:
+        return RunSpec(build_plan(args), args.direct, args.dns or "", args.mx or "",
+                       _password_source(args))
+    from smtptui.planning import plan_from_profile
+    from smtptui.profiles import ProfileStore
+    from smtptui.profilescmd import store_dir
+
+    profile = ProfileStore(store_dir(args)).get(args.profile)
+    profile = profile.apply_overrides(**profile_overrides(args))
+    plan = plan_from_profile(profile)
+    plan.allow_plaintext_auth = args.allow_plaintext_auth
+    return RunSpec(plan, profile.mode == "direct", profile.dns, args.mx or "",
+                   profile.password_source, profile.name)
+
+
 def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """The whole `smtptui run` command; returns the exit code."""
     try:
-        plan = build_plan(args)
+        spec = spec_from_args(args)
         auth = None
-        if plan.auth_user:
+        if spec.plan.auth_user:
             from smtptui.engine.auth import make_exchange
-            from smtptui.secrets import read_password
+            from smtptui.secrets import read_password_source
 
-            password = read_password(args.password_env, args.password_command)
-            auth = make_exchange(plan.auth_user, password, plan.auth_mech,
-                                 plan.allow_plaintext_auth)
+            password = read_password_source(spec.password_source, spec.plan.auth_user)
+            auth = make_exchange(spec.plan.auth_user, password, spec.plan.auth_mech,
+                                 spec.plan.allow_plaintext_auth)
     except (InputError, LocalProtocolError) as exc:
         err.write(f"smtptui: error: {exc}\n")
         return 1
     printer = Printer(out, err, as_json=args.json, progress=not args.json and err.isatty())
-    result = asyncio.run(_run(plan, printer, auth))
+    lines: list[str] = []
+    result = asyncio.run(_run(spec, printer, auth, lines))
     printer.result(result)
+    if spec.profile_name:
+        _keep_history(spec.profile_name, lines, result, err)
     return result.exit_code
 
 
-async def _run(plan: SessionPlan, printer: Printer, auth: object | None) -> Result:
-    from smtptui.engine.runner import Runner
+def _keep_history(name: str, lines: list[str], result: Result, err: TextIO) -> None:
+    from smtptui.history import History, HistoryError
 
+    try:
+        History().record(name, lines, result.to_json())
+    except HistoryError as exc:
+        err.write(f"smtptui: warning: the transcript was not kept in history: {exc}\n")
+
+
+async def _run(spec: RunSpec, printer: Printer, auth: object | None,
+               lines: list[str]) -> Result:
     def emit(item: object) -> None:
         if isinstance(item, Event):
             printer.event(item)
+            lines.append(f"{item.t:8.3f} {item.marker:<3} {item.text}")
         elif isinstance(item, Progress):
             printer.progress(item)
 
-    runner = Runner(plan, emit, auth=auth)
-    return await runner.run()
+    if spec.direct:
+        from smtptui.engine.walk import Walk
+
+        walk = Walk(spec.plan, emit, dns=spec.dns, pin=spec.pin, auth=auth)
+        return await walk.run()
+    from smtptui.engine.runner import Runner
+
+    return await Runner(spec.plan, emit, auth=auth).run()

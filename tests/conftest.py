@@ -25,6 +25,15 @@ from tests.fixtures.smtpd import AioSmtpd
 pytest_plugins = ["tests.fixtures.dns_fixtures"]
 
 
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+                 ) -> None:
+    """No test touches the user's own profiles or history: both point at fresh folders."""
+    base = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("SMTPTUI_PROFILES", str(base / "profiles"))
+    monkeypatch.setenv("SMTPTUI_HISTORY", str(base / "history"))
+
+
 @pytest.fixture
 def scripted() -> Iterator[Callable[..., ScriptedServer]]:
     with ExitStack() as stack:

@@ -388,8 +388,28 @@ class Runner:
             tls=dict(self._tls_facts),
             capabilities=caps.as_dict() if caps else {},
             capabilities_before_tls=before.as_dict() if before else {},
+            diagnosis=self._diagnosis(),
             t=self._now(),
         )
+
+    def _diagnosis(self) -> dict[str, str]:
+        """The diagnosis of a failed (or partly failed) session, in plain words."""
+        from smtptui.engine.diagnose import Facts, diagnose
+
+        out = self.session.outcome
+        if out.outcome != "failed" and out.kind != "partial":
+            return {}
+        if out.kind in ("abandoned", "input"):
+            return {}
+        stage = {"ehlo-tls": "ehlo", "rset": "rcpt", "manual": "mail"}.get(out.stage, out.stage)
+        facts = Facts(stage=stage, kind=out.kind, reply=out.reply, detail=out.error,
+                      rcpt_replies=tuple(out.rejected_replies),
+                      first_bytes=self._conn.first_bytes if self._conn is not None else b"")
+        found = diagnose(facts)
+        if found is None:
+            return {"code": out.kind, "cause": out.error, "explanation": out.error,
+                    "next_step": "read the transcript above for the server's own words"}
+        return found.as_dict()
 
 
 class _Preview:

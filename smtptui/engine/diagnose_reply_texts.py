@@ -1,0 +1,218 @@
+"""Diagnosis texts for refusing replies (data only): id -> (cause, why, what to do next)."""
+
+from __future__ import annotations
+
+#: Same shape and placeholders as diagnose_texts.SESSION_TEXTS.
+REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
+    # Authentication
+    "auth-required": (
+        "Authentication required",
+        "The server only takes mail from authenticated users here (or on this port).",
+        "Log in with a user name and password (AUTH), usually after STARTTLS; or, for mail to "
+        "this server's own domains, connect to its MX on port 25.",
+    ),
+    "auth-failed": (
+        "Authentication failed",
+        "The server rejected the user name or password.",
+        "Check the user name (often the full address) and password; some providers need an "
+        "app password or have SMTP AUTH switched off for the account.",
+    ),
+    "auth-too-weak": (
+        "Authentication mechanism too weak",
+        "The server does not allow this login mechanism for this user.",
+        "Choose a stronger mechanism that the server lists in its AUTH capability.",
+    ),
+    "password-transition": (
+        "Password transition needed",
+        "The account must log in once with PLAIN before the chosen mechanism works.",
+        "Log in once with PLAIN over TLS, then use the other mechanism again.",
+    ),
+    "account-disabled": (
+        "Account disabled",
+        "The credentials are right but the account is disabled.",
+        "Ask the mail provider or administrator to enable the account again.",
+    ),
+    "auth-temporary": (
+        "Temporary authentication failure",
+        "The server could not check the credentials right now, usually because its password "
+        "back-end is unavailable.",
+        "Try again later; if it persists, tell the server's administrator.",
+    ),
+    "auth-mech-unsupported": (
+        "Authentication mechanism not supported",
+        "The server does not support the login mechanism that was tried.",
+        "Use one of the mechanisms the server lists in its EHLO reply (AUTH line).",
+    ),
+    "auth-not-offered": (
+        "Authentication not available",
+        "The server does not offer AUTH here; many servers offer it only after STARTTLS or only "
+        "on the submission port 587.",
+        "Use STARTTLS first, or connect to port 587; check the EHLO reply for an AUTH line.",
+    ),
+    "no-common-auth-mechanism": (
+        "No common authentication mechanism",
+        "None of the login mechanisms the server offers is one this client may use; servers "
+        "often list mechanisms only after STARTTLS.",
+        "Use STARTTLS first, then look at the AUTH line of the EHLO reply; ask the provider "
+        "which mechanism to use.",
+    ),
+    # Relay and sender
+    "relay-denied": (
+        "Relaying denied",
+        "The server does not take mail for that recipient's domain from you: it only delivers "
+        "for its own domains or for authenticated users.",
+        "Authenticate (AUTH) if this is your provider's server, or send to the recipient "
+        "domain's own MX instead.",
+    ),
+    "spf-failed": (
+        "Sender rejected: SPF",
+        "The sender domain's SPF record does not allow mail from your IP address, or it is "
+        "broken.",
+        "Add this server's IP (or your provider's include) to the sender domain's SPF record, "
+        "or send through a server the record already allows.",
+    ),
+    "dkim-failed": (
+        "Sender rejected: DKIM",
+        "The message has no valid DKIM signature acceptable to the receiver.",
+        "Sign outgoing mail with DKIM for the From domain and publish the public key in DNS.",
+    ),
+    "dmarc-failed": (
+        "Sender rejected: DMARC",
+        "The From domain's DMARC policy asks receivers to reject mail that passes neither an "
+        "aligned SPF nor an aligned DKIM check, and this message passed neither.",
+        "Send through a server the From domain's SPF allows and sign with DKIM for that domain, "
+        "or use a From address whose domain you control.",
+    ),
+    "sender-authentication-failed": (
+        "Sender rejected: authentication checks",
+        "The message failed several sender authentication checks (SPF, DKIM, DMARC) at once.",
+        "Set up SPF and DKIM for the From domain (and DMARC), then send again.",
+    ),
+    "reverse-dns-failed": (
+        "Sender rejected: reverse DNS",
+        "Your sending IP address has no reverse DNS (PTR) name, or it does not match the name "
+        "it resolves to.",
+        "Ask whoever owns the IP (your hosting or internet provider) to set a PTR record that "
+        "matches a name resolving back to the IP, or send through a smart host.",
+    ),
+    "sender-null-mx": (
+        "Sender domain accepts no mail",
+        "The sender address's domain publishes a null MX, so it could never receive a bounce, "
+        "and the server refuses such senders.",
+        "Use a sender address in a domain that can receive mail.",
+    ),
+    "arc-failed": (
+        "ARC validation failed",
+        "The forwarded message's ARC chain did not validate at the receiver.",
+        "Ask the forwarding system's administrator to check their ARC signing.",
+    ),
+    "sender-rejected": (
+        "Sender rejected",
+        "The server refused the sender address (MAIL FROM): its domain may not exist, it may "
+        "fail verification, or you may not be allowed to use it.",
+        "Use a sender address in a real domain that you are allowed to send as; read the "
+        "server's text for the exact reason.",
+    ),
+    "helo-rejected": (
+        "EHLO name rejected",
+        "The server refused the name this client gave in EHLO/HELO; many servers want a fully "
+        "qualified host name that resolves in DNS.",
+        "Set the EHLO name to this machine's public host name (one with A and PTR records).",
+    ),
+    # Recipients
+    "unknown-recipient": (
+        "Unknown recipient",
+        "The receiving server says this mailbox does not exist.",
+        "Check the spelling of the address before the @; ask the recipient for the right one.",
+    ),
+    "bad-recipient-domain": (
+        "Bad recipient domain",
+        "The receiving server says the recipient's domain is not valid for mail.",
+        "Check the part after the @.",
+    ),
+    "recipient-null-mx": (
+        "Recipient domain accepts no mail",
+        "The recipient's domain publishes a null MX: it never receives mail (RFC 7505).",
+        "This address cannot receive mail; ask the recipient for another address.",
+    ),
+    "mailbox-moved": (
+        "Mailbox has moved",
+        "The mailbox existed once but has moved, and no forwarding address is known.",
+        "Ask the recipient for their new address.",
+    ),
+    "user-not-local": (
+        "User not local",
+        "This server does not host that recipient and will not forward the message.",
+        "Send to the server the reply names, or to the recipient domain's MX.",
+    ),
+    "bad-address-syntax": (
+        "Malformed address",
+        "The server found an address (or its parameters) syntactically wrong.",
+        "Check the address for typing errors, spaces or non-ASCII characters.",
+    ),
+    "mailbox-full": (
+        "Mailbox full",
+        "The recipient's mailbox is over its quota.",
+        "Try again later or tell the recipient by other means; they must free some space.",
+    ),
+    "mailbox-disabled": (
+        "Mailbox disabled",
+        "The mailbox exists but is disabled and takes no mail.",
+        "Reach the recipient by other means; their administrator must enable the mailbox.",
+    ),
+    "too-many-recipients": (
+        "Too many recipients",
+        "The server takes fewer recipients per message than were given.",
+        "Send the rest in another transaction or message; the accepted recipients are fine.",
+    ),
+    "greylisted": (
+        "Greylisting",
+        "The server deferred the message on purpose: it refuses the first attempt from an "
+        "unknown sender and accepts a retry after a few minutes, to weed out spam software.",
+        "Try again later (after 5 to 15 minutes) from the same IP; a real mail server's queue "
+        "does this by itself.",
+    ),
+    "no-recipient-accepted": (
+        "No recipient accepted",
+        "The server refused every recipient, so no message was sent.",
+        "Read each RCPT reply for its reason.",
+    ),
+    "some-recipients-refused": (
+        "Some recipients refused",
+        "The server refused some recipients; the message goes only to those it accepted.",
+        "Read the refused RCPT replies for their reasons.",
+    ),
+    # The message
+    "message-too-large": (
+        "Message too large",
+        "The message is bigger than the server (or the mailbox) accepts.",
+        "Make the message smaller (link to large attachments instead); the limit is in the "
+        "SIZE line of the EHLO reply.",
+    ),
+    "server-storage-full": (
+        "Server out of storage",
+        "The receiving server is short of disk space or storage right now.",
+        "Try again later; tell the server's administrator if it persists.",
+    ),
+    "8bit-unsupported": (
+        "8-bit content without 8BITMIME",
+        "The message contains 8-bit bytes (non-ASCII text sent unencoded) but the server does "
+        "not announce 8BITMIME, so it may not carry them.",
+        "Encode the body as quoted-printable or base64 (Content-Transfer-Encoding), or send "
+        "through a server that supports 8BITMIME.",
+    ),
+    "smtputf8-unsupported": (
+        "UTF-8 addresses not supported",
+        "An address or header has non-ASCII characters, which need the SMTPUTF8 extension "
+        "(RFC 6531), and the server does not support it.",
+        "Use an ASCII address for this recipient or send through a server that supports "
+        "SMTPUTF8.",
+    ),
+    "content-rejected": (
+        "Content rejected",
+        "The server's filter rejected the message content (spam, virus, or a forbidden "
+        "attachment).",
+        "Check the message for what the reply names (links, attachments, wording); ask the "
+        "receiving site's postmaster if it is a false positive.",
+    ),
+}

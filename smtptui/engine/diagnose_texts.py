@@ -1,0 +1,284 @@
+"""Diagnosis texts for session failures (data only): id -> (cause, why, what to do next)."""
+
+from __future__ import annotations
+
+#: Placeholders filled in by diagnose(): {stage} (the step in plain words, "RCPT TO"),
+#: {service} (what answered instead of SMTP) and {detail} (the driver's own words).
+#: Server text is never put into these templates.
+SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
+    # DNS
+    "no-such-domain": (
+        "Domain does not exist",
+        "DNS says the domain does not exist at all (NXDOMAIN), so there is nowhere to deliver.",
+        "Check the spelling of the domain after the @; if it is right, the domain's owner must "
+        "fix its registration or DNS delegation.",
+    ),
+    "no-mx": (
+        "No mail server for the domain",
+        "The domain has no MX record and no address record to fall back on (RFC 5321 §5.1), "
+        "so no host takes mail for it.",
+        "Check the domain; its administrator must publish an MX record pointing at a mail server.",
+    ),
+    "null-mx": (
+        "Domain accepts no mail (null MX)",
+        "The domain publishes a null MX ('MX 0 .'), its explicit statement that it never "
+        "receives mail (RFC 7505).",
+        "This address cannot receive mail; ask the recipient for another address.",
+    ),
+    "dns-unreachable": (
+        "DNS resolver unreachable",
+        "No DNS server answered at all, so no name could be looked up; the problem is on this "
+        "machine's side, not the recipient's.",
+        "Check this machine's network and resolver settings, or point the lookup at a resolver "
+        "that is reachable from here.",
+    ),
+    "dns-temporary": (
+        "Temporary DNS failure",
+        "The domain's name servers failed to answer properly (SERVFAIL or a time-out), often "
+        "because of broken DNSSEC or a name server that is down.",
+        "Try again later; if it persists, check the domain with a DNS tool such as dig and tell "
+        "the domain's DNS administrator.",
+    ),
+    # Connecting
+    "connection-refused": (
+        "Connection refused",
+        "The host answered but nothing listens on that port, or a firewall actively rejects "
+        "the connection.",
+        "Check the host name and port (25 between servers, 587 for submission with STARTTLS, "
+        "465 for TLS from the start) and whether the mail service is running.",
+    ),
+    "connect-timeout": (
+        "Connection timed out",
+        "Nothing answered the connection attempt; outbound port 25 is very often blocked by "
+        "home internet providers, cloud providers or a firewall that silently drops packets.",
+        "Test from another network; ask your provider or firewall administrator to open "
+        "outbound port 25, or send through your provider's smart host on port 587 with "
+        "authentication.",
+    ),
+    "banner-timeout": (
+        "No greeting from the server",
+        "The connection was made but the server never sent its 220 greeting: it may be "
+        "overloaded, deliberately slow with clients it distrusts (tar-pitting), stuck on "
+        "a DNS lookup of your address, or expecting TLS from the first byte (port 465).",
+        "Try again with a longer time-out; if this is port 465 use TLS from the start; "
+        "check your sending IP's reverse DNS and reputation.",
+    ),
+    "tarpit": (
+        "Tar-pitting",
+        "The server started its greeting but dribbled it out too slowly to finish in time, "
+        "a deliberate delay (tar-pit) aimed at clients it suspects of sending spam.",
+        "Allow a longer greeting time-out; if it always happens, check your IP's reputation "
+        "and reverse DNS, or ask the server's postmaster why you are delayed.",
+    ),
+    "not-smtp": (
+        "Not an SMTP server",
+        "The port answered with {service}, not with an SMTP greeting, so this is the wrong "
+        "port or a different service.",
+        "Check the port: SMTP listens on 25 (between servers) or 587 (submission); if the "
+        "answer was TLS, use TLS from the start (implicit TLS, usually port 465).",
+    ),
+    # The greeting and the connection
+    "service-unavailable": (
+        "Service not available",
+        "The server said 421 and is closing the connection: it is overloaded, shutting down, "
+        "or does not want to serve you at the moment.",
+        "Try again later; if it persists, contact the server's postmaster with the exact reply.",
+    ),
+    "connection-rejected": (
+        "Connection rejected",
+        "The server refused to talk to you at {stage}, usually because of your IP "
+        "address's reputation, missing reverse DNS or a local block.",
+        "Check your sending IP against public block lists and its reverse DNS; otherwise ask "
+        "the receiving site's postmaster, quoting the full reply.",
+    ),
+    "blocklisted": (
+        "Sending IP is on a block list",
+        "The server rejected you because your IP address or domain is listed on a DNS block "
+        "list (DNSBL/RBL) that it consults.",
+        "Look the IP up on the list the reply names (the reply often has a link), fix the "
+        "cause (compromised account, open relay, dynamic IP) and request removal; or send "
+        "through a smart host with a clean reputation.",
+    ),
+    "rate-limited": (
+        "Rate limited",
+        "The server is limiting how many connections or messages it accepts from you, because "
+        "you sent too much or too fast.",
+        "Wait and try again later with fewer connections and messages; if the volume is "
+        "legitimate, ask the receiving site's postmaster about their limits.",
+    ),
+    "connection-closed": (
+        "Connection closed unexpectedly",
+        "The server closed the connection during {stage} without a proper reply, which points "
+        "to a crash, an idle time-out, or a firewall or scanner in the path cutting it.",
+        "Try again; if it repeats at the same step, ask the server's administrator to check "
+        "their logs, and look for SMTP-inspecting firewalls or antivirus proxies on the way.",
+    ),
+    "closed-at-banner": (
+        "Closed before the greeting",
+        "The server accepted the connection and dropped it without a greeting, typically a "
+        "block on your IP address, a connection limit, or a service that expects TLS at once.",
+        "Check your IP's reputation and reverse DNS; if this is port 465, use TLS from the start; "
+        "otherwise ask the server's postmaster.",
+    ),
+    "closed-after-data": (
+        "Closed after the message was sent",
+        "The connection ended before the server confirmed the message, so it may or may not "
+        "have been delivered.",
+        "Check with the recipient before sending again to avoid a duplicate; ask the server's "
+        "administrator to look for the message in their logs.",
+    ),
+    "closed-during-tls": (
+        "Closed during TLS",
+        "The server hung up during the TLS hand-shake, usually because the two sides share no "
+        "TLS version or cipher, or the server disliked the client's hand-shake.",
+        "Check which TLS versions and ciphers the server supports (openssl s_client -starttls "
+        "smtp) and ask its administrator to enable current ones (TLS 1.2 or 1.3).",
+    ),
+    "reply-timeout": (
+        "Server stopped answering",
+        "The server did not reply at {stage} in time: it is overloaded, slowing you down "
+        "deliberately, or a firewall dropped the packets.",
+        "Try again later or with a longer time-out; if it always stalls at the same step, ask "
+        "the server's administrator.",
+    ),
+    "dot-timeout": (
+        "No answer after the message",
+        "The message was sent but the server did not confirm it in time, often because it "
+        "scans content slowly; it may still have been delivered.",
+        "Check with the recipient before sending again (to avoid a duplicate); allow a longer "
+        "time-out (RFC 5321 §4.5.3.2.6 suggests 10 minutes).",
+    ),
+    "quit-failed": (
+        "QUIT not confirmed",
+        "Something went wrong only at QUIT, after the transaction had ended; this does not undo "
+        "a delivery the server had already confirmed.",
+        "Nothing to fix for delivery; the server's handling of QUIT is its own affair.",
+    ),
+    # TLS
+    "tls-expired": (
+        "Certificate expired",
+        "The server's TLS certificate has expired, so its identity cannot be trusted.",
+        "Tell the server's administrator to renew the certificate; for a test only, turn "
+        "certificate verification off explicitly.",
+    ),
+    "tls-not-yet-valid": (
+        "Certificate not valid yet",
+        "The server's certificate starts in the future, which means a wrong clock on the server "
+        "or on this machine.",
+        "Check this machine's clock, then tell the server's administrator.",
+    ),
+    "tls-self-signed": (
+        "Self-signed certificate",
+        "The server's certificate is signed by itself, not by a certificate authority this "
+        "machine trusts.",
+        "Ask the administrator for a certificate from a public CA; if you trust this one, give "
+        "it (or its CA) as a CA file instead of turning verification off.",
+    ),
+    "tls-unknown-ca": (
+        "Unknown certificate authority",
+        "The certificate was issued by a CA this machine does not trust, or the server does "
+        "not send the intermediate certificates of its chain.",
+        "Ask the administrator to serve the full certificate chain; for a private CA, give its "
+        "certificate as a CA file.",
+    ),
+    "tls-name-mismatch": (
+        "Certificate name mismatch",
+        "The certificate does not carry the host name you connected to, so it may belong to "
+        "another server.",
+        "Connect using a name the certificate lists (for direct delivery, the MX host name, not "
+        "the recipient's domain), or ask the administrator to add this name.",
+    ),
+    "tls-handshake": (
+        "TLS hand-shake failed",
+        "The TLS hand-shake did not complete ({detail}): no common TLS version or cipher, or "
+        "one side is not speaking TLS at that moment.",
+        "Make the TLS mode fit the port (STARTTLS on 25 and 587, TLS from the start on 465) "
+        "and check the server's TLS versions with openssl s_client.",
+    ),
+    "tls-failed": (
+        "TLS failed",
+        "The TLS connection could not be set up ({detail}).",
+        "Check the server's certificate and TLS settings with openssl s_client; ask the "
+        "server's administrator with the details shown.",
+    ),
+    "starttls-not-offered": (
+        "STARTTLS not offered",
+        "TLS is required, but the server's EHLO reply does not list STARTTLS; the server lacks "
+        "it, or a firewall in the path strips it.",
+        "Ask the server's administrator to enable STARTTLS; only lower the TLS requirement if "
+        "you accept sending in the clear.",
+    ),
+    "starttls-refused": (
+        "STARTTLS refused",
+        "The server answered STARTTLS with an error, so no encrypted session was set up.",
+        "Try again later; if it persists, the server's TLS set-up is broken (often a missing "
+        "or unreadable certificate): tell its administrator.",
+    ),
+    "tls-required": (
+        "TLS required first",
+        "The server only allows this command over an encrypted connection.",
+        "Use STARTTLS (or TLS from the start on port 465) before authenticating or sending.",
+    ),
+    "requiretls": (
+        "REQUIRETLS cannot be honoured",
+        "The message demands TLS on every hop (REQUIRETLS, RFC 8689), but a server on the way "
+        "cannot promise it.",
+        "Send without REQUIRETLS if that is acceptable, or through a path that supports it.",
+    ),
+    # Protocol
+    "protocol-error": (
+        "Protocol error",
+        "The server sent something that is not a valid SMTP reply ({detail}).",
+        "Check that the host and port run an SMTP server; if a proxy or load balancer sits in "
+        "front of it, ask its administrator.",
+    ),
+    "ehlo-unsupported": (
+        "EHLO not supported",
+        "The server does not understand EHLO, so it is a very old SMTP server or something in "
+        "the path filters the command.",
+        "Use HELO instead of EHLO; no extensions (STARTTLS, AUTH, SIZE) will be available.",
+    ),
+    "bad-sequence": (
+        "Bad sequence of commands",
+        "The server did not expect the command sent at {stage}; a required step (EHLO, AUTH, "
+        "MAIL) was missing or refused earlier.",
+        "Look at the replies before this one: the real problem is usually the step that failed "
+        "first.",
+    ),
+    "parameter-unsupported": (
+        "Parameter not supported",
+        "The server does not support a parameter given at {stage} (such as SIZE, BODY=8BITMIME "
+        "or SMTPUTF8).",
+        "Send without that parameter, or only use parameters the EHLO reply lists.",
+    ),
+    "command-unrecognised": (
+        "Command not supported",
+        "The server does not recognise or implement the command sent at {stage}.",
+        "Check the EHLO reply for what the server supports, and leave the command out.",
+    ),
+    "policy-rejected": (
+        "Refused by policy",
+        "The server's local policy refuses this (not authorized), without saying more in a "
+        "standard way.",
+        "Read the server's text for the reason; if it is unclear, send the exact reply to the "
+        "receiving site's postmaster.",
+    ),
+    # Fall-backs
+    "temporary-failure": (
+        "Temporary failure",
+        "The server gave a temporary error at {stage}.",
+        "Try again later; if it persists, send the exact reply to the server's postmaster.",
+    ),
+    "permanent-failure": (
+        "Permanent failure",
+        "The server gave a permanent error at {stage}.",
+        "Sending the same again will not help: fix what the server's text names, or send the "
+        "exact reply to the receiving site's postmaster.",
+    ),
+    "unexpected-reply": (
+        "Unexpected reply",
+        "The server's reply at {stage} was not the one this step needs.",
+        "Compare the reply with what the step expects; send the transcript to the server's "
+        "administrator if it looks wrong.",
+    ),
+}
