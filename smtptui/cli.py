@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from smtptui import __version__
 from smtptui.engine.plan import QUIT_AFTER, TLS_MODES
@@ -90,5 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         from smtptui.profilescmd import run_profiles
 
         return run_profiles(args)
-    sys.stderr.write("smtptui: the workbench is not built yet; try `smtptui run --help`\n")
-    return 1
+    from pathlib import Path
+
+    from smtptui.tui.app import run_app
+
+    return run_app(Path(args.profiles).expanduser() if args.profiles else None, args.demo)
