@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
+from smtptui.engine.transcript import Progress
+from smtptui.output import Printer
 from tests.cli.helpers import server_args, smtptui
+from tests.fixtures.scripted import standard
 
 EML = (b"From: a@example.com\nTo: b@example.net\nSubject: hello\n\n"
        b"line one\r\n.leading dot\r\n..two dots\rbare cr\nlast line without newline")
@@ -99,3 +107,45 @@ def test_large_message_streams(tmp_path: Path, smtpd) -> None:
     assert "more lines of the message not shown" in run.out
     (got,) = server.wait_for_messages(1)
     assert got.data == eml.read_bytes().replace(b"\n", b"\r\n")
+
+
+def test_ipv6_loopback(scripted, ipv6_loopback) -> None:
+    server = scripted(standard, host=ipv6_loopback)
+    run = smtptui("run", "--server", f"[::1]:{server.port}", "--tls", "off", "--from",
+                  "a@example.com", "--to", "b@example.net", "--json")
+    assert run.code == 0, run.out
+    assert run.result["address"] == "::1"
+    assert server.connections[0].envelope.rcpt_tos == ["RCPT TO:<b@example.net>"]
+
+
+def test_progress_only_on_a_terminal(tmp_path: Path, smtpd) -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err = Tty()
+    printer = Printer(io.StringIO(), err, as_json=False, progress=err.isatty())
+    printer.progress(Progress(1.0, 5_000_000, 10_000_000, 0.5))
+    assert "5,000,000 / 10,000,000 octets (50%)" in err.getvalue()
+    assert "10.0 MB/s" in err.getvalue()
+    # Through a real pseudo-terminal on stderr, and never in a pipe or with --json.
+    eml = tmp_path / "big.eml"
+    eml.write_bytes(b"Subject: big\n\n" + (b"z" * 76 + b"\n") * 200000)
+    server = smtpd()
+    args = ["run", *server_args(server), "--from", "a@example.com", "--to", "b@example.net",
+            "--eml", str(eml)]
+    piped = smtptui(*args)
+    assert piped.code == 0 and piped.err == ""
+    leader, follower = pty.openpty()
+    proc = subprocess.run([sys.executable, "-m", "smtptui", *args], stdout=subprocess.PIPE,
+                          stderr=follower, stdin=subprocess.DEVNULL, timeout=60)
+    os.close(follower)
+    seen = b""
+    try:
+        while chunk := os.read(leader, 65536):
+            seen += chunk
+    except OSError:
+        pass
+    os.close(leader)
+    assert proc.returncode == 0
+    assert b"octets (100%)" in seen and b"MB/s" in seen
