@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.fixtures.certs import Certs, make_certs
+from tests.fixtures.postfix import postfix  # noqa: F401 - the private Postfix fixture
 from tests.fixtures.scripted import Handler, ScriptedServer
 from tests.fixtures.sink import SmtpSink
 from tests.fixtures.smtpd import AioSmtpd
