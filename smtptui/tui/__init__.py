@@ -1,0 +1,1 @@
+"""The Textual workbench (imported only when the screen is wanted, never by `smtptui run`)."""

@@ -1,0 +1,156 @@
+"""The app's profile actions (new, edit, duplicate, delete, past runs) and view actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from smtptui.profiles import Profile, ProfileError
+
+if TYPE_CHECKING:
+    from smtptui.tui.app import SmtpTuiApp
+
+    _Base = SmtpTuiApp
+else:
+    _Base = object
+
+
+class ProfileActions(_Base):
+    """Mixed into the App: each action works on the profile highlighted in the sidebar."""
+
+    history: Any
+
+    def action_profile_new(self) -> None:
+        """Create a profile in the editor."""
+        self._edit(None)
+
+    def action_profile_edit(self) -> None:
+        """Edit the highlighted profile (a broken one says why it cannot be)."""
+        item = self.sidebar.highlighted
+        if isinstance(item, Profile):
+            self._edit(item)
+        elif item is not None:
+            self.notify(f"{item.name} is broken; fix its file by hand: {item.message}",
+                        severity="warning", markup=False)
+
+    def _edit(self, profile: Profile | None) -> None:
+        from smtptui.tui.screens.editor import ProfileEditor
+
+        def saved(result: Profile | None) -> None:
+            if result is None:
+                return
+            self.reload_profiles(result.name)
+            if profile is not None and self.profile is not None \
+                    and self.profile.name == profile.name:
+                self.open(result)
+
+        self.push_screen(ProfileEditor(self.store, profile), saved)
+
+    def action_profile_duplicate(self) -> None:
+        """Copy the highlighted profile under a new name (NAME-2, NAME-3...)."""
+        item = self.sidebar.highlighted
+        if not isinstance(item, Profile):
+            return
+        names = {i.name.casefold() for i in self.sidebar.items}
+        number = 2
+        while f"{item.name}-{number}".casefold() in names:
+            number += 1
+        try:
+            copy = self.store.duplicate(item.name, f"{item.name}-{number}")
+        except ProfileError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.reload_profiles(copy.name)
+        self.notify(f"duplicated as {copy.name}; ctrl+e edits it", markup=False)
+
+    def action_profile_delete(self) -> None:
+        """Delete the highlighted profile, after a confirmation."""
+        from smtptui.tui.screens.confirm import Confirm
+
+        item = self.sidebar.highlighted
+        if not isinstance(item, Profile):
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.store.delete(item.name)
+            except ProfileError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            if self.profile is not None and self.profile.name == item.name:
+                self.close_profile()
+            self.reload_profiles()
+            self.notify(f"deleted {item.name}", markup=False)
+
+        self.push_screen(Confirm(f"Delete the profile {item.name!r} and its file?",
+                                 yes="Delete", title="Delete profile"), answered)
+
+    def action_history(self) -> None:
+        """The past runs of the highlighted profile, read-only."""
+        from smtptui.tui.screens.history import HistoryScreen
+
+        item = self.sidebar.highlighted
+        if item is not None:
+            self.push_screen(HistoryScreen(item.name, self.history))
+
+
+class ViewActions(_Base):
+    """Mixed into the App: the transcript's file and view, the panes, help and quitting."""
+
+    def action_save(self) -> None:
+        """Save the transcript to a new file in the current folder (mode 0600)."""
+        from smtptui.tui.export import save_transcript
+
+        name = self.profile.name if self.profile is not None else "session"
+        try:
+            path = save_transcript(self.transcript.plain_lines(), Path.cwd(), name)
+        except OSError as exc:
+            self.notify(f"not saved: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"transcript saved to {path}", title="saved", markup=False)
+
+    def action_copy_command(self) -> None:
+        """Copy the session as an `smtptui run` command line (and show it)."""
+        from smtptui.tui.export import run_command_line
+
+        if self.profile is not None:
+            line = run_command_line(self.profile, self.store.directory)
+            self.copy_to_clipboard(line)
+            self.notify(self.scrub(line), title="copied to the clipboard", markup=False)
+
+    def action_profiles(self) -> None:
+        """Go to the profiles list."""
+        self.query_one("#main").remove_class("-no-sidebar")
+        self.sidebar.list.focus()
+
+    def action_focus_transcript(self) -> None:
+        """Back to the transcript."""
+        self.transcript.focus()
+
+    def action_toggle_raw(self) -> None:
+        """Switch between the gutter view and the raw interleaved form."""
+        self.transcript.raw = not self.transcript.raw
+
+    def action_toggle_fold(self) -> None:
+        """Fold or unfold the DATA part."""
+        self.transcript.fold = not self.transcript.fold
+
+    def action_toggle_inspector(self) -> None:
+        """Show or hide the capability inspector (on a narrow screen: instead of the centre)."""
+        self.query_one("#main").toggle_class("-inspector")
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the profiles sidebar."""
+        self.query_one("#main").toggle_class("-no-sidebar")
+
+    def action_help(self) -> None:
+        """Every key binding."""
+        from smtptui.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_leave(self) -> None:
+        """Quit the app."""
+        self.exit(0)

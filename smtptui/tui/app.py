@@ -1,0 +1,362 @@
+"""The workbench App: layout, key bindings, and the wiring of widgets to the session worker."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer
+
+from smtptui.engine.errors import SmtpTuiError
+from smtptui.engine.runner import Runner
+from smtptui.engine.transcript import Event, Pending, Progress, Result, StageTiming
+from smtptui.profiles import BrokenProfile, Profile, ProfileError, ProfileStore
+from smtptui.tui.actions import ProfileActions, ViewActions
+from smtptui.tui.commands import SmtpTuiCommands, app_bindings
+from smtptui.tui.session import SessionState, make_auth, password_from_source
+from smtptui.tui.widgets.inspector import CapabilityInspector
+from smtptui.tui.widgets.sidebar import Sidebar
+from smtptui.tui.widgets.stepbar import StagePicker, StepBar
+from smtptui.tui.widgets.transcript import DataProgress, TranscriptView
+
+#: Actions on the session or its transcript, and printable keys: off while in the sidebar.
+NOT_IN_SIDEBAR = {"step", "run", "run_to", "stop", "edit", "manual", "save", "copy_command",
+                  "toggle_raw", "toggle_fold", "profiles", "toggle_inspector", "leave"}
+ON_HIGHLIGHTED = {"profile_edit", "profile_duplicate", "profile_delete", "history"}
+
+
+class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
+    """Profiles on the left, the live transcript in the centre, the EHLO inspector on the right.
+
+    ``clock`` gives every time shown (tests pass a fixed one); ``scrub`` filters every text
+    shown (tests mask port numbers with it); ``history`` (a History) records each run.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "smtptui"
+    COMMANDS = App.COMMANDS | {SmtpTuiCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = app_bindings()
+
+    def __init__(self, profiles_dir: Path, *, open_profile: str | None = None,
+                 clock: Callable[[], float] | None = None,
+                 scrub: Callable[[str], str] | None = None, history: Any = None) -> None:
+        super().__init__()
+        self.store = ProfileStore(profiles_dir)
+        self.open_profile = open_profile
+        self.scrub = scrub or (lambda text: text)
+        self.history = history
+        self.profile: Profile | None = None
+        self.session = SessionState(clock or time.monotonic)
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="centre"):
+                yield StepBar(id="stepbar")
+                yield TranscriptView(id="transcript")
+                yield DataProgress(id="data-progress")
+            yield CapabilityInspector(id="inspector")
+        yield Footer(compact=True)
+
+    @property
+    def transcript(self) -> TranscriptView:
+        """The transcript view."""
+        return self.query_one(TranscriptView)
+
+    @property
+    def stepbar(self) -> StepBar:
+        """The step bar."""
+        return self.query_one(StepBar)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        """The profiles sidebar."""
+        return self.query_one(Sidebar)
+
+    @property
+    def phase(self) -> str:
+        """empty, ready, busy, waiting (for the user) or done."""
+        return self.session.phase
+
+    def on_mount(self) -> None:
+        self.transcript.scrub = self.sidebar.scrub = self.scrub
+        self.query_one(DataProgress).display = False
+        self.set_interval(0.2, self._tick)
+        items = self.reload_profiles(self.open_profile)
+        chosen = [i for i in items if isinstance(i, Profile) and i.name == self.open_profile]
+        if chosen:
+            self.open(chosen[0])
+        else:
+            self._set_phase("empty")
+            self.sidebar.list.focus()
+
+    def reload_profiles(self, select: str | None = None) -> list[Profile | BrokenProfile]:
+        """Read the profiles folder again and show it in the sidebar."""
+        try:
+            items = self.store.load_all()
+        except ProfileError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            items = []
+        self.sidebar.set_items(items, select)
+        return items
+
+    # -- state shown -----------------------------------------------------------------------
+
+    def _set_phase(self, phase: str) -> None:
+        self.session.phase = phase
+        self.stepbar.set_status(self.session.status(self.profile, self.scrub))
+        self.refresh_bindings()
+
+    def _tick(self) -> None:
+        if self.session.tick():
+            self.stepbar.set_status(self.session.status(self.profile, self.scrub))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        focused = self.focused
+        if action in NOT_IN_SIDEBAR and focused is not None \
+                and self.sidebar in focused.ancestors_with_self:
+            return False
+        phase = self.phase
+        checks = {
+            "step": phase in ("ready", "waiting"), "run": phase in ("ready", "waiting"),
+            "run_to": phase in ("ready", "waiting"), "manual": phase in ("ready", "waiting"),
+            "edit": phase == "waiting", "stop": phase in ("busy", "waiting"),
+            "restart": self.profile is not None and phase != "ready",
+            "save": self.transcript.line_count > 0, "copy_command": self.profile is not None,
+        }
+        if action in ON_HIGHLIGHTED:
+            return self.sidebar.highlighted is not None
+        return checks.get(action, True)
+
+    # -- profiles --------------------------------------------------------------------------
+
+    @on(Sidebar.Chosen)
+    def _chosen(self, event: Sidebar.Chosen) -> None:
+        self.open(event.item)
+
+    def open(self, item: Profile | BrokenProfile) -> None:
+        """Make ``item`` the current profile (a broken one shows its error instead)."""
+        self.close_profile()
+        if isinstance(item, BrokenProfile):
+            self._say("error", f"profile {item.name} is broken: {item.message}")
+            return
+        self.profile = item
+        self._say("info", f"profile {item.name}: {item.target}; s steps, r runs to the end")
+        self._set_phase("ready")
+        self.transcript.focus()
+
+    def close_profile(self) -> None:
+        """No current profile; a running session is abandoned."""
+        self._abandon()
+        self.session.reset()
+        self.profile = None
+        self.transcript.clear()
+        self.query_one(CapabilityInspector).clear()
+        self.stepbar.set_pending(None)
+        self._set_phase("empty")
+
+    def _say(self, kind: str, text: str) -> None:
+        self.transcript.add_event(Event(self.session.now(), kind, "app", text))
+
+    # -- the session -----------------------------------------------------------------------
+
+    def _start(self, *controls: tuple[str, str]) -> None:
+        """Plan the session from the profile, get a password if need be, and launch it."""
+        profile = self.profile
+        if profile is None:
+            return
+        from smtptui.planning import plan_from_profile
+
+        try:
+            plan = plan_from_profile(profile)
+            if profile.auth_user and profile.password_source not in ("", "prompt"):
+                plan_auth = make_auth(profile, password_from_source(profile))
+            elif profile.auth_user:
+                self._prompt_password(plan, profile, controls)
+                return
+            else:
+                plan_auth = None
+        except SmtpTuiError as exc:
+            self._say("error", str(exc))
+            self.notify(str(exc), title="cannot start", severity="error", markup=False)
+            return
+        self._launch(plan, plan_auth, controls)
+
+    def _prompt_password(self, plan: Any, profile: Profile,
+                         controls: tuple[tuple[str, str], ...]) -> None:
+        from smtptui.tui.screens.password import PasswordPrompt
+
+        def answered(secret: str | None) -> None:
+            if secret is None:
+                return
+            try:
+                auth = make_auth(profile, secret)
+            except SmtpTuiError as exc:
+                self._say("error", str(exc))
+                return
+            self._launch(plan, auth, controls)
+
+        self.push_screen(PasswordPrompt(profile.auth_user, self.scrub(profile.target)), answered)
+
+    def _launch(self, plan: Any, auth: object | None,
+                controls: tuple[tuple[str, str], ...]) -> None:
+        self._abandon()
+        self.transcript.clear()
+        self.query_one(CapabilityInspector).clear()
+        runner, token = self.session.start(plan, auth, self._on_item, controls)
+        self._set_phase("busy")
+        self.run_session(runner, token)
+
+    @work(exclusive=True, group="session", exit_on_error=False)
+    async def run_session(self, runner: Runner, token: object) -> None:
+        """The session, in a worker: the screen never waits for the network."""
+        try:
+            result = await runner.run()
+        except asyncio.CancelledError:
+            if self.session.token is token:
+                self._finish(runner.result())
+            raise
+        except Exception as exc:  # a bug: say so, and leave the screen usable
+            result = runner.result()
+            if self.session.token is token:
+                self._say("error", f"internal error: {type(exc).__name__}: {exc}")
+        if self.session.token is token:
+            self._finish(result)
+
+    def _abandon(self) -> None:
+        """Forget the running session; its worker is cancelled (the socket closes at once)."""
+        self.session.abandon()
+        self.workers.cancel_group(self, "session")
+
+    def _on_item(self, item: object) -> None:
+        """One report from the runner (called in the worker, on the app's event loop)."""
+        if isinstance(item, Event):
+            if item.stage == "dot" and item.text == "." and item.kind == "send":
+                self.query_one(DataProgress).display = False
+            self.transcript.add_event(self.session.stamp(item))
+        elif isinstance(item, StageTiming):
+            self.transcript.add_latency(item.stage, self.session.latency())
+        elif isinstance(item, Progress):
+            self.query_one(DataProgress).show_progress(item)
+            self.transcript.set_data_size(item.total)
+        elif isinstance(item, Pending):
+            self.stepbar.set_pending(item.line)
+            if self.session.waits_for_user():
+                self._set_phase("waiting")
+        self._update_inspector()
+
+    def _update_inspector(self, force: bool = False) -> None:
+        facts = self.session.inspector_facts(force)
+        if facts is not None:
+            self.query_one(CapabilityInspector).show(
+                facts.pop("caps_before"), facts.pop("caps_after"), facts.pop("message_facts"),
+                facts.pop("tls_facts"), **facts)
+
+    def _finish(self, result: Result) -> None:
+        for kind, text in self.session.finish(result):
+            self._say(kind, text)
+        self.stepbar.set_pending(None)
+        self.stepbar.end()
+        self.query_one(DataProgress).display = False
+        self._update_inspector(force=True)
+        self._set_phase("done")
+        if self.history is not None and self.profile is not None:
+            try:
+                self.history.record(self.profile.name, self.transcript.plain_lines(),
+                                    result.to_json())
+            except (SmtpTuiError, OSError) as exc:
+                self.notify(f"the run was not kept in the history: {exc}", severity="warning",
+                            markup=False)
+
+    def _control(self, verb: str, text: str = "") -> None:
+        if self.session.runner is not None and self.phase == "waiting":
+            self.session.control(verb, text)
+            self.stepbar.set_pending(None)
+            self._set_phase("busy")
+
+    # -- session actions -------------------------------------------------------------------
+
+    def action_step(self) -> None:
+        """Send the next command (the first step connects)."""
+        self._start() if self.phase == "ready" else self._control("step")
+
+    def action_run(self) -> None:
+        """Run the session to its end."""
+        self._start(("run", "")) if self.phase == "ready" else self._control("run")
+
+    def action_run_to(self) -> None:
+        """Pick a stage, then run until it is done."""
+        def chosen(stage: str | None) -> None:
+            if stage is not None:
+                self._start(("run_to", stage)) if self.phase == "ready" \
+                    else self._control("run_to", stage)
+
+        self.push_screen(StagePicker(), chosen)
+
+    def action_stop(self) -> None:
+        """Stop: at a step, end the session; while the server is awaited, abandon it at once."""
+        if self.phase == "waiting":
+            self._control("stop")
+        elif self.phase == "busy":
+            self.workers.cancel_group(self, "session")
+
+    def action_edit(self) -> None:
+        """Edit the next command in the step bar before it is sent."""
+        self.stepbar.begin("edit")
+
+    def action_manual(self) -> None:
+        """Type any command, as in telnet (the first one connects)."""
+        if self.phase == "ready":
+            self._start()
+        self.stepbar.begin("manual")
+
+    @on(StepBar.Submitted)
+    def _submitted(self, event: StepBar.Submitted) -> None:
+        if not event.manual:
+            self._control("step", event.line)
+            self.transcript.focus()
+        elif self.session.runner is not None and self.phase in ("busy", "waiting"):
+            self.session.control("manual", event.line)
+            self._set_phase("busy")
+
+    @on(StepBar.Cancelled)
+    def _cancelled(self) -> None:
+        self.transcript.focus()
+
+    def action_restart(self) -> None:
+        """Start the session again from the connection."""
+        self._start()
+
+
+def run_app(profiles_dir: Path | None, demo: bool) -> int:
+    """Run the workbench (`smtptui`), or the demo on an embedded server (`smtptui --demo`)."""
+    from smtptui.history import History
+
+    if demo:
+        from smtptui.demo import DEMO_PROFILE, DemoServer
+
+        with DemoServer() as server:
+            app = SmtpTuiApp(server.profiles_dir, open_profile=DEMO_PROFILE,
+                             history=History(server.profiles_dir.parent / "history"))
+            app.run()
+            return app.return_code or 0
+    from smtptui.profiles import default_profiles_dir, seed_examples
+
+    directory = profiles_dir or default_profiles_dir()
+    try:
+        seed_examples(directory)
+    except ProfileError as exc:
+        print(f"smtptui: {exc}")
+        return 1
+    app = SmtpTuiApp(directory, history=History())
+    app.run()
+    return app.return_code or 0

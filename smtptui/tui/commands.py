@@ -1,0 +1,109 @@
+"""Every app action once: its keys (bindings with ids) and its command palette entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+@dataclass(frozen=True)
+class Action:
+    """One app action: keys, the Footer's short label, the palette's title and help."""
+
+    action: str
+    keys: tuple[str, ...]
+    label: str
+    title: str
+    help: str
+    show: bool = True
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("step", ("s", "enter"), "Step", "session: step",
+           "Send the next command (the first step connects)"),
+    Action("run", ("r",), "Run", "session: run to the end",
+           "Send every remaining command without stopping"),
+    Action("run_to", ("t",), "Run to", "session: run to a stage",
+           "Run until a chosen stage is done, then wait"),
+    Action("stop", ("x", "escape"), "Stop", "session: stop",
+           "Stop the session now (a stuck server is abandoned at once)"),
+    Action("edit", ("e",), "Edit", "session: edit the next command",
+           "Change the next command before it is sent"),
+    Action("manual", ("m",), "Manual", "session: manual command",
+           "Type and send any command, as in telnet"),
+    Action("restart", ("ctrl+r",), "Restart", "session: restart",
+           "Start the session again from the connection"),
+    Action("copy_command", ("c",), "Copy", "session: copy as command line",
+           "Copy the session as an `smtptui run` command line"),
+    Action("save", ("ctrl+s",), "Save", "transcript: save to a file",
+           "Write the transcript to a new file in the current folder (mode 0600)", False),
+    Action("toggle_raw", ("v",), "Raw", "transcript: toggle raw view",
+           "Switch between the direction gutter and the raw interleaved form"),
+    Action("toggle_fold", ("f",), "Fold", "transcript: fold or unfold DATA",
+           "Fold the message to one summary line, or show it"),
+    Action("toggle_inspector", ("i",), "Inspector", "view: capability inspector",
+           "Show or hide the EHLO capability inspector"),
+    Action("toggle_sidebar", ("ctrl+b",), "Sidebar", "view: sidebar",
+           "Show or hide the profiles sidebar", False),
+    Action("profiles", ("p",), "Profiles", "profile: switch",
+           "Go to the profiles list (type to filter, enter to open)"),
+    Action("profile_new", ("ctrl+n",), "New", "profile: new", "Create a profile", False),
+    Action("profile_edit", ("ctrl+e",), "Edit", "profile: edit",
+           "Edit the highlighted profile", False),
+    Action("profile_duplicate", ("ctrl+d",), "Duplicate", "profile: duplicate",
+           "Copy the highlighted profile", False),
+    Action("profile_delete", ("delete",), "Delete", "profile: delete",
+           "Delete the highlighted profile (asks first)", False),
+    Action("history", ("ctrl+o",), "Past runs", "profile: past runs",
+           "The saved transcripts of the highlighted profile's runs", False),
+    Action("help", ("question_mark", "f1"), "Help", "app: help", "Every key binding"),
+    Action("leave", ("q",), "Quit", "app: quit", "Leave smtptui (ctrl+q works everywhere)"),
+)
+
+#: The profile actions' keys live on the sidebar's list (they apply there).
+SIDEBAR_ACTIONS = {"profile_new", "profile_edit", "profile_duplicate", "profile_delete"}
+
+
+def app_bindings() -> list[Binding]:
+    """The App's bindings: each key with an id ("app.step", "app.step-2") for remapping."""
+    bindings = []
+    for spec in ACTIONS:
+        if spec.action in SIDEBAR_ACTIONS:
+            continue
+        for index, key in enumerate(spec.keys):
+            bindings.append(Binding(key, spec.action, spec.label, show=spec.show and index == 0,
+                                    tooltip=spec.help,
+                                    id=f"app.{spec.action}" + (f"-{index + 1}" if index else "")))
+    return bindings
+
+
+def sidebar_bindings() -> list[Binding]:
+    """The profile list's bindings for new, edit, duplicate and delete (run on the app)."""
+    return [Binding(key, f"app.{spec.action}", spec.label, tooltip=spec.help,
+                    id=f"sidebar.{spec.action}")
+            for spec in ACTIONS if spec.action in SIDEBAR_ACTIONS for key in spec.keys]
+
+
+class SmtpTuiCommands(Provider):
+    """Offers the app's actions that apply now; choosing one runs it."""
+
+    def _applies(self, action: str) -> bool:
+        return self.app.check_action(action, ()) is not False
+
+    async def discover(self) -> Hits:
+        for spec in ACTIONS:
+            if self._applies(spec.action):
+                yield DiscoveryHit(spec.title, partial(self.app.run_action, spec.action),
+                                   help=spec.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for spec in ACTIONS:
+            score = matcher.match(spec.title)
+            if score > 0 and self._applies(spec.action):
+                yield Hit(score, matcher.highlight(spec.title),
+                          partial(self.app.run_action, spec.action), text=spec.title,
+                          help=spec.help)

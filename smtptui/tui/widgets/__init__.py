@@ -1,0 +1,1 @@
+"""The workbench's widgets: sidebar, transcript view, step bar and capability inspector."""

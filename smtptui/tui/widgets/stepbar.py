@@ -1,0 +1,164 @@
+"""The step bar (the next command, editable; host, TLS state, elapsed time) and the stage picker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+#: The stages "run to" offers, with what stopping there means.
+STAGES = (
+    ("ehlo", "EHLO: the greeting and the capabilities"),
+    ("starttls", "STARTTLS and the TLS hand-shake"),
+    ("auth", "AUTH: log in"),
+    ("mail", "MAIL FROM: the sender"),
+    ("rcpt", "RCPT TO: every recipient"),
+    ("data", "DATA, the message and the final dot"),
+)
+
+
+@dataclass
+class Status:
+    """What the status line shows."""
+
+    state: str = "no profile"
+    target: str = ""
+    route: str = ""
+    tls: str = ""
+    elapsed: float | None = None
+
+
+class StepBar(Vertical):
+    """The next command (editable in edit mode; any command in manual mode) and the status."""
+
+    HELP_GROUP = "Step bar (editing)"
+    BINDINGS = [
+        Binding("escape", "cancel_edit", "Cancel", tooltip="Leave edit or manual mode",
+                id="stepbar.cancel"),
+    ]
+
+    class Submitted(Message):
+        """The user sent a line from the step bar: an edited next command, or a manual one."""
+
+        def __init__(self, line: str, manual: bool) -> None:
+            super().__init__()
+            self.line = line
+            self.manual = manual
+
+    class Cancelled(Message):
+        """The user left edit or manual mode without sending."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.mode = "view"  # view | edit | manual
+        self.pending: str | None = None
+        self.status = Status()
+        self._label = Label("next", id="step-label")
+        self.input = Input(id="step-input", placeholder="(nothing to send)", disabled=True,
+                           select_on_focus=False)
+        self._status = Static(id="step-status")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="step-line"):
+            yield self._label
+            yield self.input
+        yield self._status
+
+    def set_pending(self, line: str | None) -> None:
+        """The next command the session will send (None: nothing waits for the user)."""
+        self.pending = line
+        if self.mode == "view":
+            self.input.value = line or ""
+            self.input.cursor_position = 0
+
+    def set_status(self, status: Status) -> None:
+        """Show the session state, target, route, TLS state and elapsed time."""
+        self.status = status
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" {status.state} ", "bold reverse")
+        if status.elapsed is not None:
+            text.append(f" {status.elapsed:.2f} s")
+        if status.tls:
+            text.append(f"  TLS {status.tls}")
+        if status.target:
+            text.append(f"  {status.target}")
+        if status.route:
+            text.append(f" · {status.route}")
+        self._status.update(text)
+
+    def begin(self, mode: str) -> None:
+        """Enter edit mode (the pending command) or manual mode (an empty line)."""
+        self.mode = mode
+        self.set_class(mode == "manual", "-manual")
+        self.set_class(mode == "edit", "-edit")
+        self._label.update("type" if mode == "manual" else "edit")
+        field = self.input
+        field.disabled = False
+        field.placeholder = ("any command, e.g. NOOP, VRFY user, HELP (escape to leave)"
+                             if mode == "manual" else "the next command")
+        field.value = "" if mode == "manual" else (self.pending or "")
+        field.focus()
+        field.cursor_position = len(field.value)
+
+    def end(self) -> None:
+        """Back to showing the next command."""
+        self.mode = "view"
+        self.remove_class("-manual", "-edit")
+        self._label.update("next")
+        field = self.input
+        field.disabled = True
+        field.placeholder = "(nothing to send)"
+        field.value = self.pending or ""
+
+    @on(Input.Submitted, "#step-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        line = event.value.strip()
+        manual = self.mode == "manual"
+        if manual:
+            self.input.value = ""
+        else:
+            self.end()
+        if line:
+            self.post_message(self.Submitted(line, manual))
+
+    def action_cancel_edit(self) -> None:
+        """Leave edit or manual mode."""
+        if self.mode == "view":
+            return
+        self.end()
+        self.post_message(self.Cancelled())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_edit":
+            return self.mode != "view"
+        return True
+
+
+class StagePicker(ModalScreen[str | None]):
+    """Pick the stage to run to."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="stagepicker.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="stage-picker"):
+            yield Label("Run until this stage is done:", id="stage-picker-title")
+            yield OptionList(*[Option(Text(f"{name:<9} {what}"), id=name)
+                               for name, what in STAGES], id="stage-list")
+
+    @on(OptionList.OptionSelected, "#stage-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)
