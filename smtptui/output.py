@@ -18,7 +18,7 @@ def compose_message(plan: SessionPlan, subject: str | None, body: str | None) ->
         f"Date: {when}",
         f"Message-ID: {make_msgid('smtptui', domain=domain)}",
         f"From: <{plan.sender}>" if plan.sender else "From: <>",
-        "To: " + ", ".join(f"<{r}>" for r in plan.recipients),
+        _folded("To", [f"<{r}>" for r in plan.recipients]),
         f"Subject: {subject or 'test ' + when}",
         "MIME-Version: 1.0",
         "Content-Type: text/plain; charset=utf-8",
@@ -28,6 +28,17 @@ def compose_message(plan: SessionPlan, subject: str | None, body: str | None) ->
         "",
     ]
     return "\r\n".join(lines).encode("utf-8")
+
+
+def _folded(name: str, items: list[str]) -> str:
+    """A header of comma-separated items, folded so no line passes 78 octets (RFC 5322 §2.1.1)."""
+    lines = [f"{name}:"]
+    for index, item in enumerate(items):
+        piece = item + ("," if index < len(items) - 1 else "")
+        if len(lines[-1]) + 1 + len(piece) > 78 and lines[-1] != f"{name}:":
+            lines.append("")
+        lines[-1] += " " + piece
+    return "\r\n".join(lines)
 
 
 class Printer:

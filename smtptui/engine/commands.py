@@ -6,7 +6,9 @@ import re
 
 from smtptui.engine.errors import InputError, LocalProtocolError
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: C0 and C1 controls, DEL, and the Unicode line and paragraph separators (which a receiver
+#: splitting text lines, as Python's str.splitlines does, would take for a line end).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: RFC 5321 §4.5.3.1.4: a command line is at most 512 octets including CRLF.
 MAX_COMMAND = 512
 

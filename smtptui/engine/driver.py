@@ -125,6 +125,11 @@ class Connection:
         self._transport.write(data)
         await asyncio.wait_for(self._protocol.drain(), timeout)
 
+    @property
+    def has_unread(self) -> bool:
+        """True when bytes have arrived that no read took yet (read() returns them at once)."""
+        return bool(self._protocol.buffer)
+
     def discard_buffered(self) -> int:
         """Drop what has arrived unread (before a TLS hand-shake); return the octet count."""
         count = len(self._protocol.buffer)
@@ -133,6 +138,8 @@ class Connection:
 
     async def start_tls(self, context: ssl.SSLContext, server_name: str, timeout: float) -> None:
         """Upgrade the connection to TLS in place (STARTTLS)."""
+        if self._protocol.closed or self._transport.is_closing():  # else: a wait for nothing
+            raise ConnectionClosed("the server closed the connection before the hand-shake")
         loop = asyncio.get_running_loop()
         transport = await asyncio.wait_for(
             loop.start_tls(self._transport, self._protocol, context,

@@ -88,6 +88,9 @@ class MessageSource:
             raise InputError(f"message file {str(p)!r} does not exist")
         if p.is_dir():
             raise InputError(f"message file {str(p)!r} is a directory")
+        if not p.is_file():  # a FIFO would block the open; a pipe cannot be read twice
+            raise InputError(f"message file {str(p)!r} is not a regular file (a pipe, socket "
+                             "or device): save the message to a file first")
         try:
             with p.open("rb"):
                 pass

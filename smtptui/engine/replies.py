@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from smtptui.engine.errors import RemoteProtocolError
+from smtptui.engine.transcript import visible
 
 #: RFC 5321 §4.5.3.1.5 allows 512 octets per reply line; real servers overshoot, so allow 8x.
 MAX_LINE = 4096
@@ -58,8 +59,9 @@ class Reply:
 
 
 def _decode(line: bytes) -> str:
-    """Server text is data: decode leniently, never fail on bytes that are not UTF-8."""
-    return line.decode("utf-8", errors="backslashreplace")
+    """Server text is data: decode leniently (bytes that are not UTF-8 kept as \\xNN) and make
+    control characters visible, so no error message or diagnosis quoting it carries them."""
+    return visible(line.decode("utf-8", errors="backslashreplace"))
 
 
 class ReplyParser:

@@ -191,6 +191,9 @@ class Runner:
             try:
                 data = await self._conn.read(max(0.0, deadline - time.monotonic()))
             except TimeoutError:
+                if stage == "quit":  # the transaction is over: a silent QUIT undoes nothing
+                    self._say("info", "quit", f"no reply to QUIT within {timeout:g} s; closing")
+                    return None
                 what = "banner" if stage == "banner" else "reply"
                 partial = " (part of a reply came, then nothing)" if self._parser.partial else ""
                 session.fail(stage, "timeout", f"no {what} within {timeout:g} s in stage "
@@ -223,14 +226,31 @@ class Runner:
         self._timings[stage] = self._timings.get(stage, 0.0) + seconds
         self._emit(StageTiming(self._now(), stage, seconds))
 
-    async def _drop_unsolicited(self, stage: str) -> None:
-        """Replies nobody asked for (sent between commands) are shown and set aside."""
+    async def _drop_unsolicited(self, stage: str) -> bool:
+        """Replies nobody asked for (sent between commands) are shown and set aside.
+
+        Bytes that arrived while no command was outstanding are read first, so that they are
+        never taken for the answer to the next command. False when the session must end (a
+        421, or bytes that are not SMTP).
+        """
         assert self._conn is not None
+        try:
+            while self._conn.has_unread:
+                self._parser.feed(await self._conn.read(self.plan.timeouts.command))
+        except RemoteProtocolError as exc:
+            self.session.fail(stage, "protocol", f"protocol error from the server: {exc}")
+            return False
         extra = list(self._pending_unsolicited) + self._parser.replies()
         self._pending_unsolicited = []
         for reply in extra:
             self._say("info", stage, "unsolicited reply (not an answer to any command), ignored:")
             self._show_reply(stage, reply)
+            if reply.code == 421:  # RFC 5321 §3.8: the server is closing the channel
+                first = reply.lines[0] if reply.lines else ""
+                self.session.fail(stage, "reply", f"the server closed the channel before "
+                                  f"{stage.upper()} was sent: 421 {first}".rstrip())
+                return False
+        return True
 
     async def _gate(self, action: Send) -> Send | None:
         """In step mode, wait for the user; returns the (maybe replaced) command or None."""
@@ -251,6 +271,8 @@ class Runner:
                 return action
             elif control.verb == "manual":
                 await self._manual(action.stage, control.text)
+                if isinstance(self.session.next_action(), Close):  # it ended the session
+                    return None
             elif control.verb == "stop":
                 self.session.fail(action.stage, "abandoned", "session stopped by the user", 0)
                 self.session.outcome.outcome = "stopped"
@@ -265,17 +287,27 @@ class Runner:
             self._say("error", stage, str(exc))
             return
         assert self._conn is not None
+        if not await self._drop_unsolicited(stage):  # what came while the user typed
+            return
         self._say("send", "manual", line, self.session.tls_active)
-        await self._conn.write(data, self.plan.timeouts.command)
+        try:
+            await self._conn.write(data, self.plan.timeouts.command)
+        except (TimeoutError, ConnectionClosed, OSError):
+            self.session.fail(stage, "closed", "the connection broke while sending the manual "
+                              "command", EXIT_CLOSED)
+            return
         reply = await self._read_reply("manual")
         if reply is None:
             self.session.fail(stage, "closed", "no reply to the manual command", EXIT_CLOSED)
 
     async def _send(self, action: Send) -> bool:
         assert self._conn is not None
-        await self._drop_unsolicited(action.stage)
+        if not await self._drop_unsolicited(action.stage):
+            return False
         gated = await self._gate(action)
         if gated is None:
+            return False
+        if not await self._drop_unsolicited(action.stage):  # what came while the user thought
             return False
         if self.session.next_action() != action:  # a manual command ended the session
             return not isinstance(self.session.next_action(), Close)
@@ -363,8 +395,9 @@ class Runner:
             self.session.fail("tls", "tls", tlsmod.why_not_verified(exc))
             return False
         except (ConnectionClosed, OSError) as exc:
+            why = str(exc) or "the server closed the connection"  # a bare ConnectionResetError
             self.session.fail("tls", "closed", f"the connection broke during the TLS "
-                              f"hand-shake: {exc}")
+                              f"hand-shake: {why}")
             return False
         self._record_timing("tls")
         self._tls_up(self.plan.verify)
@@ -402,6 +435,8 @@ class Runner:
         if out.kind in ("abandoned", "input"):
             return {}
         stage = {"ehlo-tls": "ehlo", "rset": "rcpt", "manual": "mail"}.get(out.stage, out.stage)
+        if out.kind == "tls-unavailable" and out.reply is None:
+            stage = "ehlo"  # STARTTLS was never sent: the EHLO reply did not offer it
         facts = Facts(stage=stage, kind=out.kind, reply=out.reply, detail=out.error,
                       rcpt_replies=tuple(out.rejected_replies),
                       first_bytes=self._conn.first_bytes if self._conn is not None else b"")

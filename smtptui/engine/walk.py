@@ -70,13 +70,14 @@ class Walk:
             self._say("error", "dns", str(exc))
             code = 1 if kind == "input" else EXIT_CONNECT
             return Result(exit_code=code, outcome="failed", stage="dns", error=str(exc),
-                          host=domain, diagnosis={"kind": kind})
+                          host=domain, diagnosis=_dns_diagnosis(kind, str(exc)))
         self._show_route(route)
         problem = route.unusable()
         if problem is not None:
             self._say("error", "dns", str(problem))
             return Result(exit_code=EXIT_CONNECT, outcome="failed", stage="dns",
-                          error=str(problem), host=domain, diagnosis={"kind": problem.kind})
+                          error=str(problem), host=domain,
+                          diagnosis=_dns_diagnosis(problem.kind, str(problem)))
         attempts = route.attempts()
         tried: list[dict[str, Any]] = []
         result = Result()
@@ -110,6 +111,16 @@ class Walk:
             flags = f"  [{', '.join(host.flags)}]" if host.flags else ""
             addresses = ", ".join(host.addresses) or "no address"
             self._say("info", "dns", f"  {host.preference:>5}  {host.name}  {addresses}{flags}")
+
+
+def _dns_diagnosis(kind: str, detail: str) -> dict[str, str]:
+    """The diagnosis of a route that failed in DNS (none for bad input: nothing was looked up)."""
+    from smtptui.engine.diagnose import Facts, diagnose
+
+    if kind == "input":
+        return {}
+    found = diagnose(Facts(stage="dns", kind=kind, detail=detail))
+    return found.as_dict() if found is not None else {}
 
 
 def _combine(results: list[Result]) -> Result:

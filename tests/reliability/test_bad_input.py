@@ -1,0 +1,241 @@
+"""Bad input from the user: control characters, odd message files, many recipients, UTF-8.
+
+Already covered elsewhere (docs/reliability.md lists them): CR/LF in --from and --helo, a
+missing .eml and NUL in a .eml (tests/cli/test_run_failures.py), a non-ASCII address with no
+SMTPUTF8 (same file), an unwritable profile folder and a full disk while saving
+(tests/test_profiles.py, with real-kernel variants in test_profile_disk.py here).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from smtptui.engine.errors import LocalProtocolError
+from tests.cli.helpers import server_args
+from tests.fixtures.scripted import standard
+from tests.reliability.helpers import (
+    MEMORY_CAP,
+    STAGE_TIMEOUT,
+    Stepper,
+    measured,
+    plan_for,
+)
+
+ENVELOPE = ["--from", "a@example.com", "--to", "b@example.net"]
+#: Characters that must never reach a command line: C0 (CR, LF, TAB, VT, ESC...), DEL,
+#: C1 (NEL, CSI) and the Unicode line and paragraph separators.
+CONTROLS = ["\r", "\n", "\r\n", "\t", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9b",
+            "\u2028", "\u2029"]
+
+
+def refused_before_connecting(server, *args: str, message: str) -> None:
+    got = measured("run", *server_args(server), *args)
+    run = got.run
+    assert run.code == 1, run.out + run.err
+    assert "Traceback" not in run.err
+    assert message in run.err
+    assert len(run.err.strip().splitlines()) == 1  # one line, naming the problem
+    assert run.out == ""
+    assert server.connections == []
+
+
+# -- control characters in addresses and the HELO name -----------------------------------------
+
+@pytest.mark.parametrize("char", ["\r\n", "\x1b", "\x85"], ids=["CRLF", "ESC", "NEL"])
+@pytest.mark.parametrize("where", ["--from", "--to", "--helo"])
+def test_control_characters_in_arguments_are_refused(scripted, where: str, char: str) -> None:
+    value = f"client{char}.example" if where == "--helo" else f"a{char}b@example.com"
+    args = {"--from": "a@example.com", "--to": "b@example.net", "--helo": "client.example"}
+    args[where] = value
+    flat = [item for pair in args.items() for item in pair]
+    refused_before_connecting(scripted(standard), *flat, message="control character")
+
+
+@pytest.mark.parametrize("char", ["\x00", *CONTROLS], ids=repr)
+@pytest.mark.parametrize("field", ["sender", "recipients", "helo"])
+def test_every_control_character_in_an_address_or_helo_is_refused(scripted, field: str,
+                                                                   char: str) -> None:
+    """The engine's check, which every front end (flags, profiles, the app) goes through;
+    NUL cannot even travel in argv."""
+    server = scripted(standard)
+    value = f"client{char}.example" if field == "helo" else f"a{char}b@example.com"
+    plan = plan_for(server)
+    setattr(plan, field, [value] if field == "recipients" else value)
+    with pytest.raises(LocalProtocolError, match="control character"):
+        plan.validate()
+    assert server.connections == []
+
+
+# -- edited and typed commands in step mode ----------------------------------------------------
+
+EDITS = ["MAIL FROM:<a@example.com>\r\nRCPT TO:<evil@example.org>",
+         "MAIL FROM:<a@example.com>\nRCPT TO:<evil@example.org>",
+         "MAIL FROM:<a@example.com>\rRCPT TO:<evil@example.org>",
+         "MAIL FROM:<evil@example.org>\x00",
+         "MAIL FROM:<evil@example.org>\x1b[2J",
+         "MAIL FROM:<evil@example.org>\x7f",
+         "MAIL FROM:<evil@example.org>\x85",
+         "MAIL FROM:<evil@example.org> " + "X" * 600]
+
+
+@pytest.mark.parametrize("verb", ["step", "manual"])
+def test_edited_or_typed_command_with_control_characters_sends_nothing(scripted, verb: str
+                                                                       ) -> None:
+    server = scripted(standard)
+
+    async def user() -> None:
+        stepper = Stepper(plan_for(server))
+        stepper.start()
+        assert (await stepper.next_pending()).stage == "ehlo"
+        stepper.runner.control("step")
+        assert (await stepper.next_pending()).stage == "mail"
+        for edit in EDITS:
+            stepper.runner.control(verb, edit)
+            if verb == "step":  # the same command is offered again, unchanged
+                pending = await stepper.next_pending()
+                assert (pending.stage, pending.line) == ("mail", "MAIL FROM:<a@example.com>")
+            else:  # the refusal is reported; the session still waits at MAIL
+                pending = await stepper.next_pending()
+                assert (pending.stage, pending.line) == ("mail", "MAIL FROM:<a@example.com>")
+        errors = stepper.texts("error")
+        assert len(errors) == len(EDITS)
+        assert all("control character" in e or "RFC 5321 allows 512" in e for e in errors)
+        stepper.runner.control("run")
+        result = await stepper.finish()
+        assert result.exit_code == 0 and result.outcome == "delivered", stepper.events
+
+    asyncio.run(user())
+    received = bytes(server.connections[0].received)
+    assert b"evil" not in received and b"\x1b" not in received
+    assert received.count(b"MAIL FROM") == 1
+
+
+# -- the message file --------------------------------------------------------------------------
+
+def long_line_message(tmp_path: Path, length: int) -> Path:
+    eml = tmp_path / "long.eml"
+    eml.write_bytes(b"Subject: long\n\n" + b"L" * length + b"\nend\n")
+    return eml
+
+
+def test_long_lines_warn_and_the_message_still_goes(scripted, tmp_path: Path) -> None:
+    server = scripted(standard)
+    got = measured("run", *server_args(server), *ENVELOPE, "--eml",
+                   str(long_line_message(tmp_path, 5000)))
+    run = got.run
+    assert run.code == 0, run.out
+    assert "longer than 998 octets" in run.out
+    assert "a server may refuse, wrap or truncate them" in run.out
+    envelope = server.connections[0].envelopes[0]
+    assert envelope.data == b"Subject: long\r\n\r\n" + b"L" * 5000 + b"\r\nend\r\n.\r\n"
+
+
+def test_a_server_refusing_a_long_line_is_reported_after_the_dot(smtpd, tmp_path: Path) -> None:
+    server = smtpd()  # aiosmtpd refuses lines over 1001 octets, as the warning foretells
+    got = measured("run", *server_args(server), *ENVELOPE, "--timeout", STAGE_TIMEOUT, "--json",
+                   "--eml", str(long_line_message(tmp_path, 2000)))
+    run = got.run
+    assert "longer than 998 octets" in " ".join(e.get("text", "") for e in run.events())
+    assert run.code == 26 and run.result["stage"] == "dot"
+    assert "500" in run.result["error"]
+    assert server.messages == []
+
+
+def png_file(path: Path) -> Path:
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01"
+                     b"\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
+    return path
+
+
+def random_binary(path: Path) -> Path:
+    noise = random.Random(8).randbytes(50_000)
+    path.write_bytes(b"Subject: noise\n\n" + noise)
+    assert b"\x00" in noise
+    return path
+
+
+@pytest.mark.parametrize("make", [png_file, random_binary])
+def test_a_binary_file_as_the_message_is_refused(scripted, tmp_path: Path, make) -> None:
+    eml = make(tmp_path / "picture.eml")
+    refused_before_connecting(scripted(standard), *ENVELOPE, "--eml", str(eml),
+                              message="NUL byte at offset")
+
+
+def test_an_empty_message_file_is_refused(scripted, tmp_path: Path) -> None:
+    eml = tmp_path / "empty.eml"
+    eml.write_bytes(b"")
+    refused_before_connecting(scripted(standard), *ENVELOPE, "--eml", str(eml),
+                              message="the message file is empty")
+
+
+def fifo(tmp_path: Path) -> str:
+    path = tmp_path / "pipe.eml"
+    os.mkfifo(path)  # no writer ever comes: opening it would block for good
+    return str(path)
+
+
+@pytest.mark.parametrize("where, message", [
+    (lambda tmp: str(tmp), "is a directory"),
+    (fifo, "is not a regular file"),
+    (lambda tmp: "/dev/zero", "is not a regular file"),  # would never end
+    (lambda tmp: "/proc/self/mem", "Input/output error"),  # a file whose read fails
+], ids=["directory", "fifo", "device", "read-error"])
+def test_an_unreadable_message_file_is_refused(scripted, tmp_path: Path, where,
+                                               message: str) -> None:
+    refused_before_connecting(scripted(standard), *ENVELOPE, "--eml", where(tmp_path),
+                              message=message)
+
+
+# -- ten thousand recipients, and UTF-8 addresses ----------------------------------------------
+
+def many(count: int) -> tuple[list[str], list[str]]:
+    """`count` recipients, and the --to flags that carry them (comma lists of 1,000)."""
+    recipients = [f"user{i:05d}@example.net" for i in range(count)]
+    groups = [",".join(recipients[i : i + 1000]) for i in range(0, len(recipients), 1000)]
+    return recipients, [arg for group in groups for arg in ("--to", group)]
+
+
+def test_ten_thousand_recipients_all_accepted_in_bounded_memory(smtpd, tmp_path: Path) -> None:
+    server = smtpd()
+    recipients, to_args = many(10_000)
+    eml = tmp_path / "m.eml"
+    eml.write_bytes(b"Subject: many\nTo: undisclosed-recipients:;\n\nhello\n")
+    got = measured("run", *server_args(server), "--from", "a@example.com", *to_args, "--json",
+                   "--eml", str(eml), timeout=120)
+    run = got.run
+    assert run.code == 0, run.err + run.out[-2000:]
+    assert got.peak_rss < MEMORY_CAP, got.peak_rss
+    assert run.result["accepted"] == recipients and run.result["rejected"] == []
+    (message,) = server.wait_for_messages(1)
+    assert message.rcpt_tos == recipients
+
+
+def test_the_composed_test_message_folds_a_long_recipient_list(smtpd) -> None:
+    """Without --eml, the composed message names every recipient in To:, folded (RFC 5322
+    §2.1.1: lines of at most 998 octets), so a server that enforces it still takes it."""
+    server = smtpd()  # aiosmtpd refuses lines over 1001 octets
+    recipients, to_args = many(200)
+    got = measured("run", *server_args(server), "--from", "a@example.com", *to_args, "--json")
+    assert got.run.code == 0, got.run.result["error"]
+    (message,) = server.wait_for_messages(1)
+    assert max(len(line) for line in message.data.split(b"\r\n")) <= 998
+    assert all(f"<{r}>".encode() in message.data for r in recipients)
+
+
+def test_non_ascii_address_with_smtputf8_is_delivered(smtpd) -> None:
+    server = smtpd(smtputf8=True)
+    got = measured("run", *server_args(server), "--from", "zoë@example.com",
+                   "--to", "josé@exämple.net", "--json")
+    run = got.run
+    assert run.code == 0, run.out
+    mail = next(e["text"] for e in run.events() if e["kind"] == "send" and e["stage"] == "mail")
+    assert mail.startswith("MAIL FROM:<zoë@example.com>") and "SMTPUTF8" in mail.split()
+    (message,) = server.wait_for_messages(1)
+    assert message.mail_from == "zoë@example.com"
+    assert message.rcpt_tos == ["josé@exämple.net"]
+    assert "SMTPUTF8" in message.mail_options
