@@ -106,6 +106,9 @@ def summary(result: Result) -> list[str]:
     verdict = {"delivered": "message accepted by the server", "stopped": "session stopped as asked",
                "failed": f"FAILED in stage {result.stage}: {result.error}"}[result.outcome]
     lines.append(f"result: {verdict} (exit {result.exit_code})")
+    for check in result.checks:
+        mark = {True: "ok", False: "PROBLEM", None: "note"}[check["ok"]]
+        lines.append(f"check {check['name']} ({mark}): {check['text']}")
     if result.diagnosis:
         lines.append(f"diagnosis: {result.diagnosis.get('cause', '')}: "
                      f"{result.diagnosis.get('explanation', '')}")

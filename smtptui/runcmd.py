@@ -170,4 +170,9 @@ async def _run(spec: RunSpec, printer: Printer, auth: object | None,
         return await walk.run()
     from smtptui.engine.runner import Runner
 
-    return await Runner(spec.plan, emit, auth=auth).run()
+    resolver = None
+    if spec.dns:  # the reverse-DNS check asks only a resolver the user named
+        from smtptui.engine.routes import make_resolver
+
+        resolver = make_resolver(spec.dns, 5.0)
+    return await Runner(spec.plan, emit, auth=auth, resolver=resolver).run()

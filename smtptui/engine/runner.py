@@ -14,6 +14,7 @@ from smtptui.engine.driver import Connection, ConnectionClosed
 from smtptui.engine.errors import LocalProtocolError, RemoteProtocolError
 from smtptui.engine.plan import SessionPlan
 from smtptui.engine.replies import Reply, ReplyParser
+from smtptui.engine.report import build_result
 from smtptui.engine.session import (
     EXIT_CLOSED,
     EXIT_CONNECT,
@@ -24,7 +25,15 @@ from smtptui.engine.session import (
     Session,
     StartTLS,
 )
-from smtptui.engine.transcript import Event, Pending, Progress, Result, StageTiming, visible
+from smtptui.engine.transcript import (
+    Event,
+    MessagePreview,
+    Pending,
+    Progress,
+    Result,
+    StageTiming,
+    visible,
+)
 
 Emit = Callable[[object], None]
 
@@ -47,7 +56,7 @@ class Runner:
     """Drives one session to its end; `emit` receives Event, Pending, Progress, StageTiming."""
 
     def __init__(self, plan: SessionPlan, emit: Emit, *, stepping: bool = False,
-                 auth: object | None = None) -> None:
+                 auth: object | None = None, resolver: object | None = None) -> None:
         self.plan = plan
         self.session = Session(plan, auth)
         self._emit = emit
@@ -61,6 +70,9 @@ class Runner:
         self._timings: dict[str, float] = {}
         self._tls_facts: dict[str, object] = {}
         self._pending_unsolicited: list[Reply] = []
+        self._resolver = resolver  # for the reverse-DNS check; None: that check is skipped
+        self._banner = ""
+        self._checks: list[dict[str, object]] = []
 
     # -- control from a UI (same event loop) -----------------------------------------------
 
@@ -89,6 +101,7 @@ class Runner:
         """Connect, converse, close; never raises for anything the server does."""
         try:
             await self._converse()
+            await self._local_checks()
         except asyncio.CancelledError:
             self._say("error", self.session.stage, "session abandoned by the user")
             self.session.fail(self.session.stage, "abandoned", "session abandoned", EXIT_CLOSED)
@@ -171,6 +184,8 @@ class Runner:
         reply = await self._read_reply(stage)
         if reply is None:
             return False
+        if stage == "banner":
+            self._banner = reply.raw[0] if reply.raw else ""
         self._record_timing(stage)
         self.session.receive(reply)
         return True
@@ -344,7 +359,7 @@ class Runner:
         started = time.monotonic()
         self._stage_started = started
         timeout = plan.timeouts.block
-        preview = _Preview(SHOWN_MESSAGE_LINES)
+        preview = MessagePreview(SHOWN_MESSAGE_LINES)
         chunks = message.wire_chunks()
         chunk = next(chunks)
         try:
@@ -406,63 +421,19 @@ class Runner:
 
     def result(self) -> Result:
         """The Result of the session so far (final once run() returned)."""
-        out = self.session.outcome
-        end = self._conn.endpoint if self._conn is not None else None
-        caps = self.session.caps or self.session.caps_before_tls
-        before = self.session.caps_before_tls if self.session.caps is not None else None
-        return Result(
-            exit_code=out.exit_code, outcome=out.outcome, stage=out.stage, error=out.error,
-            host=self.plan.host, port=self.plan.port,
-            address=end.address if end else (self.plan.address or ""),
-            local_address=end.local_address if end else "",
-            accepted=list(out.accepted), rejected=list(out.rejected),
-            last_reply=str(out.reply) if out.reply else "",
-            timings={k: round(v, 6) for k, v in self._timings.items()},
-            tls=dict(self._tls_facts),
-            capabilities=caps.as_dict() if caps else {},
-            capabilities_before_tls=before.as_dict() if before else {},
-            diagnosis=self._diagnosis(),
-            t=self._now(),
-        )
+        conn = self._conn
+        return build_result(
+            self.session, self.plan, conn.endpoint if conn is not None else None,
+            conn.first_bytes if conn is not None else b"", self._timings, self._tls_facts,
+            self._checks, self._now())
 
-    def _diagnosis(self) -> dict[str, str]:
-        """The diagnosis of a failed (or partly failed) session, in plain words."""
-        from smtptui.engine.diagnose import Facts, diagnose
+    async def _local_checks(self) -> None:
+        """Banner name and delay, and (with a resolver) our address's reverse DNS."""
+        from smtptui.engine.checks import local_checks
 
-        out = self.session.outcome
-        if out.outcome != "failed" and out.kind != "partial":
-            return {}
-        if out.kind in ("abandoned", "input"):
-            return {}
-        stage = {"ehlo-tls": "ehlo", "rset": "rcpt", "manual": "mail"}.get(out.stage, out.stage)
-        if out.kind == "tls-unavailable" and out.reply is None:
-            stage = "ehlo"  # STARTTLS was never sent: the EHLO reply did not offer it
-        facts = Facts(stage=stage, kind=out.kind, reply=out.reply, detail=out.error,
-                      rcpt_replies=tuple(out.rejected_replies),
-                      first_bytes=self._conn.first_bytes if self._conn is not None else b"")
-        found = diagnose(facts)
-        if found is None:
-            return {"code": out.kind, "cause": out.error, "explanation": out.error,
-                    "next_step": "read the transcript above for the server's own words"}
-        return found.as_dict()
-
-
-class _Preview:
-    """The first lines of the message, for the transcript (bounded, whatever the message)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.shown = 0
-        self._buffer = b""
-
-    def take(self, chunk: bytes, last: bool) -> list[bytes]:
-        """Complete lines of `chunk` still to show; the terminating "." is never one of them."""
-        if self.shown >= self.limit:
-            return []
-        self._buffer = (self._buffer + chunk)[:65536]
-        *complete, self._buffer = self._buffer.split(b"\r\n")
-        if last and complete and complete[-1] == b".":
-            complete.pop()
-        lines = complete[: self.limit - self.shown]
-        self.shown += len(lines)
-        return lines
+        if self._conn is None:
+            return
+        checks = await asyncio.to_thread(
+            local_checks, self.plan.helo, self._banner, self.plan.host,
+            self._timings.get("banner"), self._conn.endpoint.local_address, self._resolver)
+        self._checks = [check.as_dict() for check in checks]

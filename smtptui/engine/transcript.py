@@ -98,6 +98,7 @@ class Result:
     capabilities: dict[str, list[str]] = field(default_factory=dict)
     capabilities_before_tls: dict[str, list[str]] = field(default_factory=dict)
     diagnosis: dict[str, str] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
     attempts: list[dict[str, Any]] = field(default_factory=list)
     t: float = 0.0
 
@@ -118,3 +119,24 @@ def visible(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+class MessagePreview:
+    """The first lines of the message, for the transcript (bounded, whatever the message)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.shown = 0
+        self._buffer = b""
+
+    def take(self, chunk: bytes, last: bool) -> list[bytes]:
+        """Complete lines of `chunk` still to show; the terminating "." is never one of them."""
+        if self.shown >= self.limit:
+            return []
+        self._buffer = (self._buffer + chunk)[:65536]
+        *complete, self._buffer = self._buffer.split(b"\r\n")
+        if last and complete and complete[-1] == b".":
+            complete.pop()
+        lines = complete[: self.limit - self.shown]
+        self.shown += len(lines)
+        return lines

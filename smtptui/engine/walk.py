@@ -87,7 +87,8 @@ class Walk:
             self.position = f"MX {index} of {len(hosts)}"
             plan = self.plan.copy(host=host.name, address=address, recipients=list(recipients),
                                   tls_name=host.name, label=f"{self.position}: {host.name}")
-            self.runner = Runner(plan, self._emit, stepping=self.stepping, auth=self.auth)
+            self.runner = Runner(plan, self._emit, stepping=self.stepping, auth=self.auth,
+                                 resolver=resolver)
             result = await self.runner.run()
             tried.append({"host": host.name, "address": address,
                           "preference": host.preference, "outcome": result.outcome,
