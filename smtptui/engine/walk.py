@@ -26,7 +26,7 @@ class Walk:
     def __init__(self, plan: SessionPlan, emit: Emit, *, dns: str | None = None,
                  pin: str = "", stepping: bool = False, auth: object | None = None,
                  dns_timeout: float = 5.0) -> None:
-        self.plan = plan
+        self._template = plan
         self._emit = emit
         self.dns = dns or None
         self.pin = pin
@@ -36,11 +36,34 @@ class Walk:
         self.runner: Runner | None = None
         self.position = ""  # "MX 2 of 3", for a status line
         self._loop_t0 = asyncio.get_event_loop().time()
+        self._early: list[tuple[str, str]] = []  # instructions given before the first session
+        self._idle = Runner(plan, lambda _item: None)  # answers for session/plan until then
+        self._result: Result | None = None
 
     def control(self, verb: str, text: str = "") -> None:
-        """Pass a stepping instruction to the session running now."""
-        if self.runner is not None:
+        """Pass a stepping instruction to the session running now ("run" holds for all)."""
+        if verb == "run":
+            self.stepping = False
+        if self.runner is None:
+            self._early.append((verb, text))
+        else:
             self.runner.control(verb, text)
+
+    @property
+    def session(self) -> Any:
+        """The Session of the host being tried now (for status lines and the inspector)."""
+        return (self.runner or self._idle).session
+
+    @property
+    def plan(self) -> SessionPlan:
+        """The plan of the host being tried now."""
+        return (self.runner or self._idle).plan
+
+    def result(self) -> Result:
+        """The combined Result once run() returned, else the current session's."""
+        if self._result is not None:
+            return self._result
+        return (self.runner or self._idle).result()
 
     def _say(self, kind: str, stage: str, text: str) -> None:
         self._emit(Event(asyncio.get_event_loop().time() - self._loop_t0, kind, stage, text))
@@ -49,13 +72,14 @@ class Walk:
         """Every domain in turn; the combined Result (first failure's exit code)."""
         from smtptui.engine.routes import group_by_domain
 
-        groups = group_by_domain(self.plan.recipients)
+        groups = group_by_domain(self._template.recipients)
         if len(groups) > 1:
             self._say("info", "dns", f"recipients in {len(groups)} domains: one route and one "
                       "session per domain (" + ", ".join(groups) + ")")
         results = [await self._domain(domain, recipients)
                    for domain, recipients in groups.items()]
-        return _combine(results)
+        self._result = _combine(results)
+        return self._result
 
     async def _domain(self, domain: str, recipients: list[str]) -> Result:
         from smtptui.engine.routes import make_resolver, resolve_route
@@ -85,10 +109,13 @@ class Walk:
         for host, address in attempts:
             index = hosts.index(host.name) + 1
             self.position = f"MX {index} of {len(hosts)}"
-            plan = self.plan.copy(host=host.name, address=address, recipients=list(recipients),
+            plan = self._template.copy(host=host.name, address=address, recipients=list(recipients),
                                   tls_name=host.name, label=f"{self.position}: {host.name}")
             self.runner = Runner(plan, self._emit, stepping=self.stepping, auth=self.auth,
                                  resolver=resolver)
+            for verb, text in self._early:
+                self.runner.control(verb, text)
+            self._early = []
             result = await self.runner.run()
             tried.append({"host": host.name, "address": address,
                           "preference": host.preference, "outcome": result.outcome,

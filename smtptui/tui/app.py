@@ -189,7 +189,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
             self._say("error", str(exc))
             self.notify(str(exc), title="cannot start", severity="error", markup=False)
             return
-        self._launch(plan, plan_auth, controls)
+        self._launch(plan, plan_auth, controls, profile)
 
     def _prompt_password(self, plan: Any, profile: Profile,
                          controls: tuple[tuple[str, str], ...]) -> None:
@@ -203,16 +203,17 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
             except SmtpTuiError as exc:
                 self._say("error", str(exc))
                 return
-            self._launch(plan, auth, controls)
+            self._launch(plan, auth, controls, profile)
 
         self.push_screen(PasswordPrompt(profile.auth_user, self.scrub(profile.target)), answered)
 
     def _launch(self, plan: Any, auth: object | None,
-                controls: tuple[tuple[str, str], ...]) -> None:
+                controls: tuple[tuple[str, str], ...], profile: Profile) -> None:
         self._abandon()
         self.transcript.clear()
         self.query_one(CapabilityInspector).clear()
-        runner, token = self.session.start(plan, auth, self._on_item, controls)
+        runner, token = self.session.start(plan, auth, self._on_item, controls,
+                                           direct=profile.mode == "direct", dns=profile.dns)
         self._set_phase("busy")
         self.run_session(runner, token)
 

@@ -49,8 +49,10 @@ class SessionState:
         self.token = object()
 
     def start(self, plan: SessionPlan, auth: object | None, emit: Callable[[object], None],
-              controls: tuple[tuple[str, str], ...]) -> tuple[Runner, object]:
-        """A new stepping runner with ``controls`` queued; returns it and its token."""
+              controls: tuple[tuple[str, str], ...], direct: bool = False,
+              dns: str = "") -> tuple[Runner, object]:
+        """A new stepping runner (a Walk of the MX hosts in direct mode) with ``controls``
+        queued; returns it and its token."""
         self.abandon()
         token = self.token
 
@@ -58,7 +60,13 @@ class SessionState:
             if self.token is token:
                 emit(item)
 
-        self.runner = Runner(plan, guarded, stepping=True, auth=auth)
+        if direct:
+            from smtptui.engine.walk import Walk
+
+            self.runner = Walk(plan, guarded, dns=dns or None, stepping=True,  # type: ignore[assignment]
+                               auth=auth)
+        else:
+            self.runner = Runner(plan, guarded, stepping=True, auth=auth)
         self.phase = "busy"
         self._queued = 0
         for verb, text in controls:
