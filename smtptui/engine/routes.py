@@ -108,17 +108,23 @@ class Route:
 # -- names ---------------------------------------------------------------------------
 
 
-def _ip(text: str) -> str | None:
-    """The address if ``text`` is an IP address (bracketed or "IPv6:"-prefixed too)."""
+def ip_literal(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address if ``text`` is an IP address (bracketed, "IPv6:"-prefixed or scoped too)."""
     text = text.strip()
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
     if text[:5].lower() == "ipv6:":
         text = text[5:]
     try:
-        return str(ipaddress.ip_address(text))
+        return ipaddress.ip_address(text.split("%", 1)[0])
     except ValueError:
         return None
+
+
+def _ip(text: str) -> str | None:
+    """The address as text if ``text`` is an IP address."""
+    address = ip_literal(text)
+    return str(address) if address is not None else None
 
 
 def normalize_domain(domain: str) -> str:
