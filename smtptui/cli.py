@@ -15,6 +15,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(1, f"smtptui: error: {message}\n")
 
 
+def _stage(text: str) -> str:
+    """A --quit-after stage; swaks' names are accepted too."""
+    text = text.lower()
+    return {"helo": "ehlo", "first-helo": "ehlo", "starttls": "tls", "from": "mail",
+            "to": "rcpt"}.get(text, text)
+
+
 def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run = sub.add_parser("run", help="run one SMTP session without a screen (swaks-style)",
                          description="Run one SMTP session and print the transcript.")
@@ -27,8 +34,9 @@ def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run.add_argument("--subject", help="Subject of the composed test message")
     run.add_argument("--body", help="body of the composed test message")
     run.add_argument("--helo", help="the name to give in EHLO/HELO (default: this host's name)")
-    run.add_argument("--quit-after", choices=QUIT_AFTER, type=str.lower, metavar="STAGE",
-                     help="stop after a stage: " + ", ".join(QUIT_AFTER))
+    run.add_argument("--quit-after", choices=QUIT_AFTER, type=_stage, metavar="STAGE",
+                     help="stop after a stage: " + ", ".join(QUIT_AFTER)
+                     + " (swaks' helo and first-helo mean ehlo; starttls means tls)")
     run.add_argument("--timeout", type=float, help="one time-out in seconds for every stage "
                      "(default: RFC 5321 §4.5.3.2's per-stage values)")
     run.add_argument("--json", action="store_true", help="print JSON lines instead of text")
