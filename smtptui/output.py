@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from email.utils import formatdate, make_msgid
 from typing import TextIO
 
 from smtptui.engine.plan import SessionPlan
@@ -12,6 +11,8 @@ from smtptui.engine.transcript import Event, Progress, Result
 
 def compose_message(plan: SessionPlan, subject: str | None, body: str | None) -> bytes:
     """A small test message, as swaks composes one: Date, Message-ID, From, To, Subject."""
+    from email.utils import formatdate, make_msgid
+
     domain = plan.helo if "." in plan.helo else "localhost.localdomain"
     when = formatdate(localtime=True)
     lines = [

@@ -32,10 +32,15 @@ def command_line(line: str) -> bytes:
     return data
 
 
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\x80-\U0010ffff]+"
+#: atext (RFC 5322) and any non-ASCII character, written as a negated ASCII class: the same
+#: code points as [A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\x80-\U0010ffff], but compiled in 0.1 ms
+#: instead of ~12 ms (re builds a charset over a positive range up to U+10FFFF).
+_ATOM = r"""[^\x00-\x20\x7f"(),.:;<>@\[\\\]]+"""
 _LOCAL = rf"{_ATOM}(?:\.{_ATOM})*"
 _QUOTED = r'"(?:[^"\\\x00-\x1f]|\\.)*"'
-_LABEL = r"[A-Za-z0-9\x80-\U0010ffff](?:[A-Za-z0-9\-\x80-\U0010ffff]*[A-Za-z0-9\x80-\U0010ffff])?"
+_ALNUM = r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]"  # letters, digits, non-ASCII
+_ALNUM_HYPHEN = r"[^\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]"  # the same and "-"
+_LABEL = rf"{_ALNUM}(?:{_ALNUM_HYPHEN}*{_ALNUM})?"
 _DOMAIN = rf"(?:{_LABEL}\.)*{_LABEL}\.?|\[[^\]\s]+\]"
 _MAILBOX = re.compile(rf"^(?:{_LOCAL}|{_QUOTED})@(?:{_DOMAIN})$")
 

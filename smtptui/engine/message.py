@@ -137,20 +137,19 @@ class MessageSource:
                 eight_bit = True
             wire = encoder.feed(chunk)
             size += len(wire)
-            # Count lines and their lengths on the wire form.
-            start = 0
-            while True:
-                end = wire.find(b"\r\n", start)
-                if end < 0:
-                    current += len(wire) - start
-                    break
-                current += end - start
-                lines += 1
-                longest = max(longest, current)
-                if current > MAX_TEXT_LINE:
-                    long_lines += 1
-                current = 0
-                start = end + 2
+            # Line statistics on the wire form, at C speed: split, then measure.
+            parts = wire.split(b"\r\n")
+            if len(parts) == 1:
+                current += len(wire)
+                continue
+            first = current + len(parts[0])
+            top = max(first, max(map(len, parts[1:-1]), default=0))
+            if top > MAX_TEXT_LINE:
+                long_lines += (first > MAX_TEXT_LINE) + sum(
+                    len(p) > MAX_TEXT_LINE for p in parts[1:-1])
+            longest = max(longest, top)
+            lines += len(parts) - 1
+            current = len(parts[-1])
         if raw_total == 0 and self.path is not None:
             raise InputError(f"{self.label}: the message file is empty")
         tail = encoder.finish()[:-3]  # the line end the encoder adds, without ".\r\n"

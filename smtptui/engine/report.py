@@ -36,12 +36,12 @@ def build_result(session: Session, plan: SessionPlan, end: Endpoint | None, firs
 
 def diagnosis_of(out: Outcome, first_bytes: bytes) -> dict[str, str]:
     """The diagnosis of a failed (or partly failed) session, in plain words."""
-    from smtptui.engine.diagnose import Facts, diagnose
-
     if out.outcome != "failed" and out.kind != "partial":
         return {}
     if out.kind in ("abandoned", "input"):
         return {}
+    from smtptui.engine.diagnose import Facts, diagnose
+
     stage = {"ehlo-tls": "ehlo", "rset": "rcpt", "manual": "mail"}.get(out.stage, out.stage)
     if out.kind == "tls-unavailable" and out.reply is None:
         stage = "ehlo"  # STARTTLS was never sent: the EHLO reply did not offer it

@@ -1,0 +1,158 @@
+"""ExplainPanel: what the selected transcript line means, and the diagnosis of a failed session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual.reactive import var
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from smtptui.engine.transcript import Result
+from smtptui.tui.command_meanings import Note
+from smtptui.tui.line_explain import SelectedLine, explain_line
+
+FOLDED = Note("message", "The message sent after DATA, folded to this one line; f unfolds it "
+              "to show its lines.", "RFC 5321 §4.1.1.4")
+HINT = "Move through the transcript with ↑ ↓ PgUp PgDn Home End: the selected line is " \
+       "explained here."
+_MARKS = {True: "✓", False: "✗", None: "·"}
+_CHECK_LEVELS = {True: "ok", False: "problem", None: "note"}
+
+
+class ExplainPanel(VerticalScroll, can_focus=True):
+    """Set ``line`` (the transcript's selected line) and ``result`` (the finished session's).
+
+    A reply line shows its code and enhanced code explained, a command its meaning; any other
+    line, once the session has ended, the diagnosis (cause, explanation, next step) and the
+    local checks. ``scrub`` filters every text shown. Server text is never markup.
+    """
+
+    HELP_GROUP = "Explain panel"
+    COMPONENT_CLASSES = {
+        "explain--label", "explain--title", "explain--reference", "explain--line",
+        "explain--cause", "explain--next", "explain--heading", "explain--ok",
+        "explain--problem", "explain--note", "explain--hint",
+    }
+
+    line: var[SelectedLine | None] = var(None)
+    result: var[Result | None] = var(None)
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.scrub: Callable[[str], str] | None = None
+        self.heading = ""
+
+    def compose(self) -> Any:
+        yield Static(id="explain-body", markup=False)
+
+    def on_mount(self) -> None:
+        self._update()
+
+    def watch_line(self) -> None:
+        self._update()
+
+    def watch_result(self) -> None:
+        self._update()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            self._update()
+
+    @property
+    def text(self) -> str:
+        """What the panel shows, as plain text (its title first)."""
+        return f"{self.heading}\n{self.body().plain}"
+
+    # -- building the text -----------------------------------------------------------------
+
+    def body(self) -> Text:
+        """The panel's content for the current line and result."""
+        line, result = self.line, self.result
+        text = Text(end="")
+        notes: list[Note] = []
+        if line is not None:
+            notes = [FOLDED] if line.kind == "fold" else explain_line(line.kind, line.stage,
+                                                                      line.text)
+        diagnosis = result.diagnosis if result is not None else {}
+        if notes:
+            self.heading = "Explain: " + " ".join(note.label for note in notes[:2])
+            for note in notes:
+                self._note(text, note)
+            if line is not None and line.kind != "fold":
+                self._line(text, line)
+        elif diagnosis:
+            self.heading = "Diagnosis"
+            self._diagnosis(text, diagnosis)
+        elif line is not None:
+            self.heading = "Explain"
+            self._line(text, line)
+        else:
+            self.heading = "Explain"
+            text.append(HINT, self._style("hint"))
+        if result is not None and not notes:
+            self._checks(text, result.checks)
+        return text
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"explain--{name}", partial=True)
+
+    def _clean(self, text: str) -> str:
+        return self.scrub(text) if self.scrub is not None else text
+
+    def _break(self, text: Text) -> None:
+        if text.plain:
+            text.append("\n")
+
+    def _note(self, text: Text, note: Note) -> None:
+        self._break(text)
+        text.append(note.label, self._style("label"))
+        if note.title:
+            text.append(" ")
+            text.append(note.title, self._style("title"))
+            text.append(":")
+        text.append(" ")
+        text.append(note.summary)
+        text.append(f" ({note.reference})", self._style("reference"))
+
+    def _line(self, text: Text, line: SelectedLine) -> None:
+        self._break(text)
+        shown = f"{line.marker} {line.text}" if line.marker else line.text
+        text.append(self._clean(shown), self._style("line"))
+
+    def _diagnosis(self, text: Text, diagnosis: Mapping[str, str]) -> None:
+        self._break(text)
+        text.append("✗ ", self._style("cause"))
+        text.append(self._clean(diagnosis.get("cause", "")), self._style("cause"))
+        if diagnosis.get("explanation"):
+            text.append("\n")
+            text.append(self._clean(diagnosis["explanation"]))
+        if diagnosis.get("next_step"):
+            text.append("\n")
+            text.append("Next step: ", self._style("next"))
+            text.append(self._clean(diagnosis["next_step"]))
+
+    def _checks(self, text: Text, checks: Iterable[Mapping[str, Any]]) -> None:
+        checks = list(checks)
+        if not checks:
+            return
+        self._break(text)
+        text.append("Local checks", self._style("heading"))
+        for check in checks:
+            ok = check.get("ok")
+            text.append("\n")
+            text.append(f"{_MARKS.get(ok, '·')} ", self._style(_CHECK_LEVELS.get(ok, "note")))
+            text.append(str(check.get("name", "")).replace("-", " "), self._style("label"))
+            text.append(": ")
+            text.append(self._clean(str(check.get("text", ""))))
+
+    def _update(self) -> None:
+        if not self.is_mounted:
+            return
+        body = self.body()
+        self.border_title = self.heading
+        self.query_one("#explain-body", Static).update(body)
