@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import time
 from typing import TextIO
 
@@ -11,13 +13,11 @@ from smtptui.engine.transcript import Event, Progress, Result
 
 def compose_message(plan: SessionPlan, subject: str | None, body: str | None) -> bytes:
     """A small test message, as swaks composes one: Date, Message-ID, From, To, Subject."""
-    from email.utils import formatdate, make_msgid
-
     domain = plan.helo if "." in plan.helo else "localhost.localdomain"
-    when = formatdate(localtime=True)
+    when = rfc5322_date()
     lines = [
         f"Date: {when}",
-        f"Message-ID: {make_msgid('smtptui', domain=domain)}",
+        f"Message-ID: <{time.time_ns()}.{os.getpid()}.{secrets.token_hex(4)}.smtptui@{domain}>",
         f"From: <{plan.sender}>" if plan.sender else "From: <>",
         _folded("To", [f"<{r}>" for r in plan.recipients]),
         f"Subject: {subject or 'test ' + when}",
@@ -29,6 +29,18 @@ def compose_message(plan: SessionPlan, subject: str | None, body: str | None) ->
         "",
     ]
     return "\r\n".join(lines).encode("utf-8")
+
+
+def rfc5322_date(when: float | None = None) -> str:
+    """The local time as an RFC 5322 date, e.g. "Sun, 29 Nov 2026 19:42:49 +0100"."""
+    stamp = time.localtime(when)
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    offset = stamp.tm_gmtoff // 60
+    sign = "+" if offset >= 0 else "-"
+    return (f"{days[stamp.tm_wday]}, {stamp.tm_mday:02d} {months[stamp.tm_mon - 1]} "
+            f"{stamp.tm_year} {time.strftime('%H:%M:%S', stamp)} "
+            f"{sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d}")
 
 
 def _folded(name: str, items: list[str]) -> str:

@@ -433,7 +433,9 @@ class Runner:
 
         if self._conn is None:
             return
-        checks = await asyncio.to_thread(
-            local_checks, self.plan.helo, self._banner, self.plan.host,
-            self._timings.get("banner"), self._conn.endpoint.local_address, self._resolver)
+        args = (self.plan.helo, self._banner, self.plan.host, self._timings.get("banner"),
+                self._conn.endpoint.local_address, self._resolver)
+        # Only the reverse-DNS look-up blocks; without a resolver there is none to wait for.
+        checks = (await asyncio.to_thread(local_checks, *args) if self._resolver is not None
+                  else local_checks(*args))
         self._checks = [check.as_dict() for check in checks]
