@@ -79,6 +79,15 @@ async def refused(pilot: Pilot[Any], app: SmtpTuiApp) -> None:
     await settle(pilot, app, "done")
 
 
+async def explained(pilot: Pilot[Any], app: SmtpTuiApp) -> None:
+    await refused(pilot, app)
+    for _ in range(app.transcript.cursor):
+        line = app.transcript.selected
+        if line is not None and line.text.startswith("550 "):
+            break
+        await pilot.press("up")
+
+
 async def narrow_inspector(pilot: Pilot[Any], app: SmtpTuiApp) -> None:
     await finished(pilot, app)
     await pilot.press("i")
@@ -123,6 +132,8 @@ SHOTS: dict[str, tuple[tuple[int, int], Script]] = {
     "raw-unfolded": (WIDE, unfolded_raw),
     "run-to": (WIDE, run_to),
     "refused": (WIDE, refused),
+    "explain": (WIDE, explained),
+    "diagnosis-80x24": (NARROW, refused),
     "inspector-80x24": (NARROW, narrow_inspector),
     "sidebar": (NARROW, sidebar),
     "help": (WIDE, help_screen),

@@ -141,6 +141,13 @@ class ViewActions(_Base):
         """Show or hide the capability inspector (on a narrow screen: instead of the centre)."""
         self.query_one("#main").toggle_class("-inspector")
 
+    def action_toggle_explain(self) -> None:
+        """Show or hide the panel that explains the selected line and diagnoses the session."""
+        panel = self.explain
+        panel.display = not panel.display
+        if not panel.display and self.focused is panel:
+            self.transcript.focus()
+
     def action_toggle_sidebar(self) -> None:
         """Show or hide the profiles sidebar."""
         self.query_one("#main").toggle_class("-no-sidebar")

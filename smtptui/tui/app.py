@@ -20,19 +20,23 @@ from smtptui.profiles import BrokenProfile, Profile, ProfileError, ProfileStore
 from smtptui.tui.actions import ProfileActions, ViewActions
 from smtptui.tui.commands import SmtpTuiCommands, app_bindings
 from smtptui.tui.session import SessionState, make_auth, password_from_source
+from smtptui.tui.widgets.data_progress import DataProgress
+from smtptui.tui.widgets.explain import ExplainPanel
 from smtptui.tui.widgets.inspector import CapabilityInspector
 from smtptui.tui.widgets.sidebar import Sidebar
 from smtptui.tui.widgets.stepbar import StagePicker, StepBar
-from smtptui.tui.widgets.transcript import DataProgress, TranscriptView
+from smtptui.tui.widgets.transcript import TranscriptView
 
 #: Actions on the session or its transcript, and printable keys: off while in the sidebar.
 NOT_IN_SIDEBAR = {"step", "run", "run_to", "stop", "edit", "manual", "save", "copy_command",
-                  "toggle_raw", "toggle_fold", "profiles", "toggle_inspector", "leave"}
+                  "toggle_raw", "toggle_fold", "profiles", "toggle_inspector", "toggle_explain",
+                  "leave"}
 ON_HIGHLIGHTED = {"profile_edit", "profile_duplicate", "profile_delete", "history"}
 
 
 class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
-    """Profiles on the left, the live transcript in the centre, the EHLO inspector on the right.
+    """Profiles on the left, the live transcript in the centre, the EHLO inspector on the right;
+    under them, the panel that explains the selected line or diagnoses the session.
 
     ``clock`` gives every time shown (tests pass a fixed one); ``scrub`` filters every text
     shown (tests mask port numbers with it); ``history`` (a History) records each run.
@@ -65,12 +69,18 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
                 yield TranscriptView(id="transcript")
                 yield DataProgress(id="data-progress")
             yield CapabilityInspector(id="inspector")
+        yield ExplainPanel(id="explain")
         yield Footer(compact=True)
 
     @property
     def transcript(self) -> TranscriptView:
         """The transcript view."""
         return self.query_one(TranscriptView)
+
+    @property
+    def explain(self) -> ExplainPanel:
+        """The panel that explains the selected line, or diagnoses the session."""
+        return self.query_one(ExplainPanel)
 
     @property
     def stepbar(self) -> StepBar:
@@ -88,7 +98,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         return self.session.phase
 
     def on_mount(self) -> None:
-        self.transcript.scrub = self.sidebar.scrub = self.scrub
+        self.transcript.scrub = self.sidebar.scrub = self.explain.scrub = self.scrub
         self.query_one(DataProgress).display = False
         self.set_interval(0.2, self._tick)
         items = self.reload_profiles(self.open_profile)
@@ -160,6 +170,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         self.session.reset()
         self.profile = None
         self.transcript.clear()
+        self.explain.result = None
         self.query_one(CapabilityInspector).clear()
         self.stepbar.set_pending(None)
         self._set_phase("empty")
@@ -211,6 +222,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
                 controls: tuple[tuple[str, str], ...], profile: Profile) -> None:
         self._abandon()
         self.transcript.clear()
+        self.explain.result = None
         self.query_one(CapabilityInspector).clear()
         runner, token = self.session.start(plan, auth, self._on_item, controls,
                                            direct=profile.mode == "direct", dns=profile.dns)
@@ -265,6 +277,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
     def _finish(self, result: Result) -> None:
         for kind, text in self.session.finish(result):
             self._say(kind, text)
+        self.explain.result = result
         self.stepbar.set_pending(None)
         self.stepbar.end()
         self.query_one(DataProgress).display = False
@@ -319,6 +332,10 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         if self.phase == "ready":
             self._start()
         self.stepbar.begin("manual")
+
+    @on(TranscriptView.Selected, "#transcript")
+    def _selected(self, event: TranscriptView.Selected) -> None:
+        self.explain.line = event.line
 
     @on(StepBar.Submitted)
     def _submitted(self, event: StepBar.Submitted) -> None:

@@ -38,9 +38,10 @@ async def until(pilot: Pilot[Any], ready: Callable[[], bool], what: str = "") ->
 
 
 def scrub(text: str) -> str:
-    """Mask what changes from run to run: port numbers and transfer rates."""
+    """Mask what changes from run to run: port numbers, transfer rates, the banner's delay."""
     text = re.sub(r"(127\.0\.0\.1):\d+", r"\1:PORT", text)
     text = re.sub(r"port \d+", "port PORT", text)
+    text = re.sub(r"came after [\d.]+ s", "came after 0.00 s", text)
     return re.sub(r"in [\d.]+ s \([\d.]+ MB/s\)", "in 0.00 s (0.0 MB/s)", text)
 
 

@@ -1,4 +1,4 @@
-"""ExplainPanel: what the selected transcript line means, and the diagnosis of a failed session."""
+"""ExplainPanel: what the selected transcript line means; the diagnosis of a failed session."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 
 from rich.style import Style
 from rich.text import Text
-from textual.reactive import var
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.widgets import Static
 
 from smtptui.engine.transcript import Result
@@ -46,7 +47,7 @@ class ExplainPanel(VerticalScroll, can_focus=True):
         self.scrub: Callable[[str], str] | None = None
         self.heading = ""
 
-    def compose(self) -> Any:
+    def compose(self) -> ComposeResult:
         yield Static(id="explain-body", markup=False)
 
     def on_mount(self) -> None:
@@ -66,12 +67,13 @@ class ExplainPanel(VerticalScroll, can_focus=True):
     @property
     def text(self) -> str:
         """What the panel shows, as plain text (its title first)."""
-        return f"{self.heading}\n{self.body().plain}"
+        heading, body = self.content()
+        return f"{heading}\n{body.plain}"
 
     # -- building the text -----------------------------------------------------------------
 
-    def body(self) -> Text:
-        """The panel's content for the current line and result."""
+    def content(self) -> tuple[str, Text]:
+        """The panel's title and text for the current line and result."""
         line, result = self.line, self.result
         text = Text(end="")
         notes: list[Note] = []
@@ -80,23 +82,24 @@ class ExplainPanel(VerticalScroll, can_focus=True):
                                                                       line.text)
         diagnosis = result.diagnosis if result is not None else {}
         if notes:
-            self.heading = "Explain: " + " ".join(note.label for note in notes[:2])
+            shown = notes[:2] if line is not None and line.kind == "recv" else notes[:1]
+            heading = "Explain: " + " ".join(note.label for note in shown)
             for note in notes:
                 self._note(text, note)
             if line is not None and line.kind != "fold":
                 self._line(text, line)
         elif diagnosis:
-            self.heading = "Diagnosis"
+            heading = "Diagnosis"
             self._diagnosis(text, diagnosis)
         elif line is not None:
-            self.heading = "Explain"
+            heading = "Explain"
             self._line(text, line)
         else:
-            self.heading = "Explain"
+            heading = "Explain"
             text.append(HINT, self._style("hint"))
         if result is not None and not notes:
             self._checks(text, result.checks)
-        return text
+        return heading, text
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"explain--{name}", partial=True)
@@ -114,7 +117,7 @@ class ExplainPanel(VerticalScroll, can_focus=True):
         if note.title:
             text.append(" ")
             text.append(note.title, self._style("title"))
-            text.append(":")
+            text.append(" —")
         text.append(" ")
         text.append(note.summary)
         text.append(f" ({note.reference})", self._style("reference"))
@@ -153,6 +156,6 @@ class ExplainPanel(VerticalScroll, can_focus=True):
     def _update(self) -> None:
         if not self.is_mounted:
             return
-        body = self.body()
+        self.heading, body = self.content()
         self.border_title = self.heading
         self.query_one("#explain-body", Static).update(body)

@@ -1,77 +1,37 @@
-"""The transcript view: a virtualised, bounded log of the session with a direction gutter."""
+"""TranscriptView: the session's lines, virtualised and bounded, with a gutter and a cursor."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
+from textual import events
+from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.containers import Horizontal
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Label, ProgressBar
 
-from smtptui.engine.transcript import Event, Progress
+from smtptui.engine.transcript import Event
+from smtptui.tui.line_explain import SelectedLine
+from smtptui.tui.widgets.data_progress import DataProgress
+from smtptui.tui.widgets.transcript_rows import (
+    FOLD_MIN_LINES,
+    DataBlock,
+    Entry,
+    Row,
+    latency_text,
+    selected_line,
+)
 
-#: A DATA part longer than this many lines is folded to one summary line.
-FOLD_MIN_LINES = 6
+__all__ = ["FOLD_MIN_LINES", "MAX_LINES", "DataProgress", "TranscriptView"]
 #: The most lines kept; beyond it the oldest tenth is dropped (memory stays bounded).
 MAX_LINES = 200_000
 _TIME_WIDTH = 14  # "%7.3f", the latency column and spaces
-
-
-class Entry:
-    """One transcript line, as kept in memory (small: slots, shared strings)."""
-
-    __slots__ = ("block", "kind", "latency", "marker", "stage", "t", "text", "tls")
-
-    def __init__(self, event: Event, block: DataBlock | None = None) -> None:
-        self.t = event.t
-        self.kind = event.kind
-        self.stage = event.stage
-        self.text = event.text.expandtabs(8)
-        self.tls = event.tls
-        self.marker = event.marker
-        self.block = block
-        self.latency: float | None = None
-
-    def raw(self) -> str:
-        """The line as `smtptui run` prints it."""
-        return f"{self.t:8.3f} {self.marker:<3} {self.text}"
-
-
-class DataBlock:
-    """The message lines of one DATA transfer, which fold to a summary line."""
-
-    __slots__ = ("closed", "entries", "octets", "start_row")
-
-    def __init__(self) -> None:
-        self.entries: list[Entry] = []
-        self.octets: int | None = None
-        self.closed = False
-        self.start_row = 0
-
-    @property
-    def foldable(self) -> bool:
-        """Long enough to fold."""
-        return len(self.entries) > FOLD_MIN_LINES
-
-    def summary(self, folded: bool) -> str:
-        """The summary line's text."""
-        size = f", {self.octets:,} octets on the wire" if self.octets is not None else ""
-        more = "" if self.closed else " so far"
-        if folded:
-            return f"▸ message: {len(self.entries)} lines{more}{size} (f to unfold)"
-        return f"▾ message: {len(self.entries)} lines{more}{size} (f to fold)"
-
-
-Row = Entry | DataBlock
 
 
 class TranscriptView(ScrollView, can_focus=True):
@@ -79,13 +39,41 @@ class TranscriptView(ScrollView, can_focus=True):
 
     ``raw`` shows the interleaved form `smtptui run` prints; ``fold`` folds long DATA parts.
     ``scrub`` (a text filter) is applied to every line shown, e.g. to mask port numbers.
+    A cursor selects one line (the keys move it and the view follows it); on the last line it
+    follows new lines. Each time it lands on another line, a Selected message says which.
     """
+
+    HELP_GROUP = "Transcript"
+    BINDINGS = [
+        Binding(key, action, label, show=False, id=f"transcript.{name}")
+        for key, action, label, name in (
+            ("up", "cursor(-1)", "Select the line above", "cursor_up"),
+            ("down", "cursor(1)", "Select the line below", "cursor_down"),
+            ("pageup", "cursor_page(-1)", "Select a page up", "cursor_page_up"),
+            ("pagedown", "cursor_page(1)", "Select a page down", "cursor_page_down"),
+            ("home", "cursor_home", "Select the first line", "cursor_home"),
+            ("end", "cursor_end", "Select the last line (it follows new lines)", "cursor_end"),
+        )
+    ]
+
+    class Selected(Message):
+        """The cursor is on another line (``line`` is None when the transcript is empty)."""
+
+        def __init__(self, view: TranscriptView, line: SelectedLine | None) -> None:
+            super().__init__()
+            self.view = view
+            self.line = line
+
+        @property
+        def control(self) -> TranscriptView:
+            """The view whose cursor moved."""
+            return self.view
 
     COMPONENT_CLASSES = {
         "transcript--time", "transcript--send", "transcript--recv", "transcript--info",
         "transcript--error", "transcript--marker-send", "transcript--marker-recv",
         "transcript--marker-info", "transcript--marker-error", "transcript--tls",
-        "transcript--latency", "transcript--fold",
+        "transcript--latency", "transcript--fold", "transcript--cursor",
     }
 
     raw: var[bool] = var(False)
@@ -106,6 +94,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self._flush_pending = False
         self._follow = True
         self._scroll_target: int | None = None
+        self._cursor: int | None = None  # None: on the last row, following new ones
+        self._cursor_row: Row | None = None  # the row under a cursor that does not follow
+        self._selected: SelectedLine | None = None
         self.dropped = 0
 
     # -- what the app calls ---------------------------------------------------------------
@@ -125,6 +116,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.dropped = 0
         self._cache.clear()
         self._follow = True
+        self._cursor = self._cursor_row = None
         self.scroll_to(0, 0, animate=False)
         self._schedule_flush()
 
@@ -177,6 +169,54 @@ class TranscriptView(ScrollView, can_focus=True):
         """The rows as shown now, as plain text (for tests and screen readers)."""
         return "\n".join(self._row_text(row).plain for row in self._rows)
 
+    @property
+    def cursor(self) -> int:
+        """The row under the cursor (-1 when there is none)."""
+        return len(self._rows) - 1 if self._cursor is None else self._cursor
+
+    @property
+    def selected(self) -> SelectedLine | None:
+        """The line under the cursor."""
+        index = self.cursor
+        return selected_line(self._rows[index], self.fold) if index >= 0 else None
+
+    def move_cursor(self, row: int, *, scroll: bool = True) -> None:
+        """Put the cursor on ``row`` (clamped); on the last row it follows new lines."""
+        last = len(self._rows) - 1
+        if last < 0:
+            return
+        row = max(0, min(row, last))
+        if row == self.cursor:
+            if scroll:
+                self._show_cursor()
+            return
+        if row == last:
+            self._cursor = self._cursor_row = None
+        else:
+            self._cursor, self._cursor_row = row, self._rows[row]
+        self.virtual_size = Size(self._width, len(self._rows))
+        if scroll:
+            self._show_cursor()
+        self.refresh()
+        self._report()
+
+    def action_cursor(self, lines: int) -> None:
+        """Move the cursor this many lines (negative: up)."""
+        self.move_cursor(self.cursor + lines)
+
+    def action_cursor_page(self, pages: int) -> None:
+        """Move the cursor this many pages (negative: up)."""
+        self.move_cursor(self.cursor + pages * max(1, self.scrollable_content_region.height - 1))
+
+    def action_cursor_home(self) -> None:
+        """The first line."""
+        self.move_cursor(0)
+
+    def action_cursor_end(self) -> None:
+        """The last line: the cursor follows new lines again."""
+        self.move_cursor(len(self._rows) - 1)
+        self._follow = True
+
     # -- the model -------------------------------------------------------------------------
 
     def _retail_block(self, block: DataBlock) -> None:
@@ -188,6 +228,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._rows.extend(self._block_rows(block))
         for y in range(block.start_row, len(self._rows)):
             self._cache.discard(y)
+        if self._cursor is not None and self._cursor >= block.start_row:
+            self._relocate(block.start_row)
 
     def _block_rows(self, block: DataBlock) -> list[Row]:
         if not block.foldable:
@@ -207,6 +249,29 @@ class TranscriptView(ScrollView, can_focus=True):
                 rows.extend(self._block_rows(block))
         self._rows = rows
         self._cache.clear()
+        self._relocate(0)
+
+    def _relocate(self, start: int) -> None:
+        """Find the cursor's row again after the rows changed from ``start`` on: a line folded
+        away puts it on its summary line; a line dropped, on the first line."""
+        wanted = self._cursor_row
+        if wanted is None:
+            return
+        block = wanted.block if isinstance(wanted, Entry) else None
+        found = None
+        for index in range(start, len(self._rows)):
+            row = self._rows[index]
+            if row is wanted:
+                found = index
+                break
+            if block is not None and row is block:
+                found = index
+        if found is None:
+            found = start
+        if found >= len(self._rows) - 1:
+            self._cursor = self._cursor_row = None
+        else:
+            self._cursor, self._cursor_row = found, self._rows[found]
 
     def _prune(self) -> None:
         drop = max(1, self.max_lines // 10)
@@ -223,6 +288,8 @@ class TranscriptView(ScrollView, can_focus=True):
         if not fold and block is not None and block.foldable:
             self._follow = False
             self._scroll_target = block.start_row
+            if block.start_row < len(self._rows) - 1:
+                self._cursor, self._cursor_row = block.start_row, block
         self._schedule_flush()
 
     def watch_raw(self) -> None:
@@ -245,9 +312,34 @@ class TranscriptView(ScrollView, can_focus=True):
         elif self._follow:
             self.scroll_end(animate=False, x_axis=False)
         self.refresh()
+        self._report()
+
+    def _report(self) -> None:
+        """Post Selected when the line under the cursor is another one."""
+        selected = self.selected
+        if selected != self._selected:
+            self._selected = selected
+            self.post_message(self.Selected(self, selected))
+
+    def _show_cursor(self) -> None:
+        """Scroll just enough for the cursor's row to be in view."""
+        row, top = self.cursor, round(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        if self._cursor is None and self._follow:
+            self.scroll_end(animate=False, x_axis=False, immediate=True)
+        elif row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
 
     def on_resize(self) -> None:
         self._cache.clear()
+        self.call_after_refresh(self._show_cursor)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self.move_cursor(offset.y + round(self.scroll_y), scroll=False)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -275,7 +367,7 @@ class TranscriptView(ScrollView, can_focus=True):
         kind = row.kind if row.kind in ("send", "recv", "error") else "info"
         text = Text(no_wrap=True, end="")
         text.append(f"{row.t:7.3f} ", self._style("time"))
-        text.append(f"{_latency(row.latency):>5} ", self._style("latency"))
+        text.append(f"{latency_text(row.latency):>5} ", self._style("latency"))
         marker = self._style(f"marker-{kind}")
         if row.tls:
             marker += self._style("tls")
@@ -291,6 +383,8 @@ class TranscriptView(ScrollView, can_focus=True):
         base = self.rich_style
         if index >= len(self._rows):
             return Strip.blank(width, base)
+        if index == self.cursor:
+            return self._cursor_line(index, scroll_x, width, base)
         strip = self._cache.get(index)
         if strip is None:
             row = self._rows[index]
@@ -300,45 +394,14 @@ class TranscriptView(ScrollView, can_focus=True):
             self._cache[index] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
 
-
-def _latency(seconds: float | None) -> str:
-    """At most five columns: 2.6ms, 48ms, 1.2s, 300s."""
-    if seconds is None:
-        return ""
-    if seconds < 0.0095:
-        return f"{seconds * 1000:.1f}ms"
-    if seconds < 0.9995:
-        return f"{seconds * 1000:.0f}ms"
-    if seconds < 9.95:
-        return f"{seconds:.1f}s"
-    return f"{seconds:.0f}s"
-
-
-class DataProgress(Horizontal):
-    """The progress of a DATA transfer: a bar, the octets sent of the total, and the rate."""
-
-    #: At most this many screen updates a second, however small the chunks.
-    RATE = 20
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._last = 0.0
-        self.summary = ""
-
-    def compose(self) -> ComposeResult:
-        yield Label("DATA", id="data-progress-title")
-        yield ProgressBar(show_eta=False, id="data-progress-bar")
-        yield Label("", id="data-progress-label")
-
-    def show_progress(self, item: Progress) -> None:
-        """Show one Progress report (shown while the transfer runs, hidden at its end)."""
-        done = item.sent >= item.total
-        self.display = not done
-        now = time.monotonic()
-        if done or now - self._last < 1 / self.RATE:
-            return
-        self._last = now
-        self.query_one(ProgressBar).update(total=item.total or 1, progress=item.sent)
-        rate = f"{item.sent / item.elapsed / 1e6:.1f} MB/s" if item.elapsed > 0 else ""
-        self.summary = f"{item.sent:,} / {item.total:,} octets {rate}"
-        self.query_one("#data-progress-label", Label).update(Text(self.summary))
+    def _cursor_line(self, index: int, scroll_x: int, width: int, base: Style) -> Strip:
+        """The row under the cursor, highlighted across the whole width (never cached)."""
+        cursor = self._style("cursor")
+        if self.app.no_color:
+            cursor += Style(reverse=True)
+        text = self._row_text(self._rows[index])
+        text.stylize_before(base)
+        text.stylize(cursor)
+        strip = Strip(text.render(self.app.console), text.cell_len)
+        return strip.crop_extend(scroll_x, scroll_x + width, base + cursor).apply_offsets(
+            scroll_x, index)
