@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -138,7 +137,7 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.st
         return 1
     printer = Printer(out, err, as_json=args.json, progress=not args.json and err.isatty())
     lines: list[str] = []
-    result = asyncio.run(_run(spec, printer, auth, lines))
+    result = _run(spec, printer, auth, lines)
     printer.result(result)
     if spec.profile_name:
         _keep_history(spec.profile_name, lines, result, err)
@@ -154,8 +153,10 @@ def _keep_history(name: str, lines: list[str], result: Result, err: TextIO) -> N
         err.write(f"smtptui: warning: the transcript was not kept in history: {exc}\n")
 
 
-async def _run(spec: RunSpec, printer: Printer, auth: object | None,
-               lines: list[str]) -> Result:
+def _run(spec: RunSpec, printer: Printer, auth: object | None, lines: list[str]) -> Result:
+    """Direct mode walks on asyncio; a smart-host session runs on blocking sockets (no asyncio
+    to import: the same Runner, driven to the end in one go)."""
+
     def emit(item: object) -> None:
         if isinstance(item, Event):
             printer.event(item)
@@ -164,10 +165,15 @@ async def _run(spec: RunSpec, printer: Printer, auth: object | None,
             printer.progress(item)
 
     if spec.direct:
+        import asyncio
+
         from smtptui.engine.walk import Walk
 
-        walk = Walk(spec.plan, emit, dns=spec.dns, pin=spec.pin, auth=auth)
-        return await walk.run()
+        async def walk() -> Result:
+            return await Walk(spec.plan, emit, dns=spec.dns, pin=spec.pin, auth=auth).run()
+
+        return asyncio.run(walk())
+    from smtptui.engine.blocking import BlockingConnection, drive
     from smtptui.engine.runner import Runner
 
     resolver = None
@@ -175,4 +181,6 @@ async def _run(spec: RunSpec, printer: Printer, auth: object | None,
         from smtptui.engine.routes import make_resolver
 
         resolver = make_resolver(spec.dns, 5.0)
-    return await Runner(spec.plan, emit, auth=auth, resolver=resolver).run()
+    runner = Runner(spec.plan, emit, auth=auth, resolver=resolver,
+                    opener=BlockingConnection.open)
+    return drive(runner.run())

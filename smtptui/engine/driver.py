@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from smtptui.engine.connection import ConnectionClosed, Endpoint
 
-class ConnectionClosed(Exception):
-    """The peer closed the connection (or reset it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """Where a connection went: the peer's address and port, and ours."""
-
-    address: str
-    port: int
-    local_address: str
-    local_port: int
+__all__ = ["Connection", "ConnectionClosed", "Endpoint"]
+T = TypeVar("T")
 
 
 class _Protocol(asyncio.Protocol):
@@ -149,6 +141,10 @@ class Connection:
             raise ConnectionClosed("connection closed during the TLS hand-shake")
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
+
+    async def offload(self, function: Callable[..., T], *args: Any) -> T:
+        """Run a blocking call (a DNS look-up) in a thread, so the event loop goes on."""
+        return await asyncio.to_thread(function, *args)
 
     def close(self) -> None:
         """Close now; pending writes are dropped (a session that ended has nothing to add)."""

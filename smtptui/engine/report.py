@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from smtptui.engine.driver import Endpoint
+from smtptui.engine.connection import Endpoint
 from smtptui.engine.plan import SessionPlan
 from smtptui.engine.session import Outcome, Session
 from smtptui.engine.transcript import Result

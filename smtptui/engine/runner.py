@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import ssl
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from smtptui.engine import tls as tlsmod
 from smtptui.engine.commands import command_line
-from smtptui.engine.driver import Connection, ConnectionClosed
+from smtptui.engine.connection import Conn, ConnectionClosed, Opener
 from smtptui.engine.errors import LocalProtocolError, RemoteProtocolError
 from smtptui.engine.plan import SessionPlan
 from smtptui.engine.replies import Reply, ReplyParser
@@ -56,15 +57,17 @@ class Runner:
     """Drives one session to its end; `emit` receives Event, Pending, Progress, StageTiming."""
 
     def __init__(self, plan: SessionPlan, emit: Emit, *, stepping: bool = False,
-                 auth: object | None = None, resolver: object | None = None) -> None:
+                 auth: object | None = None, resolver: object | None = None,
+                 opener: Opener | None = None) -> None:
         self.plan = plan
         self.session = Session(plan, auth)
         self._emit = emit
         self._stepping = stepping
         self._run_until = ""
-        self._controls: asyncio.Queue[Control] = asyncio.Queue()
+        self._controls: Any = None  # an asyncio.Queue of Control, made on first use
+        self._opener = opener  # None: the asyncio driver
         self._parser = ReplyParser()
-        self._conn: Connection | None = None
+        self._conn: Conn | None = None
         self._t0 = time.monotonic()
         self._stage_started = self._t0
         self._timings: dict[str, float] = {}
@@ -78,7 +81,14 @@ class Runner:
 
     def control(self, verb: str, text: str = "") -> None:
         """step [replacement line] | run | run_to STAGE | manual LINE | stop."""
-        self._controls.put_nowait(Control(verb, text))
+        self._queue().put_nowait(Control(verb, text))
+
+    def _queue(self) -> Any:
+        if self._controls is None:
+            import asyncio
+
+            self._controls = asyncio.Queue()
+        return self._controls
 
     def peek(self) -> str | None:
         """The next command line the session will send, if it is waiting to send one."""
@@ -102,9 +112,11 @@ class Runner:
         try:
             await self._converse()
             await self._local_checks()
-        except asyncio.CancelledError:
-            self._say("error", self.session.stage, "session abandoned by the user")
-            self.session.fail(self.session.stage, "abandoned", "session abandoned", EXIT_CLOSED)
+        except BaseException as exc:
+            if _cancelled(exc):
+                self._say("error", self.session.stage, "session abandoned by the user")
+                self.session.fail(self.session.stage, "abandoned", "session abandoned",
+                                  EXIT_CLOSED)
             raise
         finally:
             self._flush_notes()
@@ -146,8 +158,13 @@ class Runner:
         self._say("info", "connect", f"Trying {where}{label}...")
         implicit = context if plan.tls == "implicit" else None
         try:
-            self._conn = await Connection.open(target, plan.port, plan.timeouts.connect,
-                                               implicit, plan.tls_name or plan.host)
+            opener = self._opener
+            if opener is None:
+                from smtptui.engine.driver import Connection
+
+                opener = Connection.open
+            self._conn = await opener(target, plan.port, plan.timeouts.connect, implicit,
+                                      plan.tls_name or plan.host)
         except TimeoutError:
             session.fail("connect", "timeout", f"no answer from {where} within "
                          f"{plan.timeouts.connect:g} s (a firewall may be dropping the packets)",
@@ -275,7 +292,7 @@ class Runner:
                     return action
                 self._run_until = ""
             self._emit(Pending(self._now(), action.stage, action.shown or action.line))
-            control = await self._controls.get()
+            control = await self._queue().get()
             if control.verb == "run":
                 self._stepping = False
             elif control.verb == "run_to":
@@ -436,6 +453,12 @@ class Runner:
         args = (self.plan.helo, self._banner, self.plan.host, self._timings.get("banner"),
                 self._conn.endpoint.local_address, self._resolver)
         # Only the reverse-DNS look-up blocks; without a resolver there is none to wait for.
-        checks = (await asyncio.to_thread(local_checks, *args) if self._resolver is not None
+        checks = (await self._conn.offload(local_checks, *args) if self._resolver is not None
                   else local_checks(*args))
         self._checks = [check.as_dict() for check in checks]
+
+
+def _cancelled(exc: BaseException) -> bool:
+    """True for asyncio's cancellation (only possible when asyncio is in use at all)."""
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and isinstance(exc, asyncio.CancelledError)

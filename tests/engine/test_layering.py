@@ -23,3 +23,13 @@ def test_headless_run_imports_neither_textual_nor_dns() -> None:
             "print(bad); sys.exit(1 if bad else 0)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_smart_host_run_needs_no_asyncio_textual_or_dns() -> None:
+    code = ("import sys\nfrom smtptui.cli import main\n"
+            "code = main(['run', '--server', '127.0.0.1:1', '--from', 'a@example.com', "
+            "'--to', 'b@example.net', '--json'])\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('asyncio', 'textual', 'dns')]\n"
+            "print(code, bad); sys.exit(0 if code == 2 and not bad else 1)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-500:] + proc.stderr
