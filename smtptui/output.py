@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import time
 from typing import TextIO
 
@@ -17,7 +16,7 @@ def compose_message(plan: SessionPlan, subject: str | None, body: str | None) ->
     when = rfc5322_date()
     lines = [
         f"Date: {when}",
-        f"Message-ID: <{time.time_ns()}.{os.getpid()}.{secrets.token_hex(4)}.smtptui@{domain}>",
+        f"Message-ID: <{time.time_ns()}.{os.getpid()}.{os.urandom(4).hex()}.smtptui@{domain}>",
         f"From: <{plan.sender}>" if plan.sender else "From: <>",
         _folded("To", [f"<{r}>" for r in plan.recipients]),
         f"Subject: {subject or 'test ' + when}",

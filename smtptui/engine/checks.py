@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from smtptui.engine.iplit import ip_literal
+
 if TYPE_CHECKING:
     import dns.resolver
 
@@ -57,8 +59,6 @@ def _clean(name: str) -> str:
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    from smtptui.engine.routes import ip_literal
-
     address = ip_literal(text)
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return address.ipv4_mapped

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from smtptui.engine.errors import InputError, SmtpTuiError
+from smtptui.engine.iplit import ip_literal
 
 if TYPE_CHECKING:
     import dns.resolver
@@ -106,19 +107,6 @@ class Route:
 
 
 # -- names ---------------------------------------------------------------------------
-
-
-def ip_literal(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address if ``text`` is an IP address (bracketed, "IPv6:"-prefixed or scoped too)."""
-    text = text.strip()
-    if text.startswith("[") and text.endswith("]"):
-        text = text[1:-1]
-    if text[:5].lower() == "ipv6:":
-        text = text[5:]
-    try:
-        return ipaddress.ip_address(text.split("%", 1)[0])
-    except ValueError:
-        return None
 
 
 def _ip(text: str) -> str | None:
