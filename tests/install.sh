@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine: Debian packages
-# (Postfix for smtp-sink and the loopback MTA, swaks for the benchmark peer, tmux) and the
+# (Postfix for smtp-sink and the loopback MTA; swaks and time for the benchmarks; tmux) and the
 # project with its test extra. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for pkg in postfix swaks tmux; do
+for pkg in postfix swaks tmux time; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
