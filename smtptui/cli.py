@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from smtptui import __version__
 from smtptui.engine.plan import QUIT_AFTER, TLS_MODES
@@ -85,6 +87,18 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `smtptui` console script."""
     args = make_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("smtptui: interrupted\n")
+        return 130
+    except BrokenPipeError:  # `smtptui run ... | head`: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         from smtptui.runcmd import run
 
