@@ -6,6 +6,8 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -177,3 +179,19 @@ def test_xoauth2_token(scripted) -> None:
                   "--allow-plaintext-auth", env={"TOKEN": PASSWORD})
     assert run.code == 28
     assert_no_secret(run.out)
+
+
+def test_history_of_an_auth_profile_holds_no_secret(smtpd, certs, tmp_path) -> None:
+    server = smtpd(tls_context=certs.good_context(), auth={"alice": PASSWORD})
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "sub.toml").write_text(
+        f'name = "sub"\nhost = "127.0.0.1"\nport = {server.port}\nsender = "a@example.com"\n'
+        f'recipients = ["b@example.net"]\ntls = "required"\nca_file = "{certs.ca_file}"\n'
+        'auth_user = "alice"\nauth_mech = "LOGIN"\npassword_source = "env:SMTP_PW"\n')
+    run = smtptui("run", "sub", "--profiles", str(folder), "--json", env={"SMTP_PW": PASSWORD})
+    assert run.code == 0, run.out + run.err
+    files = [p for p in Path(os.environ["SMTPTUI_HISTORY"]).rglob("*") if p.is_file()]
+    kept = "\n".join(p.read_text(errors="replace") for p in files)
+    assert "authenticated as alice" in kept
+    assert_no_secret(kept, run.out, run.err, (folder / "sub.toml").read_text())
