@@ -170,7 +170,9 @@ def _run(spec: RunSpec, printer: Printer, auth: object | None, lines: list[str])
         from smtptui.engine.walk import Walk
 
         async def walk() -> Result:
-            return await Walk(spec.plan, emit, dns=spec.dns, pin=spec.pin, auth=auth).run()
+            dns_timeout = min(spec.plan.timeouts.connect, 10.0)  # --timeout bounds DNS too
+            return await Walk(spec.plan, emit, dns=spec.dns, pin=spec.pin, auth=auth,
+                              dns_timeout=dns_timeout).run()
 
         return asyncio.run(walk())
     from smtptui.engine.blocking import BlockingConnection, drive

@@ -58,7 +58,7 @@ class Runner:
 
     def __init__(self, plan: SessionPlan, emit: Emit, *, stepping: bool = False,
                  auth: object | None = None, resolver: object | None = None,
-                 opener: Opener | None = None) -> None:
+                 opener: Opener | None = None, t0: float | None = None) -> None:
         self.plan = plan
         self.session = Session(plan, auth)
         self._emit = emit
@@ -68,8 +68,8 @@ class Runner:
         self._opener = opener  # None: the asyncio driver
         self._parser = ReplyParser()
         self._conn: Conn | None = None
-        self._t0 = time.monotonic()
-        self._stage_started = self._t0
+        self._t0 = time.monotonic() if t0 is None else t0  # times are seconds since this
+        self._stage_started = time.monotonic()
         self._timings: dict[str, float] = {}
         self._tls_facts: dict[str, object] = {}
         self._pending_unsolicited: list[Reply] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import asdict
 from typing import Any
 
@@ -35,9 +36,9 @@ class Walk:
         self.dns_timeout = dns_timeout
         self.runner: Runner | None = None
         self.position = ""  # "MX 2 of 3", for a status line
-        self._loop_t0 = asyncio.get_event_loop().time()
+        self._t0 = time.monotonic()
         self._early: list[tuple[str, str]] = []  # instructions given before the first session
-        self._idle = Runner(plan, lambda _item: None)  # answers for session/plan until then
+        self._idle = Runner(plan, lambda _item: None, t0=self._t0)  # stands in until then
         self._result: Result | None = None
 
     def control(self, verb: str, text: str = "") -> None:
@@ -66,7 +67,7 @@ class Walk:
         return (self.runner or self._idle).result()
 
     def _say(self, kind: str, stage: str, text: str) -> None:
-        self._emit(Event(asyncio.get_event_loop().time() - self._loop_t0, kind, stage, text))
+        self._emit(Event(time.monotonic() - self._t0, kind, stage, text))
 
     async def run(self) -> Result:
         """Every domain in turn; the combined Result (first failure's exit code)."""
@@ -112,7 +113,7 @@ class Walk:
             plan = self._template.copy(host=host.name, address=address, recipients=list(recipients),
                                   tls_name=host.name, label=f"{self.position}: {host.name}")
             self.runner = Runner(plan, self._emit, stepping=self.stepping, auth=self.auth,
-                                 resolver=resolver)
+                                 resolver=resolver, t0=self._t0)
             for verb, text in self._early:
                 self.runner.control(verb, text)
             self._early = []
