@@ -9,7 +9,7 @@ from pathlib import Path
 
 from smtptui.engine.errors import InputError
 
-CHUNK = 256 * 1024
+CHUNK = 1024 * 1024
 #: RFC 5321 §4.5.3.1.6: a text line is at most 998 octets plus CRLF.
 MAX_TEXT_LINE = 998
 
@@ -20,8 +20,7 @@ class MessageFacts:
 
     wire_size: int  # octets of the DATA payload as sent, dot-stuffed, without the final ".\r\n"
     eight_bit: bool
-    long_lines: int
-    longest_line: int
+    long_lines: int  # lines over 998 octets
     lines: int
 
 
@@ -40,6 +39,10 @@ class DataEncoder:
 
     def feed(self, chunk: bytes) -> bytes:
         """Encode one chunk of the message; a trailing CR is held until the next chunk."""
+        return self.feed_text(chunk).replace(b"\n", b"\r\n")
+
+    def feed_text(self, chunk: bytes) -> bytes:
+        """The same, with LF line ends: each LF becomes CRLF on the wire (one octet more)."""
         if not chunk:
             return b""
         if self._carry_cr:
@@ -56,7 +59,7 @@ class DataEncoder:
         text = text.replace(b"\n.", b"\n..")
         self._line_start = text.endswith(b"\n")
         self._empty = False
-        return text.replace(b"\n", b"\r\n")
+        return text
 
     def finish(self) -> bytes:
         """The rest: a held CR as a line end, a CRLF if the last line had none, then ".\r\n"."""
@@ -122,7 +125,7 @@ class MessageSource:
         if self._facts is not None:
             return self._facts
         encoder = DataEncoder()
-        size = lines = long_lines = longest = current = 0
+        size = lines = long_lines = current = 0
         eight_bit = False
         raw_total = 0
         for chunk in self.chunks():
@@ -135,31 +138,29 @@ class MessageSource:
                 )
             if not eight_bit and not chunk.isascii():
                 eight_bit = True
-            wire = encoder.feed(chunk)
-            size += len(wire)
-            # Line statistics on the wire form, at C speed: split, then measure.
-            parts = wire.split(b"\r\n")
-            if len(parts) == 1:
-                current += len(wire)
+            text = encoder.feed_text(chunk)
+            breaks = text.count(b"\n")
+            size += len(text) + breaks
+            if not breaks:
+                current += len(text)
                 continue
+            # Line statistics at C speed: split, measure, and count only when one is long.
+            parts = text.split(b"\n")
             first = current + len(parts[0])
-            top = max(first, max(map(len, parts[1:-1]), default=0))
-            if top > MAX_TEXT_LINE:
+            current = len(parts[-1])
+            lines += breaks
+            if first > MAX_TEXT_LINE or max(map(len, parts[1:-1]), default=0) > MAX_TEXT_LINE:
                 long_lines += (first > MAX_TEXT_LINE) + sum(
                     len(p) > MAX_TEXT_LINE for p in parts[1:-1])
-            longest = max(longest, top)
-            lines += len(parts) - 1
-            current = len(parts[-1])
         if raw_total == 0 and self.path is not None:
             raise InputError(f"{self.label}: the message file is empty")
         tail = encoder.finish()[:-3]  # the line end the encoder adds, without ".\r\n"
         size += len(tail)
         if tail:
             lines += 1
-            longest = max(longest, current)
             if current > MAX_TEXT_LINE:
                 long_lines += 1
-        self._facts = MessageFacts(size, eight_bit, long_lines, longest, lines)
+        self._facts = MessageFacts(size, eight_bit, long_lines, lines)
         return self._facts
 
     def wire_chunks(self) -> Iterator[bytes]:

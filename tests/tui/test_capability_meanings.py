@@ -25,7 +25,7 @@ def caps_of(data: bytes) -> Capabilities:
 
 
 def facts(size: int = 1000, eight_bit: bool = False) -> MessageFacts:
-    return MessageFacts(wire_size=size, eight_bit=eight_bit, long_lines=0, longest_line=70,
+    return MessageFacts(wire_size=size, eight_bit=eight_bit, long_lines=0,
                         lines=20)
 
 

@@ -337,7 +337,7 @@ class InspectorHost(App[None]):
         self.query_one(CapabilityInspector).show(*self.args)
 
 
-SEVEN_BIT = MessageFacts(wire_size=2_500_000, eight_bit=False, long_lines=0, longest_line=70,
+SEVEN_BIT = MessageFacts(wire_size=2_500_000, eight_bit=False, long_lines=0,
                          lines=40)
 
 
