@@ -6,7 +6,6 @@ import ssl
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from smtptui.engine import tls as tlsmod
@@ -26,10 +25,10 @@ from smtptui.engine.session import (
     Session,
     StartTLS,
 )
+from smtptui.engine.stepping import Stepping
 from smtptui.engine.transcript import (
     Event,
     MessagePreview,
-    Pending,
     Progress,
     Result,
     StageTiming,
@@ -38,22 +37,11 @@ from smtptui.engine.transcript import (
 
 Emit = Callable[[object], None]
 
-#: Stage order, for "run to a stage" in step mode.
-ORDER = ("connect", "banner", "ehlo", "helo", "starttls", "tls", "ehlo-tls", "auth", "mail",
-         "rcpt", "rset", "data", "dot", "quit")
 #: How many lines of the message the transcript shows before folding the rest.
 SHOWN_MESSAGE_LINES = 40
 
 
-@dataclass(frozen=True, slots=True)
-class Control:
-    """A user's instruction to a stepping session: step, run, run_to, manual or stop."""
-
-    verb: str
-    text: str = ""
-
-
-class Runner:
+class Runner(Stepping):
     """Drives one session to its end; `emit` receives Event, Pending, Progress, StageTiming."""
 
     def __init__(self, plan: SessionPlan, emit: Emit, *, stepping: bool = False,
@@ -78,22 +66,6 @@ class Runner:
         self._checks: list[dict[str, object]] = []
 
     # -- control from a UI (same event loop) -----------------------------------------------
-
-    def control(self, verb: str, text: str = "") -> None:
-        """step [replacement line] | run | run_to STAGE | manual LINE | stop."""
-        self._queue().put_nowait(Control(verb, text))
-
-    def _queue(self) -> Any:
-        if self._controls is None:
-            import asyncio
-
-            self._controls = asyncio.Queue()
-        return self._controls
-
-    def peek(self) -> str | None:
-        """The next command line the session will send, if it is waiting to send one."""
-        action = self.session.next_action()
-        return action.line if isinstance(action, Send) and action.shown is None else None
 
     # -- the run ---------------------------------------------------------------------------
 
@@ -283,54 +255,6 @@ class Runner:
                                   f"{stage.upper()} was sent: 421 {first}".rstrip())
                 return False
         return True
-
-    async def _gate(self, action: Send) -> Send | None:
-        """In step mode, wait for the user; returns the (maybe replaced) command or None."""
-        while self._stepping:
-            if self._run_until:
-                if ORDER.index(action.stage) <= ORDER.index(self._run_until):
-                    return action
-                self._run_until = ""
-            self._emit(Pending(self._now(), action.stage, action.shown or action.line))
-            control = await self._queue().get()
-            if control.verb == "run":
-                self._stepping = False
-            elif control.verb == "run_to":
-                self._run_until = control.text if control.text in ORDER else ""
-            elif control.verb == "step":
-                if control.text and action.shown is None:
-                    return Send(action.stage, control.text)
-                return action
-            elif control.verb == "manual":
-                await self._manual(action.stage, control.text)
-                if isinstance(self.session.next_action(), Close):  # it ended the session
-                    return None
-            elif control.verb == "stop":
-                self.session.fail(action.stage, "abandoned", "session stopped by the user", 0)
-                self.session.outcome.outcome = "stopped"
-                return None
-        return action
-
-    async def _manual(self, stage: str, line: str) -> None:
-        """A command typed by the user, outside the plan: sent, its reply shown, plan unchanged."""
-        try:
-            data = command_line(line)
-        except LocalProtocolError as exc:
-            self._say("error", stage, str(exc))
-            return
-        assert self._conn is not None
-        if not await self._drop_unsolicited(stage):  # what came while the user typed
-            return
-        self._say("send", "manual", line, self.session.tls_active)
-        try:
-            await self._conn.write(data, self.plan.timeouts.command)
-        except (TimeoutError, ConnectionClosed, OSError):
-            self.session.fail(stage, "closed", "the connection broke while sending the manual "
-                              "command", EXIT_CLOSED)
-            return
-        reply = await self._read_reply("manual")
-        if reply is None:
-            self.session.fail(stage, "closed", "no reply to the manual command", EXIT_CLOSED)
 
     async def _send(self, action: Send) -> bool:
         assert self._conn is not None
