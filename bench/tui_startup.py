@@ -1,6 +1,6 @@
 """TUI start-up benchmark: time to the first screen of smtptui vs a bare Textual app.
 
-    python bench/tui_startup.py [--reps 10] [--size 120x40]
+    python bench/tui_startup.py [--reps 10] [--size 120x40] [--no-demo] [--no-reference]
 
 Each app is started as a user starts it, in a pseudo-terminal of the given size, and the
 clock runs from the fork until a text that only the finished first screen shows has been
@@ -10,6 +10,10 @@ screen is complete and usable), for `smtptui --demo` the demo's second profile (
 embedded SMTP server is up by then). Then ctrl+q is typed. Runs are interleaved, after one
 untimed warm-up run each (which also seeds the example profiles). XDG folders and TMPDIR
 point into a temporary directory, so nothing outside it is touched.
+
+A reference row ("lean cli") starts the same workbench through `python -c` with the garbage
+collector paused before the TUI is imported and without `smtptui.cli`'s import of the
+engine's plan module: what a leaner command line would give (--no-reference skips it).
 """
 
 from __future__ import annotations
@@ -46,7 +50,15 @@ def smtptui_script() -> str:
     return str(beside) if beside.exists() else "smtptui"
 
 
-def contenders(profiles: Path, demo: bool) -> list[Contender]:
+#: The workbench started as `smtptui` would start it if its command line (smtptui/cli.py)
+#: paused the garbage collector before importing the TUI and did not import the engine's plan
+#: module for its option choices: a reference row, to show what that would save.
+LEAN_START = ("import gc; gc.disable(); import argparse, sys; from pathlib import Path; "
+              "from smtptui.tui.app import run_app; "
+              "sys.exit(run_app(Path(sys.argv[1]), False))")
+
+
+def contenders(profiles: Path, demo: bool, reference: bool) -> list[Contender]:
     """The bare app first (the reference), then the workbench, then the demo."""
     out = [
         Contender("bare Textual app (one Label)", [sys.executable, str(HERE / "bare_app.py")],
@@ -57,6 +69,9 @@ def contenders(profiles: Path, demo: bool) -> list[Contender]:
     if demo:
         out.append(Contender("smtptui --demo", [smtptui_script(), "--demo"],
                              "demo-unknown-user"))
+    if reference:
+        out.append(Contender("(ref) workbench, lean cli", [sys.executable, "-c", LEAN_START,
+                                                           str(profiles)], "seed-walkthrough"))
     return out
 
 
@@ -66,6 +81,8 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=10, help="timed runs per app")
     parser.add_argument("--size", default="120x40", help="terminal COLUMNSxROWS")
     parser.add_argument("--no-demo", action="store_true", help="skip `smtptui --demo`")
+    parser.add_argument("--no-reference", action="store_true",
+                        help="skip the reference row (the workbench with a leaner command line)")
     parser.add_argument("--no-bytecode-cache", action="store_true",
                         help="leave PYTHONDONTWRITEBYTECODE as it is (compile on every run)")
     args = parser.parse_args()
@@ -78,7 +95,7 @@ def main() -> int:
         env.update(TERM="xterm-256color", TMPDIR=str(tmpdir), COLORTERM="truecolor")
         for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
             env[name] = str(tmpdir / name.lower())
-        apps = contenders(tmpdir / "profiles", not args.no_demo)
+        apps = contenders(tmpdir / "profiles", not args.no_demo, not args.no_reference)
         for app in apps:  # warm-up: bytecode cache, page cache, example profiles
             time_to_marker(app.cmd, app.marker, env=env, columns=columns, rows=rows)
         for _ in range(args.reps):

@@ -2,16 +2,20 @@
 
     python bench/tui_transcript.py [--lines 100000] [--size 120x40] [--bounded 250000]
 
-Runs the real SmtpTuiApp headless (App.run_test) at the given size, focuses its
-TranscriptView and feeds it Events shaped like real sessions (banner, a multiline EHLO
-reply, MAIL, RCPT, DATA with a 10-line message that folds, QUIT), in batches of 1,000
-with the event loop free between batches, as a live session would. It reports:
+Runs the real SmtpTuiApp headless (App.run_test) at the given size, with the garbage
+collector handled as `smtptui` handles it (resting during the start-up, then the start-up's
+objects frozen out of later collections), focuses its TranscriptView and feeds it Events
+shaped like real sessions (banner, a multiline EHLO reply, MAIL, RCPT, DATA with a 10-line
+message that folds, QUIT), in batches of 1,000 with the event loop free between batches, as
+a live session would. It reports:
   - the time to add the lines and the longest event-loop stall meanwhile;
   - memory: RSS growth, and the Python heap held by the lines (tracemalloc, second pass);
-  - for each scroll key (end, home, pagedown, pageup, end) and for the fold (f) and
-    raw (v) toggles: the time from the key to the first and to the last row rendered, the
-    longest stall, the garbage collector's time meanwhile (the worst of --rounds), and how
-    many rows were rendered; once with Textual's default animations, once without;
+  - for each key that moves through the transcript (down, up, pagedown, pageup, home, end)
+    and for the fold (f) and raw (v) toggles: the time from the key to the first and to the
+    last row rendered, the longest stall, the garbage collector's time meanwhile (the worst
+    of --rounds), and how many rows were rendered (one screen: no animation);
+  - the longest garbage collection of each generation over the whole run, and what a full
+    collection costs with the lines held;
   - with --bounded N: the line count and RSS after N lines in all (the view keeps at most
     MAX_LINES, dropping the oldest tenth), to show memory stays bounded.
 A stall is the longest gap a 1 ms ticker on the same event loop saw: what freezes the
@@ -38,6 +42,7 @@ from textual.pilot import Pilot
 
 from smtptui.engine.transcript import Event
 from smtptui.tui.app import SmtpTuiApp
+from smtptui.tui.startup import collect_after_start, rest_collector
 from smtptui.tui.widgets.transcript import MAX_LINES, TranscriptView
 
 FRAME = 1 / 60
@@ -100,6 +105,12 @@ class GcPauses:
             self.total[gen] += pause
             self.worst[gen] = max(self.worst[gen], pause)
 
+    def reset(self) -> None:
+        """Forget what was seen so far."""
+        self.worst = [0.0, 0.0, 0.0]
+        self.count = [0, 0, 0]
+        self.total = [0.0, 0.0, 0.0]
+
     def __enter__(self) -> GcPauses:
         gc.callbacks.append(self._callback)
         return self
@@ -107,9 +118,9 @@ class GcPauses:
     def __exit__(self, *exc: object) -> None:
         gc.callbacks.remove(self._callback)
 
-    def summary(self) -> str:
+    def summary(self, during: str) -> str:
         """One line: collections and the longest pause of each generation."""
-        return "garbage collector from the first line added to the end: " + ", ".join(
+        return f"garbage collector, {during}: " + ", ".join(
             f"gen {g}: {self.count[g]} collections, longest {self.worst[g] * 1000:.1f} ms"
             for g in range(3))
 
@@ -203,8 +214,9 @@ async def timed(action: Callable[[], Awaitable[None]], pilot: Pilot[int],
     return counter.first - start, counter.last - start, meter.worst, counter.calls, gc_time
 
 
-ACTIONS = [("end (already at the end)", "end"), ("home (to line 1)", "home"),
-           ("pagedown", "pagedown"), ("pageup", "pageup"),
+ACTIONS = [("end (already at the end)", "end"), ("up (from the last line)", "up"),
+           ("home (to line 1)", "home"), ("down", "down"), ("pagedown", "pagedown"),
+           ("pagedown again", "pagedown"), ("pageup", "pageup"),
            ("end (back to the last line)", "end"), ("f: unfold every DATA part", "f"),
            ("f: fold them again", "f"), ("v: raw view", "v"), ("v: gutter view", "v")]
 
@@ -232,7 +244,8 @@ async def bench(lines: int, size: tuple[int, int], bounded: int, rounds: int) ->
     """Run every measurement in one headless app; the report lines."""
     out: list[str] = []
     with tempfile.TemporaryDirectory(prefix="smtptui-transcript-bench-") as tmp:
-        app = SmtpTuiApp(Path(tmp))
+        rest_collector()
+        app = SmtpTuiApp(Path(tmp), after_start=collect_after_start)
         async with app.run_test(size=size) as pilot:
             view = app.transcript
             view.focus()
@@ -240,29 +253,31 @@ async def bench(lines: int, size: tuple[int, int], bounded: int, rounds: int) ->
             counter = CountingView(view)
             gc.collect()
             before = rss_mib()
-            PAUSES.worst = [0.0, 0.0, 0.0]
+            PAUSES.reset()
             with StallMeter() as meter:
                 start = time.perf_counter()
                 await feed(view, pilot, lines)
                 added = time.perf_counter() - start
             after = rss_mib()
             out.append(f"add {lines:,} lines ({view.line_count:,} held, "
-                       f"{len(view._rows):,} rows shown after folding): {added:.2f} s "
+                       f"{view.row_count:,} rows shown after folding): {added:.2f} s "
                        f"({added / lines * 1e6:.1f} us a line), worst stall "
                        f"{meter.worst * 1000:.0f} ms (longest full GC "
                        f"{PAUSES.worst[2] * 1000:.0f} ms), "
                        f"RSS +{after - before:.1f} MiB "
                        f"({before:.1f} -> {after:.1f} MiB)")
             out.append("")
-            out.append("with Textual's default animations (what a user gets):")
+            out.append("each key on the full transcript (Textual's default animations on):")
             out.extend(await action_table(pilot, counter, rounds))
-            out.append("")
-            app.animation_level = "none"
-            out.append("with animations off (TEXTUAL_ANIMATIONS=none): the cost of the jump")
-            out.extend(await action_table(pilot, counter, rounds))
-            app.animation_level = "full"
             out.append(f"position after the last action: scroll_y {view.scroll_y:.0f} of "
                        f"{view.max_scroll_y:.0f}")
+            out.append(PAUSES.summary("adding the lines and the keys above"))
+            full = time.perf_counter()
+            gc.collect()
+            out.append(f"one full garbage collection now, {view.line_count:,} lines held: "
+                       f"{(time.perf_counter() - full) * 1000:.1f} ms "
+                       f"({len(gc.get_objects()):,} objects tracked, "
+                       f"{gc.get_freeze_count():,} frozen)")
             out.append("")
             view.clear()
             await settle(pilot)
@@ -316,7 +331,8 @@ def main() -> int:
     started = time.time()
     with PAUSES:
         report = asyncio.run(bench(args.lines, (columns, rows), args.bounded, args.rounds))
-    report.append(PAUSES.summary())
+    report.append(PAUSES.summary("from the first line added to the end (tracemalloc on in "
+                                 "the second pass)"))
     print(f"smtptui transcript benchmark, {time.strftime('%Y-%m-%d %H:%M %Z')}, "
           f"{platform.node()}, {len(os.sched_getaffinity(0))} CPUs, Python "
           f"{platform.python_version()}, load average {load:.2f} -> {os.getloadavg()[0]:.2f}")

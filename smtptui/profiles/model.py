@@ -47,7 +47,7 @@ class Profile:
     quit_after: str = ""  # a stage name, or "" to run the whole session
     notes: str = ""
     path: Path | None = field(default=None, compare=False)
-    #: The parsed TOML document (tomlkit) this profile came from: comments and unknown keys.
+    #: The TOML text this profile came from (its comments and unknown keys, kept on save).
     document: Any = field(default=None, compare=False, repr=False)
 
     @property

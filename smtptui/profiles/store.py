@@ -6,8 +6,8 @@ import contextlib
 import dataclasses
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from smtptui.profiles.document import parse_profile, render
 from smtptui.profiles.files import atomic_write, ensure_private_dir, folder_lock
@@ -15,8 +15,7 @@ from smtptui.profiles.model import Profile
 from smtptui.profiles.validate import ProfileError, ProfileNotFound, check_field, slugify
 
 
-@dataclass(frozen=True)
-class BrokenProfile:
+class BrokenProfile(NamedTuple):
     """A profile file that could not be used; shown as broken, never overwritten or deleted."""
 
     path: Path
@@ -140,8 +139,8 @@ class ProfileStore:
 
     def _write(self, profile: Profile, target: Path, base: Profile | None,
                replace: bool) -> Profile:
-        document = render(profile, base.document if base else profile.document)
-        data = document.as_string().encode("utf-8")
+        text = render(profile, base.document if base else profile.document).as_string()
+        data = text.encode("utf-8")
         try:
             atomic_write(target, data, replace=replace)
         except FileExistsError:
@@ -152,7 +151,7 @@ class ProfileStore:
                                f"cannot save: {exc.strerror or exc}; the old file is unchanged"
                                ) from None
         return dataclasses.replace(profile, recipients=list(profile.recipients), path=target,
-                                   document=document)
+                                   document=text)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

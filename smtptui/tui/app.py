@@ -6,26 +6,29 @@ import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer
 
 from smtptui.engine.errors import SmtpTuiError
-from smtptui.engine.runner import Runner
-from smtptui.engine.transcript import Event, Pending, Progress, Result, StageTiming
 from smtptui.profiles import BrokenProfile, Profile, ProfileError, ProfileStore
 from smtptui.tui.actions import ProfileActions, ViewActions
-from smtptui.tui.commands import SmtpTuiCommands, app_bindings
+from smtptui.tui.commands import FOOTER_PRIORITY, SmtpTuiCommands, app_bindings
 from smtptui.tui.session import SessionState, make_auth, password_from_source
+from smtptui.tui.startup import LazyHistory, collect_after_start, rest_collector, width_classes
 from smtptui.tui.widgets.data_progress import DataProgress
 from smtptui.tui.widgets.explain import ExplainPanel
 from smtptui.tui.widgets.inspector import CapabilityInspector
+from smtptui.tui.widgets.keybar import KeyBar
 from smtptui.tui.widgets.sidebar import Sidebar
 from smtptui.tui.widgets.stepbar import StagePicker, StepBar
 from smtptui.tui.widgets.transcript import TranscriptView
+
+if TYPE_CHECKING:  # the engine's runner is imported when the first session starts
+    from smtptui.engine.runner import Runner
+    from smtptui.engine.transcript import Result
 
 #: Actions on the session or its transcript, and printable keys: off while in the sidebar.
 NOT_IN_SIDEBAR = {"step", "run", "run_to", "stop", "edit", "manual", "save", "copy_command",
@@ -39,7 +42,8 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
     under them, the panel that explains the selected line or diagnoses the session.
 
     ``clock`` gives every time shown (tests pass a fixed one); ``scrub`` filters every text
-    shown (tests mask port numbers with it); ``history`` (a History) records each run.
+    shown (tests mask port numbers with it); ``history`` (a History) records each run;
+    ``after_start`` is called once the first screen has been painted.
     """
 
     CSS_PATH = "app.tcss"
@@ -50,47 +54,34 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
 
     def __init__(self, profiles_dir: Path, *, open_profile: str | None = None,
                  clock: Callable[[], float] | None = None,
-                 scrub: Callable[[str], str] | None = None, history: Any = None) -> None:
+                 scrub: Callable[[str], str] | None = None, history: Any = None,
+                 after_start: Callable[[], None] | None = None) -> None:
         super().__init__()
+        self.after_start = after_start
         self.store = ProfileStore(profiles_dir)
         self.open_profile = open_profile
         self.scrub = scrub or (lambda text: text)
         self.history = history
         self.profile: Profile | None = None
         self.session = SessionState(clock or time.monotonic)
+        #: The panes the app talks to most (made here, laid out by compose).
+        self.sidebar = Sidebar(id="sidebar")
+        self.stepbar = StepBar(id="stepbar")
+        self.transcript = TranscriptView(id="transcript")
+        self.explain = ExplainPanel(id="explain")
 
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield Sidebar(id="sidebar")
+            yield self.sidebar
             with Vertical(id="centre"):
-                yield StepBar(id="stepbar")
-                yield TranscriptView(id="transcript")
+                yield self.stepbar
+                yield self.transcript
                 yield DataProgress(id="data-progress")
             yield CapabilityInspector(id="inspector")
-        yield ExplainPanel(id="explain")
-        yield Footer(compact=True)
-
-    @property
-    def transcript(self) -> TranscriptView:
-        """The transcript view."""
-        return self.query_one(TranscriptView)
-
-    @property
-    def explain(self) -> ExplainPanel:
-        """The panel that explains the selected line, or diagnoses the session."""
-        return self.query_one(ExplainPanel)
-
-    @property
-    def stepbar(self) -> StepBar:
-        """The step bar."""
-        return self.query_one(StepBar)
-
-    @property
-    def sidebar(self) -> Sidebar:
-        """The profiles sidebar."""
-        return self.query_one(Sidebar)
+        yield self.explain
+        yield KeyBar(FOOTER_PRIORITY, id="footer")
 
     @property
     def phase(self) -> str:
@@ -98,8 +89,13 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         return self.session.phase
 
     def on_mount(self) -> None:
+        # The width's class now, before the screen's styles are first applied: otherwise the
+        # first Resize sets it, and every widget is styled and laid out a second time.
+        self.screen.update_classes(width_classes(self.size.width, self.HORIZONTAL_BREAKPOINTS),
+                                   update=False)
         self.transcript.scrub = self.sidebar.scrub = self.explain.scrub = self.scrub
-        self.query_one(DataProgress).display = False
+        if self.after_start is not None:
+            self.call_after_refresh(self.after_start)
         self.set_interval(0.2, self._tick)
         items = self.reload_profiles(self.open_profile)
         chosen = [i for i in items if isinstance(i, Profile) and i.name == self.open_profile]
@@ -136,16 +132,21 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
                 and self.sidebar in focused.ancestors_with_self:
             return False
         phase = self.phase
-        checks = {
-            "step": phase in ("ready", "waiting"), "run": phase in ("ready", "waiting"),
-            "run_to": phase in ("ready", "waiting"), "manual": phase in ("ready", "waiting"),
-            "edit": phase == "waiting", "stop": phase in ("busy", "waiting"),
-            "restart": self.profile is not None and phase != "ready",
-            "save": self.transcript.line_count > 0, "copy_command": self.profile is not None,
-        }
+        if action in ("step", "run", "run_to", "manual"):
+            return phase in ("ready", "waiting")
+        if action == "edit":
+            return phase == "waiting"
+        if action == "stop":
+            return phase in ("busy", "waiting")
+        if action == "restart":
+            return self.profile is not None and phase != "ready"
+        if action == "save":
+            return self.transcript.line_count > 0
+        if action == "copy_command":
+            return self.profile is not None
         if action in ON_HIGHLIGHTED:
             return self.sidebar.highlighted is not None
-        return checks.get(action, True)
+        return True
 
     # -- profiles --------------------------------------------------------------------------
 
@@ -176,7 +177,9 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         self._set_phase("empty")
 
     def _say(self, kind: str, text: str) -> None:
-        self.transcript.add_event(Event(self.session.now(), kind, "app", text))
+        """A line of smtptui's own (kind info or error) in the transcript."""
+        self.transcript.add_line(self.session.now(), kind, "app", text,
+                                 marker="***" if kind == "error" else "===")
 
     # -- the session -----------------------------------------------------------------------
 
@@ -252,6 +255,8 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
 
     def _on_item(self, item: object) -> None:
         """One report from the runner (called in the worker, on the app's event loop)."""
+        from smtptui.engine.transcript import Event, Pending, Progress, StageTiming
+
         if isinstance(item, Event):
             if item.stage == "dot" and item.text == "." and item.kind == "send":
                 self.query_one(DataProgress).display = False
@@ -356,15 +361,19 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
 
 
 def run_app(profiles_dir: Path | None, demo: bool) -> int:
-    """Run the workbench (`smtptui`), or the demo on an embedded server (`smtptui --demo`)."""
-    from smtptui.history import History
+    """Run the workbench (`smtptui`), or the demo on an embedded server (`smtptui --demo`).
 
+    The garbage collector rests until the first screen is up: the start-up makes tens of
+    thousands of objects that all live on, and collecting among them only delays the screen.
+    """
+    rest_collector()
     if demo:
         from smtptui.demo import DEMO_PROFILE, DemoServer
 
         with DemoServer() as server:
             app = SmtpTuiApp(server.profiles_dir, open_profile=DEMO_PROFILE,
-                             history=History(server.profiles_dir.parent / "history"))
+                             history=LazyHistory(server.profiles_dir.parent / "history"),
+                             after_start=collect_after_start)
             app.run()
             return app.return_code or 0
     from smtptui.profiles import default_profiles_dir, seed_examples
@@ -375,6 +384,6 @@ def run_app(profiles_dir: Path | None, demo: bool) -> int:
     except ProfileError as exc:
         print(f"smtptui: {exc}")
         return 1
-    app = SmtpTuiApp(directory, history=History())
+    app = SmtpTuiApp(directory, history=LazyHistory(), after_start=collect_after_start)
     app.run()
     return app.return_code or 0

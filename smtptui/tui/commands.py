@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     """One app action: keys, the Footer's short label, the palette's title and help."""
 
     action: str
@@ -65,6 +64,13 @@ ACTIONS: tuple[Action, ...] = (
     Action("help", ("question_mark", "f1"), "Help", "app: help", "Every key binding"),
     Action("leave", ("q",), "Quit", "app: quit", "Leave smtptui (ctrl+q works everywhere)"),
 )
+
+#: The Footer's keys, the most important first: when they do not all fit (80 columns), the
+#: last ones are left out first (they stay in the help screen and the command palette).
+#: Actions not named here (the sidebar's, a screen's own) rank in the middle.
+FOOTER_PRIORITY = {action: rank for rank, action in enumerate((
+    "step", "run", "stop", "edit", "manual", "run_to", "help", "leave", "toggle_explain",
+    "toggle_inspector", "profiles", "restart", "toggle_raw", "copy_command"))}
 
 #: The profile actions' keys live on the sidebar's list (they apply there).
 SIDEBAR_ACTIONS = {"profile_new", "profile_edit", "profile_duplicate", "profile_delete"}

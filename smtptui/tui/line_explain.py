@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from smtptui.engine.explain import basic_title, enhanced_title, explain_code, explain_enhanced
 from smtptui.tui.capability_meanings import meaning
 from smtptui.tui.command_meanings import Note, explain_command
+from smtptui.tui.widgets.transcript_rows import SelectedLine
 
 #: "550-5.7.1 text", "550 5.7.1 text", "250-SIZE 1000", "220": the code, the enhanced code.
 _REPLY = re.compile(r"^(\d{3})(?:[ -]|$)\s*(?:([245]\.\d{1,3}\.\d{1,3})(?=\s|$))?")
+
+__all__ = ["NOT_A_REPLY", "SelectedLine", "explain_line", "explain_reply_line", "reply_codes"]
 
 NOT_A_REPLY = Note("?", "Not an SMTP reply: every reply line starts with a three-digit code "
                    "(a server that is not an SMTP server, or a broken one).", "RFC 5321 §4.2")
@@ -55,14 +57,3 @@ def explain_line(kind: str, stage: str, text: str) -> list[Note]:
     if kind == "send":
         return explain_command(text, stage)
     return []
-
-
-@dataclass(frozen=True, slots=True)
-class SelectedLine:
-    """The transcript line under the cursor: kind is send, recv, info, error, or fold (the
-    summary of a folded message)."""
-
-    kind: str
-    stage: str
-    text: str
-    marker: str = ""

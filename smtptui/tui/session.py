@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from smtptui.engine.plan import SessionPlan
-from smtptui.engine.runner import Runner
-from smtptui.engine.transcript import Event, Result
-from smtptui.profiles import Profile
 from smtptui.tui.widgets.stepbar import Status
+
+if TYPE_CHECKING:  # the engine is imported when the first session starts
+    from smtptui.engine.plan import SessionPlan
+    from smtptui.engine.runner import Runner
+    from smtptui.engine.transcript import Event, Result
+    from smtptui.profiles import Profile
 
 #: What the status line calls each phase.
 PHASE_WORDS = {"empty": "choose a profile", "ready": "ready", "busy": "working",
@@ -66,6 +68,8 @@ class SessionState:
             self.runner = Walk(plan, guarded, dns=dns or None, stepping=True,  # type: ignore[assignment]
                                auth=auth)
         else:
+            from smtptui.engine.runner import Runner
+
             self.runner = Runner(plan, guarded, stepping=True, auth=auth)
         self.phase = "busy"
         self._queued = 0
@@ -102,6 +106,8 @@ class SessionState:
 
     def stamp(self, event: Event) -> Event:
         """The event with its time from the clock; a command sent starts a new latency."""
+        from smtptui.engine.transcript import Event
+
         now = self.clock()
         if event.kind == "send" or self._lines == 0:
             self.mark = now

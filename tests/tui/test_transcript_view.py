@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,3 +174,34 @@ async def test_a_huge_transcript_stays_bounded_and_scrollable() -> None:
         view.scroll_home(animate=False, immediate=True)
         await pilot.pause()
         assert "line" in view.render_line(0).text
+
+
+@aio
+async def test_a_huge_transcript_gives_the_garbage_collector_nothing_to_scan() -> None:
+    # A full collection scans every tracked object and freezes the screen meanwhile: the
+    # lines must not be such objects, or scrolling 100,000 lines stalls every few seconds.
+    view = TranscriptView(id="transcript")
+
+    class Host(App[None]):
+        CSS_PATH = Path(app_module.__file__).with_name("app.tcss")
+
+        def compose(self) -> ComposeResult:
+            yield view
+
+    def add(first: int, count: int) -> None:
+        for n in range(first, first + count):  # each DATA part: 100 lines out of 200
+            stage, kind = ("dot", "send") if n % 200 >= 100 else ("rcpt", "recv")
+            view.add_event(Event(n / 1000, kind, stage, f"line {n}"))
+            view.add_latency("rcpt", 0.002)
+
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        add(0, 10_000)
+        await pilot.pause()
+        gc.collect()
+        before = len(gc.get_objects())
+        add(10_000, 30_000)
+        await pilot.pause()
+        gc.collect()
+        assert view.line_count == 40_000
+        assert len(gc.get_objects()) - before < 1_000  # the 150 DATA parts, the screen's rows

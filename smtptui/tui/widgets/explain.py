@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from rich.text import Text
@@ -12,12 +12,15 @@ from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widgets import Static
 
-from smtptui.engine.transcript import Result
-from smtptui.tui.command_meanings import Note
-from smtptui.tui.line_explain import SelectedLine, explain_line
+from smtptui.tui.widgets.transcript_rows import SelectedLine
 
-FOLDED = Note("message", "The message sent after DATA, folded to this one line; f unfolds it "
-              "to show its lines.", "RFC 5321 §4.1.1.4")
+if TYPE_CHECKING:
+    from smtptui.engine.transcript import Result
+    from smtptui.tui.command_meanings import Note
+
+#: What the summary line of a folded message means: (label, summary, reference).
+FOLDED = ("message", "The message sent after DATA, folded to this one line; f unfolds it to "
+          "show its lines.", "RFC 5321 §4.1.1.4")
 HINT = "Move through the transcript with ↑ ↓ PgUp PgDn Home End: the selected line is " \
        "explained here."
 _MARKS = {True: "✓", False: "✗", None: "·"}
@@ -77,9 +80,14 @@ class ExplainPanel(VerticalScroll, can_focus=True):
         line, result = self.line, self.result
         text = Text(end="")
         notes: list[Note] = []
-        if line is not None:
-            notes = [FOLDED] if line.kind == "fold" else explain_line(line.kind, line.stage,
-                                                                      line.text)
+        if line is not None and line.kind == "fold":
+            from smtptui.tui.command_meanings import Note  # the tables, when first needed
+
+            notes = [Note(*FOLDED)]
+        elif line is not None and line.kind in ("send", "recv"):
+            from smtptui.tui.line_explain import explain_line  # the tables, when first needed
+
+            notes = explain_line(line.kind, line.stage, line.text)
         diagnosis = result.diagnosis if result is not None else {}
         if notes:
             shown = notes[:2] if line is not None and line.kind == "recv" else notes[:1]

@@ -4,18 +4,20 @@ difference and the TLS certificate's facts."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
-from smtptui.engine.capabilities import Capabilities
-from smtptui.engine.message import MessageFacts
-from smtptui.engine.transcript import visible
-from smtptui.tui.capability_meanings import CapsLike, Row, assess, diff
+if TYPE_CHECKING:  # the table, the meanings and the engine's types come with the first EHLO
+    from textual.widgets import DataTable
+
+    from smtptui.engine.message import MessageFacts
+    from smtptui.tui.capability_meanings import CapsLike, Row
 
 #: A glyph per level, so that the verdict reads without colour (NO_COLOR) too.
 MARKS = {"ok": "✓", "info": "·", "warn": "!", "bad": "✗", "unknown": "?"}
@@ -24,6 +26,13 @@ STYLES = {"ok": "green", "info": "", "warn": "yellow", "bad": "bold red",
 _PARAMS_WIDTH = 24
 #: Below this width the table shows only the keyword and the verdict.
 NARROW = 60
+
+
+def visible(text: str) -> str:
+    """Server text with its control characters made visible (the engine's rule)."""
+    from smtptui.engine.transcript import visible as engine_visible
+
+    return engine_visible(text)
 
 
 def _clip(text: str, width: int) -> str:
@@ -70,6 +79,63 @@ def tls_lines(facts: Mapping[str, Any] | None) -> list[tuple[str, str, str]]:
     return lines
 
 
+#: The table's column headings, wide and narrow.
+WIDE_COLUMNS = ("Keyword", "Parameters", "This session", "Meaning")
+NARROW_COLUMN = "Keyword: this session"
+NO_STARTTLS = "  no STARTTLS so far"
+NO_TLS = "  no TLS so far"
+
+
+def _narrow_width(width: int) -> int:
+    """The narrow table's one column: the panel less the cell padding and the scroll bar."""
+    return max(width - 4, 16)
+
+
+class CapsPlaceholder(Widget):
+    """What the inspector shows before any EHLO reply, drawn as the table and the notes would
+    draw it (an empty table's headings, then the notes' headings): one widget instead of a
+    table and six others, which are built with the first reply."""
+
+    COMPONENT_CLASSES = {"caps--header"}
+    DEFAULT_CSS = """
+    CapsPlaceholder {
+        height: 1fr;
+    }
+    CapsPlaceholder > .caps--header {
+        text-style: bold;
+        background: $panel;
+        color: $foreground;
+    }
+    CapsPlaceholder:ansi > .caps--header {
+        background: ansi_bright_blue;
+        color: ansi_default;
+    }
+    """
+
+    def render(self) -> Text:
+        width = self.size.width
+        header = self.get_component_rich_style("caps--header")
+        header_fill = header + Style(bold=False)
+        text = Text(no_wrap=True, end="")
+        if width < NARROW:
+            text.append(f" {NARROW_COLUMN:<{_narrow_width(width)}} ", header)
+        else:
+            for title in WIDE_COLUMNS:
+                text.append(f" {title} ", header)
+        if text.cell_len < width:  # the header row's background runs to the edge
+            text.append(" " * (width - text.cell_len), header_fill)
+        # The notes, with their panel's padding (one column) before each line.
+        text.append("\n\n\n ")
+        text.append("Before and after STARTTLS", "bold")
+        text.append("\n ")
+        text.append(NO_STARTTLS, "dim")
+        text.append("\n\n ")
+        text.append("TLS certificate", "bold")
+        text.append("\n ")
+        text.append(NO_TLS, "dim")
+        return text
+
+
 class CapabilityInspector(Widget):
     """What the server's EHLO reply means for this session; call show() with the latest facts."""
 
@@ -108,19 +174,37 @@ class CapabilityInspector(Widget):
         self._narrow = False
         self._width = 0
         self._highlighted = ""
+        self._state = "placeholder"  # then building, then built (with the first EHLO reply)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No EHLO reply yet: step or run a session."), id="caps-summary")
-        yield DataTable(id="caps-table", cursor_type="row")
-        with VerticalScroll(id="caps-notes"):
-            yield Static(id="caps-detail")
-            yield Static(Text("Before and after STARTTLS"), classes="caps-heading")
-            yield Static(id="caps-diff")
-            yield Static(Text("TLS certificate"), classes="caps-heading")
-            yield Static(id="caps-tls")
+        yield CapsPlaceholder(id="caps-placeholder")
+
+    def _build(self) -> None:
+        """Replace the placeholder by the table and the notes (for the first EHLO reply); they
+        are drawn once they are mounted."""
+        from textual.widgets import DataTable
+
+        self._state = "building"
+        self.query_one(CapsPlaceholder).remove()
+        mounting = self.mount(
+            DataTable(id="caps-table", cursor_type="row"),
+            VerticalScroll(Static(id="caps-detail"),
+                           Static(Text("Before and after STARTTLS"), classes="caps-heading"),
+                           Static(id="caps-diff"),
+                           Static(Text("TLS certificate"), classes="caps-heading"),
+                           Static(id="caps-tls"), id="caps-notes"))
+
+        async def built() -> None:
+            await mounting
+            self._state = "built"
+            self._render_all()
+
+        self.call_next(built)
 
     def on_mount(self) -> None:
-        self._render_all()
+        if self._shown:
+            self._build()
 
     def on_resize(self) -> None:
         """A narrow inspector (a side panel) shows one wrapped column: keyword, then verdict."""
@@ -128,7 +212,8 @@ class CapabilityInspector(Widget):
         if narrow != self._narrow or (narrow and self.size.width != self._width):
             self._narrow = narrow
             self._width = self.size.width
-            self._render_all()
+            if self._state == "built":
+                self._render_all()
 
     def show(self, caps_before: CapsLike | None, caps_after: CapsLike | None,
              message_facts: MessageFacts | None, tls_facts: Mapping[str, Any] | None, *,
@@ -141,14 +226,25 @@ class CapabilityInspector(Widget):
         """
         current = caps_after if caps_after is not None else caps_before
         active = bool(tls_facts) if tls_active is None else tls_active
-        self.rows = assess(current, message_facts, active, sender=sender, recipients=recipients)
-        self.diff_lines = diff(caps_before, caps_after)
+        self.rows, self.diff_lines, self._greeting = [], [], ""
+        if current is not None:
+            from smtptui.engine.capabilities import Capabilities
+            from smtptui.tui.capability_meanings import assess, diff
+
+            self.rows = assess(current, message_facts, active, sender=sender,
+                               recipients=recipients)
+            self.diff_lines = diff(caps_before, caps_after)
+            if isinstance(current, Capabilities):
+                self._greeting = current.greeting
         self._has_pair = caps_before is not None and caps_after is not None
         self.tls_facts = dict(tls_facts or {})
         self._shown = current is not None
-        self._greeting = current.greeting if isinstance(current, Capabilities) else ""
-        if self.is_mounted:
+        if not self.is_mounted:
+            return  # on_mount shows it
+        if self._state == "built":
             self._render_all()
+        elif self._state == "placeholder" and self._shown:
+            self._build()
 
     def clear(self) -> None:
         """Back to the empty state (a new session is starting)."""
@@ -169,6 +265,8 @@ class CapabilityInspector(Widget):
             if unknown:
                 text.append(f", {unknown} unknown", style=STYLES["unknown"])
             summary.update(text)
+        from textual.widgets import DataTable
+
         table = self.query_one("#caps-table", DataTable)
         keys = [row.keyword for row in self.rows]
         was = self._highlighted if self._highlighted in keys else None
@@ -185,8 +283,8 @@ class CapabilityInspector(Widget):
         self.query_one("#caps-tls", Static).update(self._tls_text())
 
     def _render_narrow(self, table: DataTable[Text]) -> None:
-        width = max(self.size.width - 4, 16)  # the cell padding and the scroll bar
-        table.add_column("Keyword: this session", key="keyword", width=width)
+        width = _narrow_width(self.size.width)
+        table.add_column(NARROW_COLUMN, key="keyword", width=width)
         for row in self.rows:
             cell = Text(visible(row.keyword), style="bold" if row.offered else "dim")
             cell.append(" " + _clip(visible(row.params), max(width - len(row.keyword) - 1, 4))
@@ -198,10 +296,9 @@ class CapabilityInspector(Widget):
             table.add_row(cell, key=row.keyword, height=None)
 
     def _render_wide(self, table: DataTable[Text]) -> None:
-        table.add_column("Keyword", key="keyword")
-        table.add_column("Parameters", key="params")
-        table.add_column("This session", key="session")
-        table.add_column("Meaning", key="meaning")
+        for title, key in zip(WIDE_COLUMNS, ("keyword", "params", "session", "meaning"),
+                              strict=True):
+            table.add_column(title, key=key)
         for row in self.rows:
             keyword = Text(visible(row.keyword), style="bold" if row.offered else "dim")
             params = Text(_clip(visible(row.params), _PARAMS_WIDTH) if row.offered
@@ -238,7 +335,7 @@ class CapabilityInspector(Widget):
     def _tls_text(self) -> Text:
         lines = tls_lines(self.tls_facts)
         if not lines:
-            return Text("  no TLS so far", style="dim")
+            return Text(NO_TLS, style="dim")
         text = Text()
         for index, (label, value, level) in enumerate(lines):
             text.append(("\n" if index else "") + f"  {label:<9} ")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import on
@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 #: The stages "run to" offers, with what stopping there means.
@@ -25,8 +25,7 @@ STAGES = (
 )
 
 
-@dataclass
-class Status:
+class Status(NamedTuple):
     """What the status line shows."""
 
     state: str = "no profile"
@@ -34,6 +33,29 @@ class Status:
     route: str = ""
     tls: str = ""
     elapsed: float | None = None
+
+
+class StepValue(Static):
+    """The next command between edits, drawn as a disabled Input would draw it (or its
+    placeholder); the Input itself is made after the first screen and shown to edit."""
+
+    COMPONENT_CLASSES = {"step-value--placeholder"}
+    PLACEHOLDER = "(nothing to send)"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.value = ""
+
+    def show(self, value: str) -> None:
+        """Show this command (the placeholder when empty)."""
+        self.value = value
+        self.refresh()
+
+    def render(self) -> Text:
+        if self.value:
+            return Text(self.value, no_wrap=True, overflow="crop", end="")
+        return Text(self.PLACEHOLDER, self.get_component_rich_style("step-value--placeholder"),
+                    no_wrap=True, overflow="crop", end="")
 
 
 class StepBar(Vertical):
@@ -61,23 +83,34 @@ class StepBar(Vertical):
         self.mode = "view"  # view | edit | manual
         self.pending: str | None = None
         self.status = Status()
-        self._label = Label("next", id="step-label")
-        self.input = Input(id="step-input", placeholder="(nothing to send)", disabled=True,
-                           select_on_focus=False)
+        self._label = Static("next", id="step-label")
+        self._value = StepValue(id="step-value")
+        self._input: Input | None = None
         self._status = Static(id="step-status")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="step-line"):
             yield self._label
-            yield self.input
+            yield self._value
         yield self._status
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(lambda: self.input)  # ready before the first edit
+
+    @property
+    def input(self) -> Input:
+        """The field to edit a command in (made after the first screen, hidden until then)."""
+        if self._input is None:
+            self._input = Input(id="step-input", select_on_focus=False)
+            self._input.display = False
+            self.query_one("#step-line").mount(self._input)
+        return self._input
 
     def set_pending(self, line: str | None) -> None:
         """The next command the session will send (None: nothing waits for the user)."""
         self.pending = line
         if self.mode == "view":
-            self.input.value = line or ""
-            self.input.cursor_position = 0
+            self._value.show(line or "")
 
     def set_status(self, status: Status) -> None:
         """Show the session state, target, route, TLS state and elapsed time."""
@@ -101,7 +134,8 @@ class StepBar(Vertical):
         self.set_class(mode == "edit", "-edit")
         self._label.update("type" if mode == "manual" else "edit")
         field = self.input
-        field.disabled = False
+        self._value.display = False
+        field.display = True
         field.placeholder = ("any command, e.g. NOOP, VRFY user, HELP (escape to leave)"
                              if mode == "manual" else "the next command")
         field.value = "" if mode == "manual" else (self.pending or "")
@@ -113,10 +147,9 @@ class StepBar(Vertical):
         self.mode = "view"
         self.remove_class("-manual", "-edit")
         self._label.update("next")
-        field = self.input
-        field.disabled = True
-        field.placeholder = "(nothing to send)"
-        field.value = self.pending or ""
+        self.input.display = False
+        self._value.display = True
+        self._value.show(self.pending or "")
 
     @on(Input.Submitted, "#step-input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -150,7 +183,7 @@ class StagePicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="stage-picker"):
-            yield Label("Run until this stage is done:", id="stage-picker-title")
+            yield Static("Run until this stage is done:", id="stage-picker-title")
             yield OptionList(*[Option(Text(f"{name:<9} {what}"), id=name)
                                for name, what in STAGES], id="stage-list")
 

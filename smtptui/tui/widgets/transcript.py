@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -16,21 +17,31 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from smtptui.engine.transcript import Event
-from smtptui.tui.line_explain import SelectedLine
 from smtptui.tui.widgets.data_progress import DataProgress
 from smtptui.tui.widgets.transcript_rows import (
     FOLD_MIN_LINES,
-    DataBlock,
-    Entry,
-    Row,
+    KIND,
+    LATENCY,
+    MARKER,
+    TEXT,
+    TLS,
+    SelectedLine,
+    T,
+    TranscriptLines,
     latency_text,
+    raw_text,
     selected_line,
+    selected_summary,
 )
+
+if TYPE_CHECKING:
+    from smtptui.engine.transcript import Event
 
 __all__ = ["FOLD_MIN_LINES", "MAX_LINES", "DataProgress", "TranscriptView"]
 #: The most lines kept; beyond it the oldest tenth is dropped (memory stays bounded).
 MAX_LINES = 200_000
+#: The painted rows kept for scrolling back and forth.
+CACHED_ROWS = 256
 _TIME_WIDTH = 14  # "%7.3f", the latency column and spaces
 
 
@@ -82,38 +93,47 @@ class TranscriptView(ScrollView, can_focus=True):
     def __init__(self, *, max_lines: int = MAX_LINES, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.max_lines = max_lines
         self.scrub: Callable[[str], str] | None = None
-        self._entries: list[Entry] = []
-        self._rows: list[Row] = []
-        self._block: DataBlock | None = None
-        self._last_block: DataBlock | None = None
-        self._by_stage: dict[str, Entry] = {}
-        self._width = 0
-        self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._model = TranscriptLines(max_lines)
+        # Row -> (scroll_x, width, the strip as painted): a few screens' worth, because a
+        # painted Strip carries a dozen objects the garbage collector has to scan.
+        self._cache: LRUCache[int, tuple[int, int, Strip]] = LRUCache(CACHED_ROWS)
         self._flush_pending = False
         self._follow = True
         self._scroll_target: int | None = None
         self._cursor: int | None = None  # None: on the last row, following new ones
-        self._cursor_row: Row | None = None  # the row under a cursor that does not follow
+        self._cursor_row: int | None = None  # the row under a cursor that does not follow
         self._selected: SelectedLine | None = None
-        self.dropped = 0
 
     # -- what the app calls ---------------------------------------------------------------
 
     @property
+    def max_lines(self) -> int:
+        """The most lines kept."""
+        return self._model.max_lines
+
+    @property
+    def dropped(self) -> int:
+        """How many of the oldest lines were dropped to keep at most max_lines."""
+        return self._model.dropped
+
+    @property
     def line_count(self) -> int:
         """How many lines the transcript holds (folded ones included)."""
-        return len(self._entries)
+        return len(self._model.lines)
+
+    @property
+    def row_count(self) -> int:
+        """How many rows the view has (a folded block is one)."""
+        return len(self._model.rows)
+
+    @property
+    def _rows(self) -> array[int]:
+        return self._model.rows
 
     def clear(self) -> None:
         """Forget everything (a new session)."""
-        self._entries.clear()
-        self._rows.clear()
-        self._block = self._last_block = None
-        self._by_stage.clear()
-        self._width = 0
-        self.dropped = 0
+        self._model.clear()
         self._cache.clear()
         self._follow = True
         self._cursor = self._cursor_row = None
@@ -122,48 +142,43 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def add_event(self, event: Event) -> None:
         """Append one line; the message lines of a DATA transfer form a foldable block."""
-        in_data = (event.stage == "dot" and event.kind in ("send", "info")
-                   and not (event.kind == "send" and event.text == "."))
-        if self._block is not None and not in_data:
-            self._block.closed = True
-            self._block = None
-        if in_data and event.kind == "send" and self._block is None:
-            self._block = self._last_block = DataBlock()
-        block = self._block if in_data else None
-        entry = Entry(event, block)
-        self._entries.append(entry)
-        self._by_stage[entry.stage] = entry
-        self._width = max(self._width, _TIME_WIDTH + 4 + cell_len(entry.text))
-        if block is None:
-            self._rows.append(entry)
-        else:
-            block.entries.append(entry)
-            self._retail_block(block)
-        if len(self._entries) > self.max_lines:
-            self._prune()
+        self.add_line(event.t, event.kind, event.stage, event.text, event.tls, event.marker)
+
+    def add_line(self, t: float, kind: str, stage: str, text: str, tls: bool = False,
+                 marker: str = "===") -> None:
+        """Append one line (what add_event does, from the fields of an Event)."""
+        changed = self._model.add(t, kind, stage, text, tls, marker, self.fold)
+        if changed.pruned:
+            self._cache.clear()
+            self._relocate(0)
+        elif changed.relaid_from is not None:
+            for y in range(changed.relaid_from, len(self._rows)):
+                self._cache.discard(y)
+            if self._cursor is not None and self._cursor >= changed.relaid_from:
+                self._relocate(changed.relaid_from)
+        elif changed.repaint is not None:
+            self._cache.discard(changed.repaint)
         self._schedule_flush()
 
     def add_latency(self, stage: str, seconds: float) -> None:
         """Show how long a stage took, on its last line."""
-        entry = self._by_stage.get(stage)
-        if entry is None:
-            return
-        entry.latency = seconds
-        self._cache.clear()
-        self._schedule_flush()
+        if self._model.set_latency(stage, seconds):
+            self._cache.clear()
+            self._schedule_flush()
 
     def set_data_size(self, octets: int) -> None:
         """The size of the message on the wire, for the DATA summary line."""
-        if self._last_block is not None and self._last_block.octets != octets:
-            self._last_block.octets = octets
-            if self.fold and self._last_block.foldable:
+        block = self._model.last_block
+        if block is not None and block.octets != octets:
+            block.octets = octets
+            if self.fold and block.foldable:
                 self._cache.clear()
                 self._schedule_flush()
 
     def plain_lines(self) -> Iterator[str]:
         """Every line in the raw form (folded ones too), for saving."""
-        for entry in self._entries:
-            yield entry.raw()
+        for line in self._model.lines:
+            yield raw_text(line)
 
     def visible_text(self) -> str:
         """The rows as shown now, as plain text (for tests and screen readers)."""
@@ -178,7 +193,12 @@ class TranscriptView(ScrollView, can_focus=True):
     def selected(self) -> SelectedLine | None:
         """The line under the cursor."""
         index = self.cursor
-        return selected_line(self._rows[index], self.fold) if index >= 0 else None
+        if index < 0:
+            return None
+        row = self._rows[index]
+        if row < 0:
+            return selected_summary(self._model.block_of(row), self.fold)
+        return selected_line(self._model.line(row))
 
     def move_cursor(self, row: int, *, scroll: bool = True) -> None:
         """Put the cursor on ``row`` (clamped); on the last row it follows new lines."""
@@ -194,7 +214,7 @@ class TranscriptView(ScrollView, can_focus=True):
             self._cursor = self._cursor_row = None
         else:
             self._cursor, self._cursor_row = row, self._rows[row]
-        self.virtual_size = Size(self._width, len(self._rows))
+        self.virtual_size = self._virtual_size()
         if scroll:
             self._show_cursor()
         self.refresh()
@@ -217,79 +237,32 @@ class TranscriptView(ScrollView, can_focus=True):
         self.move_cursor(len(self._rows) - 1)
         self._follow = True
 
-    # -- the model -------------------------------------------------------------------------
+    # -- the rows changed -----------------------------------------------------------------
 
-    def _retail_block(self, block: DataBlock) -> None:
-        """Lay out the open block again at the tail of the rows."""
-        if len(block.entries) == 1:
-            block.start_row = len(self._rows)
-        else:
-            del self._rows[block.start_row:]
-        self._rows.extend(self._block_rows(block))
-        for y in range(block.start_row, len(self._rows)):
-            self._cache.discard(y)
-        if self._cursor is not None and self._cursor >= block.start_row:
-            self._relocate(block.start_row)
-
-    def _block_rows(self, block: DataBlock) -> list[Row]:
-        if not block.foldable:
-            return list(block.entries)
-        return [block] if self.fold else [block, *block.entries]
-
-    def _rebuild(self) -> None:
-        rows: list[Row] = []
-        seen: set[int] = set()
-        for entry in self._entries:
-            block = entry.block
-            if block is None:
-                rows.append(entry)
-            elif id(block) not in seen:
-                seen.add(id(block))
-                block.start_row = len(rows)
-                rows.extend(self._block_rows(block))
-        self._rows = rows
-        self._cache.clear()
-        self._relocate(0)
+    def _virtual_size(self) -> Size:
+        return Size(_TIME_WIDTH + 4 + self._model.width, len(self._rows))
 
     def _relocate(self, start: int) -> None:
         """Find the cursor's row again after the rows changed from ``start`` on: a line folded
         away puts it on its summary line; a line dropped, on the first line."""
-        wanted = self._cursor_row
-        if wanted is None:
+        if self._cursor_row is None:
             return
-        block = wanted.block if isinstance(wanted, Entry) else None
-        found = None
-        for index in range(start, len(self._rows)):
-            row = self._rows[index]
-            if row is wanted:
-                found = index
-                break
-            if block is not None and row is block:
-                found = index
-        if found is None:
-            found = start
+        found = self._model.find(self._cursor_row, start)
         if found >= len(self._rows) - 1:
             self._cursor = self._cursor_row = None
         else:
             self._cursor, self._cursor_row = found, self._rows[found]
 
-    def _prune(self) -> None:
-        drop = max(1, self.max_lines // 10)
-        del self._entries[:drop]
-        self.dropped += drop
-        first = self._entries[0] if self._entries else None
-        if first is not None and first.block is not None:
-            del first.block.entries[: first.block.entries.index(first)]
-        self._rebuild()
-
     def watch_fold(self, fold: bool) -> None:
-        self._rebuild()
-        block = self._last_block
+        self._model.relayout(fold)
+        self._cache.clear()
+        self._relocate(0)
+        block = self._model.last_block
         if not fold and block is not None and block.foldable:
             self._follow = False
             self._scroll_target = block.start_row
             if block.start_row < len(self._rows) - 1:
-                self._cursor, self._cursor_row = block.start_row, block
+                self._cursor, self._cursor_row = block.start_row, block.row
         self._schedule_flush()
 
     def watch_raw(self) -> None:
@@ -305,7 +278,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _flush(self) -> None:
         self._flush_pending = False
-        self.virtual_size = Size(self._width, len(self._rows))
+        self.virtual_size = self._virtual_size()
         if self._scroll_target is not None:
             self.scroll_to(y=self._scroll_target, animate=False)
             self._scroll_target = None
@@ -357,23 +330,26 @@ class TranscriptView(ScrollView, can_focus=True):
     def _clean(self, text: str) -> str:
         return self.scrub(text) if self.scrub is not None else text
 
-    def _row_text(self, row: Row) -> Text:
-        if isinstance(row, DataBlock):
+    def _row_text(self, row: int) -> Text:
+        if row < 0:
             text = Text(" " * (_TIME_WIDTH + 4), no_wrap=True, end="")
-            text.append(row.summary(self.fold), self._style("fold"))
+            text.append(self._model.block_of(row).summary(self.fold), self._style("fold"))
             return text
+        line = self._model.line(row)
         if self.raw:
-            return Text(self._clean(row.raw()), no_wrap=True, end="")
-        kind = row.kind if row.kind in ("send", "recv", "error") else "info"
+            return Text(self._clean(raw_text(line)), no_wrap=True, end="")
+        kind = line[KIND]
+        if kind not in ("send", "recv", "error"):
+            kind = "info"
         text = Text(no_wrap=True, end="")
-        text.append(f"{row.t:7.3f} ", self._style("time"))
-        text.append(f"{latency_text(row.latency):>5} ", self._style("latency"))
+        text.append(f"{line[T]:7.3f} ", self._style("time"))
+        text.append(f"{latency_text(line[LATENCY]):>5} ", self._style("latency"))
         marker = self._style(f"marker-{kind}")
-        if row.tls:
+        if line[TLS]:
             marker += self._style("tls")
-        text.append(f"{row.marker:<3}", marker)
+        text.append(f"{line[MARKER]:<3}", marker)
         text.append(" ")
-        text.append(self._clean(row.text), self._style(kind))
+        text.append(self._clean(line[TEXT]), self._style(kind))
         return text
 
     def render_line(self, y: int) -> Strip:
@@ -385,14 +361,15 @@ class TranscriptView(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index == self.cursor:
             return self._cursor_line(index, scroll_x, width, base)
-        strip = self._cache.get(index)
-        if strip is None:
-            row = self._rows[index]
-            text = self._row_text(row)
-            text.stylize_before(base)
-            strip = Strip(text.render(self.app.console), text.cell_len)
-            self._cache[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
+        cached = self._cache.get(index)
+        if cached is not None and cached[0] == scroll_x and cached[1] == width:
+            return cached[2]
+        text = self._row_text(self._rows[index])
+        text.stylize_before(base)
+        strip = Strip(text.render(self.app.console), text.cell_len).crop_extend(
+            scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
+        self._cache[index] = (scroll_x, width, strip)
+        return strip
 
     def _cursor_line(self, index: int, scroll_x: int, width: int, base: Style) -> Strip:
         """The row under the cursor, highlighted across the whole width (never cached)."""

@@ -1,67 +1,239 @@
-"""The transcript's rows in memory: one Entry per line, DataBlocks that fold (no UI here)."""
+"""The transcript's lines in memory: flat tuples the garbage collector ignores, the DATA
+blocks that fold, and the rows they make (no UI here).
+
+A line is a plain tuple of atoms (float, str, bool, int, None), indexed by the constants
+below. CPython stops tracking such tuples in its garbage collector, so 100,000 lines add
+nothing to the cost of a full collection (objects of a class, even with ``__slots__``, would
+all be scanned on every one). Rows refer to lines by their absolute number (counting the
+lines dropped from the front), and to a block's summary line by ``-1 - block.number``.
+"""
 
 from __future__ import annotations
 
-from smtptui.engine.transcript import Event
-from smtptui.tui.line_explain import SelectedLine
+from array import array
+from typing import NamedTuple
+
+from rich.cells import cell_len
 
 #: A DATA part longer than this many lines is folded to one summary line.
 FOLD_MIN_LINES = 6
 
+#: Indexes into a line tuple.
+T, KIND, STAGE, TEXT, TLS, MARKER, LATENCY, BLOCK = range(8)
+#: (t, kind, stage, text, tls, marker, latency or None, block number or -1)
+Line = tuple[float, str, str, str, bool, str, "float | None", int]
+NO_BLOCK = -1
 
-class Entry:
-    """One transcript line, as kept in memory (small: slots, shared strings)."""
 
-    __slots__ = ("block", "kind", "latency", "marker", "stage", "t", "text", "tls")
+def make_line(t: float, kind: str, stage: str, text: str, tls: bool, marker: str,
+              block: int = NO_BLOCK) -> Line:
+    """One line as kept in memory (tabs expanded, as the screen shows them)."""
+    return (t, kind, stage, text.expandtabs(8), tls, marker, None, block)
 
-    def __init__(self, event: Event, block: DataBlock | None = None) -> None:
-        self.t = event.t
-        self.kind = event.kind
-        self.stage = event.stage
-        self.text = event.text.expandtabs(8)
-        self.tls = event.tls
-        self.marker = event.marker
-        self.block = block
-        self.latency: float | None = None
 
-    def raw(self) -> str:
-        """The line as `smtptui run` prints it."""
-        return f"{self.t:8.3f} {self.marker:<3} {self.text}"
+def with_latency(line: Line, seconds: float) -> Line:
+    """The same line with the latency of its stage."""
+    return (line[T], line[KIND], line[STAGE], line[TEXT], line[TLS], line[MARKER], seconds,
+            line[BLOCK])
+
+
+def raw_text(line: Line) -> str:
+    """The line as `smtptui run` prints it."""
+    return f"{line[T]:8.3f} {line[MARKER]:<3} {line[TEXT]}"
+
+
+class SelectedLine(NamedTuple):
+    """The transcript line under the cursor: kind is send, recv, info, error, or fold (the
+    summary of a folded message)."""
+
+    kind: str
+    stage: str
+    text: str
+    marker: str = ""
 
 
 class DataBlock:
-    """The message lines of one DATA transfer, which fold to a summary line."""
+    """The message lines of one DATA transfer (consecutive lines), which fold to a summary."""
 
-    __slots__ = ("closed", "entries", "octets", "start_row")
+    __slots__ = ("closed", "count", "first", "number", "octets", "start_row")
 
-    def __init__(self) -> None:
-        self.entries: list[Entry] = []
+    def __init__(self, number: int, first: int) -> None:
+        self.number = number
+        self.first = first  # the absolute number of its first line
+        self.count = 0
         self.octets: int | None = None
         self.closed = False
         self.start_row = 0
 
     @property
+    def row(self) -> int:
+        """The row value of its summary line."""
+        return -1 - self.number
+
+    @property
     def foldable(self) -> bool:
         """Long enough to fold."""
-        return len(self.entries) > FOLD_MIN_LINES
+        return self.count > FOLD_MIN_LINES
 
     def summary(self, folded: bool) -> str:
         """The summary line's text."""
         size = f", {self.octets:,} octets on the wire" if self.octets is not None else ""
         more = "" if self.closed else " so far"
         if folded:
-            return f"▸ message: {len(self.entries)} lines{more}{size} (f to unfold)"
-        return f"▾ message: {len(self.entries)} lines{more}{size} (f to fold)"
+            return f"▸ message: {self.count} lines{more}{size} (f to unfold)"
+        return f"▾ message: {self.count} lines{more}{size} (f to fold)"
 
 
-Row = Entry | DataBlock
+class Changed(NamedTuple):
+    """What adding a line did to the rows, for the view's cursor and its painted rows."""
+
+    relaid_from: int | None = None  # rows from here on were laid out again
+    repaint: int | None = None  # this row's text changed (a block's line count)
+    pruned: bool = False  # the oldest lines were dropped: every row moved
 
 
-def selected_line(row: Row, folded: bool) -> SelectedLine:
-    """What the Selected message says about a row."""
-    if isinstance(row, DataBlock):
-        return SelectedLine("fold", "dot", row.summary(folded))
-    return SelectedLine(row.kind, row.stage, row.text, row.marker)
+class TranscriptLines:
+    """The lines (at most ``max_lines``; past it the oldest tenth is dropped), the DATA blocks,
+    and the rows shown: every line, except the lines of a folded block, which shows as its
+    summary line."""
+
+    def __init__(self, max_lines: int) -> None:
+        self.max_lines = max_lines
+        self.clear()
+
+    def clear(self) -> None:
+        """No lines."""
+        self.lines: list[Line] = []  # lines[i] is line number self.dropped + i
+        # Each row: a line number, or -1 - n for block n's summary line (machine integers:
+        # no object per row).
+        self.rows: array[int] = array("q")
+        self.blocks: dict[int, DataBlock] = {}  # in the order of their lines
+        self.last_block: DataBlock | None = None
+        self.width = 0  # the widest line's text, in cells
+        self.dropped = 0
+        self._block: DataBlock | None = None  # the block being sent
+        self._next_block = 0
+        self._by_stage: dict[str, int] = {}  # the last line number of each stage
+
+    def line(self, number: int) -> Line:
+        """The line of this number (counting the dropped ones)."""
+        return self.lines[number - self.dropped]
+
+    def block_of(self, row: int) -> DataBlock:
+        """The block whose summary line this row is."""
+        return self.blocks[-1 - row]
+
+    def add(self, t: float, kind: str, stage: str, text: str, tls: bool, marker: str,
+            fold: bool) -> Changed:
+        """Append one line; the message lines of a DATA transfer form a foldable block."""
+        in_data = stage == "dot" and kind in ("send", "info") and not (
+            kind == "send" and text == ".")
+        block = self._block
+        if block is not None and not in_data:
+            block.closed = True
+            block = self._block = None
+        number = self.dropped + len(self.lines)
+        if in_data and block is None and kind == "send":
+            block = self._block = self.last_block = DataBlock(self._next_block, number)
+            self.blocks[block.number] = block
+            self._next_block += 1
+        line = make_line(t, kind, stage, text, tls, marker,
+                         block.number if block is not None else NO_BLOCK)
+        self.lines.append(line)
+        self._by_stage[stage] = number
+        self.width = max(self.width, cell_len(line[TEXT]))
+        changed = Changed()
+        if block is None:
+            self.rows.append(number)
+        else:
+            block.count += 1
+            changed = self._grow_block(block, number, fold)
+        if len(self.lines) > self.max_lines:
+            self._prune(fold)
+            return Changed(pruned=True)
+        return changed
+
+    def _grow_block(self, block: DataBlock, number: int, fold: bool) -> Changed:
+        """A line was added to the open block (at the tail of the rows): lay it out."""
+        rows = self.rows
+        if block.count == 1:
+            block.start_row = len(rows)
+        if block.count <= FOLD_MIN_LINES:  # not foldable (yet): its lines are rows
+            rows.append(number)
+            return Changed()
+        if block.count == FOLD_MIN_LINES + 1:  # just became foldable: a summary line
+            del rows[block.start_row:]
+            rows.append(block.row)
+            if not fold:
+                rows.extend(range(block.first, number + 1))
+            return Changed(relaid_from=block.start_row)
+        if not fold:
+            rows.append(number)
+        return Changed(repaint=block.start_row)  # the summary's count changed
+
+    def set_latency(self, stage: str, seconds: float) -> bool:
+        """Give the last line of ``stage`` its latency; False if there is no such line."""
+        index = self._by_stage.get(stage, -1) - self.dropped
+        if index < 0:
+            return False
+        self.lines[index] = with_latency(self.lines[index], seconds)
+        return True
+
+    def relayout(self, fold: bool) -> None:
+        """Lay every row out again (the fold changed, or lines were dropped)."""
+        rows: array[int] = array("q")
+        number = self.dropped
+        for block in self.blocks.values():
+            rows.extend(range(number, block.first))
+            block.start_row = len(rows)
+            number = block.first + block.count
+            if block.foldable:
+                rows.append(block.row)
+                if fold:
+                    continue
+            rows.extend(range(block.first, number))
+        rows.extend(range(number, self.dropped + len(self.lines)))
+        self.rows = rows
+
+    def find(self, wanted: int, start: int) -> int:
+        """The row showing ``wanted`` (a row value) from ``start`` on: itself, else its block's
+        summary line (folded away), else ``start`` (dropped)."""
+        candidates = [wanted]
+        if wanted >= self.dropped:
+            block_number = self.line(wanted)[BLOCK]
+            if block_number != NO_BLOCK:
+                candidates.append(-1 - block_number)
+        for candidate in candidates:
+            try:
+                return self.rows.index(candidate, start)
+            except ValueError:
+                continue
+        return start
+
+    def _prune(self, fold: bool) -> None:
+        drop = max(1, self.max_lines // 10)
+        del self.lines[:drop]
+        self.dropped += drop
+        for number, block in list(self.blocks.items()):
+            end = block.first + block.count
+            if end <= self.dropped:
+                del self.blocks[number]
+                if block is self.last_block:
+                    self.last_block = self._block = None
+            elif block.first < self.dropped:
+                block.count = end - self.dropped
+                block.first = self.dropped
+        self.relayout(fold)
+
+
+def selected_line(line: Line) -> SelectedLine:
+    """What the Selected message says about a line."""
+    return SelectedLine(line[KIND], line[STAGE], line[TEXT], line[MARKER])
+
+
+def selected_summary(block: DataBlock, folded: bool) -> SelectedLine:
+    """What the Selected message says about a block's summary line."""
+    return SelectedLine("fold", "dot", block.summary(folded))
 
 
 def latency_text(seconds: float | None) -> str:
