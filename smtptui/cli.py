@@ -7,7 +7,7 @@ import os
 import sys
 
 from smtptui import __version__
-from smtptui.engine.plan import QUIT_AFTER, TLS_MODES
+from smtptui.engine.names import QUIT_AFTER, TLS_MODES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -113,6 +113,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_profiles(args)
     from pathlib import Path
 
+    from smtptui.tui.startup import rest_collector
+
+    rest_collector()  # the start-up makes no garbage worth collecting; resumed after it
     from smtptui.tui.app import run_app
 
     return run_app(Path(args.profiles).expanduser() if args.profiles else None, args.demo)

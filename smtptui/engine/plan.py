@@ -8,10 +8,9 @@ from dataclasses import dataclass, field, replace
 from smtptui.engine.commands import check_address, check_text
 from smtptui.engine.errors import InputError
 from smtptui.engine.message import MessageSource
+from smtptui.engine.names import QUIT_AFTER, TLS_MODES
 
-#: The stages a session can be told to stop after (`--quit-after`).
-QUIT_AFTER = ("connect", "banner", "ehlo", "tls", "auth", "mail", "rcpt", "data", "dot")
-TLS_MODES = ("off", "starttls", "required", "implicit")
+__all__ = ["QUIT_AFTER", "TLS_MODES", "SessionPlan", "Timeouts", "default_helo", "parse_server"]
 
 
 @dataclass(frozen=True, slots=True)
