@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from smtptui.engine.errors import InputError
+from smtptui.engine.names import QUIT_AFTER, TLS_MODES
 
 MODES = ("smarthost", "direct")
-TLS_MODES = ("off", "starttls", "required", "implicit")
-QUIT_AFTER_STAGES = ("connect", "banner", "ehlo", "tls", "auth", "mail", "rcpt", "data", "dot")
+QUIT_AFTER_STAGES = QUIT_AFTER  # the engine's stage names, one list for flags and files
 
 #: Keys that would hold a secret; a profile file holding one is refused (see password_source).
 _SECRET_KEY = re.compile(r"(?:^|[_-])(password|passwd|secret|token)$", re.IGNORECASE)

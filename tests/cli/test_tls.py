@@ -72,6 +72,15 @@ def test_implicit_tls_against_plain_server_exit_29(smtpd) -> None:
     assert "not speaking TLS" in run.result["error"] or "hand-shake" in run.result["error"]
 
 
+async def offer_starttls(peer: Peer) -> None:
+    """Banner, EHLO answered with STARTTLS offered, and the client's STARTTLS read."""
+    await peer.reply("220 x.example")
+    await peer.expect("EHLO")
+    await peer.reply("250-x.example")
+    await peer.reply("250 STARTTLS")
+    await peer.expect("STARTTLS")
+
+
 async def no_starttls(peer: Peer) -> None:
     await peer.reply("220 plain.example")
     await peer.expect("EHLO")
@@ -88,11 +97,7 @@ def test_required_but_not_offered_fails_closed(scripted) -> None:
 
 
 async def refuses_starttls(peer: Peer) -> None:
-    await peer.reply("220 x.example")
-    await peer.expect("EHLO")
-    await peer.reply("250-x.example")
-    await peer.reply("250 STARTTLS")
-    await peer.expect("STARTTLS")
+    await offer_starttls(peer)
     await peer.reply("454 4.7.0 TLS not available due to temporary reason")
     while (line := await peer.readline()) is not None:
         if line.startswith(b"QUIT"):
@@ -115,11 +120,7 @@ def test_454_with_required_fails_and_with_starttls_goes_on(scripted) -> None:
 
 def injector(certs):
     async def handler(peer: Peer) -> None:
-        await peer.reply("220 x.example")
-        await peer.expect("EHLO")
-        await peer.reply("250-x.example")
-        await peer.reply("250 STARTTLS")
-        await peer.expect("STARTTLS")
+        await offer_starttls(peer)
         # The response-injection attack: a fake reply right behind the 220, in plaintext.
         await peer.send("220 go ahead\r\n250-evil.example\r\n250 AUTH PLAIN\r\n")
         assert await peer.starttls(certs.good_context())
@@ -142,11 +143,7 @@ def test_plaintext_injected_after_220_is_discarded(scripted, certs) -> None:
 
 
 async def fake_tls(peer: Peer) -> None:
-    await peer.reply("220 x.example")
-    await peer.expect("EHLO")
-    await peer.reply("250-x.example")
-    await peer.reply("250 STARTTLS")
-    await peer.expect("STARTTLS")
+    await offer_starttls(peer)
     await peer.reply("220 go ahead")
     await peer.reply("250 this is not TLS at all")
     await peer.wait_closed()
@@ -159,11 +156,7 @@ def test_tls_handshake_against_plain_server(scripted) -> None:
 
 def ehlo_after_tls_refused(certs):
     async def handler(peer: Peer) -> None:
-        await peer.reply("220 x.example")
-        await peer.expect("EHLO")
-        await peer.reply("250-x.example")
-        await peer.reply("250 STARTTLS")
-        await peer.expect("STARTTLS")
+        await offer_starttls(peer)
         await peer.reply("220 go ahead")
         assert await peer.starttls(certs.good_context())
         await peer.expect("EHLO")

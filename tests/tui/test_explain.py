@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
@@ -22,13 +21,6 @@ from smtptui.tui.widgets.explain import ExplainPanel
 from smtptui.tui.widgets.transcript import TranscriptView
 from tests.fixtures.scripted import Peer
 from tests.tui.apphelp import SIZE, aio, make_profiles, scrub, until
-
-
-@pytest.fixture
-def demo() -> Iterator[DemoServer]:
-    """The demo server and its temporary profiles folder."""
-    with DemoServer() as server:
-        yield server
 
 
 async def relay_denied(peer: Peer) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import gc
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +25,6 @@ from tests.tui.apphelp import (
     text_of,
     until,
 )
-
-
-@pytest.fixture
-def demo() -> Iterator[DemoServer]:
-    """The demo server and its temporary profiles folder."""
-    with DemoServer() as server:
-        yield server
-
 
 
 @aio
