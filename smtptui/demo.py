@@ -7,10 +7,10 @@ import logging
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from smtptui.engine.record import field, record
 from smtptui.profiles import Profile, ProfileStore
 
 #: The name the demo server gives in its banner and EHLO reply.
@@ -42,7 +42,7 @@ smtptui demo
 """
 
 
-@dataclass
+@record
 class DemoMessage:
     """One message the demo server accepted."""
 
@@ -51,7 +51,7 @@ class DemoMessage:
     data: bytes
 
 
-@dataclass
+@record
 class _Handler:
     """aiosmtpd handler: refuses local parts starting with "unknown", keeps what it accepts."""
 

@@ -7,11 +7,11 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from smtptui.engine.errors import SmtpTuiError
+from smtptui.engine.record import record
 from smtptui.engine.transcript import visible
 from smtptui.profiles.files import atomic_write, ensure_private_dir, folder_lock
 from smtptui.profiles.validate import slugify
@@ -29,7 +29,7 @@ class HistoryError(SmtpTuiError):
     """A transcript could not be saved or read (the message names the file and why)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HistoryEntry:
     """One past run of a profile: when (UTC), how it ended, and the file holding its transcript."""
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 from smtptui.engine.errors import InputError, LocalProtocolError
 from smtptui.engine.message import MessageSource
 from smtptui.engine.plan import SessionPlan, Timeouts, parse_server
+from smtptui.engine.record import record
 from smtptui.engine.transcript import Event, Progress, Result
 from smtptui.output import Printer, compose_message
 
 
-@dataclass
+@record
 class RunSpec:
     """Everything a run needs beyond the plan: direct mode, the resolver, the password source."""
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import select
 import socket
-import ssl
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from smtptui.engine.connection import ConnectionClosed, Endpoint
+from smtptui.engine.tls import tls_would_block
+
+if TYPE_CHECKING:  # ssl loads only when a session uses TLS
+    import ssl
 
 T = TypeVar("T")
 _READ = 65536
@@ -32,8 +35,9 @@ def drive(coroutine: Coroutine[Any, Any, T]) -> T:
 class BlockingConnection:
     """One client connection over a blocking socket; every wait bounded by a time-out."""
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, tls: bool = False) -> None:
         self._sock = sock
+        self._tls = tls
         self.first_bytes = b""
         self._closed = False
         self._stash = b""  # bytes taken by has_unread, not yet read
@@ -45,7 +49,9 @@ class BlockingConnection:
                    tls: ssl.SSLContext | None = None, server_name: str | None = None
                    ) -> BlockingConnection:
         """Connect (TLS from the first byte when `tls` is given); raise OSError or TimeoutError."""
-        sock = socket.create_connection((host, port), timeout=timeout)
+        # An ASCII name goes to getaddrinfo as bytes: no IDNA codec to load for it.
+        name: str | bytes = host.encode("ascii") if host.isascii() else host
+        sock = socket.create_connection((name, port), timeout=timeout)
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if tls is not None:
@@ -53,7 +59,7 @@ class BlockingConnection:
         except BaseException:
             sock.close()
             raise
-        return cls(sock)
+        return cls(sock, tls=tls is not None)
 
     @property
     def endpoint(self) -> Endpoint:
@@ -63,7 +69,7 @@ class BlockingConnection:
     @property
     def ssl_object(self) -> ssl.SSLSocket | None:
         """The TLS state, once TLS is up."""
-        return self._sock if isinstance(self._sock, ssl.SSLSocket) else None
+        return self._sock if self._tls else None  # type: ignore[return-value]
 
     @property
     def has_unread(self) -> bool:
@@ -77,15 +83,17 @@ class BlockingConnection:
         if self._closed:
             return False
         sock = self._sock
-        waiting = isinstance(sock, ssl.SSLSocket) and sock.pending()
+        waiting = self._tls and sock.pending()  # type: ignore[attr-defined]
         if not waiting and not select.select([sock], [], [], 0)[0]:
             return False
         sock.setblocking(False)
         try:
             data = sock.recv(_READ)
-        except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+        except BlockingIOError:
             return False
-        except OSError:
+        except OSError as exc:
+            if tls_would_block(exc):
+                return False
             data = b""
         if not data:
             self._closed = True
@@ -103,9 +111,11 @@ class BlockingConnection:
             self._sock.settimeout(max(timeout, 0.000001))
             try:
                 data = self._sock.recv(_READ)
-            except (TimeoutError, ssl.SSLWantReadError):
-                raise TimeoutError from None
-            except (ConnectionError, ssl.SSLError, OSError):
+            except TimeoutError:
+                raise
+            except OSError as exc:  # a reset or a TLS failure ends the stream
+                if tls_would_block(exc):
+                    raise TimeoutError from None
                 data = b""
         if not data:
             self._closed = True
@@ -122,7 +132,7 @@ class BlockingConnection:
             self._sock.sendall(data)
         except TimeoutError:
             raise
-        except (ConnectionError, ssl.SSLError, OSError) as exc:
+        except OSError as exc:
             self._closed = True
             raise ConnectionClosed(str(exc) or "connection closed") from None
 
@@ -140,6 +150,7 @@ class BlockingConnection:
             raise ConnectionClosed("the server closed the connection before the hand-shake")
         self._sock.settimeout(timeout)
         self._sock = context.wrap_socket(self._sock, server_hostname=server_name)
+        self._tls = True
 
     async def offload(self, function: Callable[..., T], *args: Any) -> T:
         """A blocking call, made here: there is no event loop to keep going."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from smtptui.engine.record import field, record
 from smtptui.engine.replies import Reply
 
 
-@dataclass(slots=True)
+@record
 class Capabilities:
     """What a server advertised in its EHLO reply (RFC 5321 §4.1.1.1)."""
 

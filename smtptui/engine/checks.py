@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from smtptui.engine.iplit import ip_literal
+from smtptui.engine.record import record
 
 if TYPE_CHECKING:
     import dns.resolver
@@ -28,7 +28,7 @@ _NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+"
                    r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Check:
     """One local check: its machine name, the verdict (None: a note or not checked), one line."""
 

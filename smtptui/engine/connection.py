@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from smtptui.engine.record import record
+
+if TYPE_CHECKING:  # ssl loads only when a session uses TLS
+    import ssl
 
 T = TypeVar("T")
 
@@ -14,7 +17,7 @@ class ConnectionClosed(Exception):
     """The peer closed the connection (or reset it)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Endpoint:
     """Where a connection went: the peer's address and port, and ours."""
 
@@ -53,4 +56,4 @@ class Conn(Protocol):
 
 
 #: Connects: (host, port, timeout, implicit TLS context or None, server name) -> Conn.
-Opener = Callable[[str, int, float, ssl.SSLContext | None, str | None], Awaitable[Conn]]
+Opener = Callable[[str, int, float, "ssl.SSLContext | None", "str | None"], Awaitable[Conn]]

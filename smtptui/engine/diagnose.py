@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from smtptui.engine.diagnose_reply_texts import REPLY_TEXTS
 from smtptui.engine.diagnose_rules import match_reply
 from smtptui.engine.diagnose_texts import SESSION_TEXTS
 from smtptui.engine.explain import basic_title, enhanced_title, explain_reply
+from smtptui.engine.record import record
 from smtptui.engine.replies import Reply
 
 #: The steps a session can fail in, and their names in plain words.
@@ -37,7 +37,7 @@ KINDS: frozenset[str] = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Facts:
     """What is known about a failed session: where it stopped, how, and what was said."""
 
@@ -49,7 +49,7 @@ class Facts:
     first_bytes: bytes = b""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Diagnosis:
     """A likely cause in plain words, the next step, and a stable machine id (`code`)."""
 

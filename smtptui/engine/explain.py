@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from smtptui.engine.explain_tables import (
     BASIC_CLASS_REFERENCE,
@@ -14,12 +13,13 @@ from smtptui.engine.explain_tables import (
     ENHANCED_CODES,
     SUBJECTS,
 )
+from smtptui.engine.record import record
 from smtptui.engine.replies import Reply
 
 _ENHANCED = re.compile(r"^([245Xx])\.(\d{1,3})\.(\d{1,3})$")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Explanation:
     """One code explained: the code as shown ("550", "5.7.1"), a plain sentence, a reference."""
 

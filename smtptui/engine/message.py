@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from smtptui.engine.errors import InputError
+from smtptui.engine.record import record
 
 CHUNK = 1024 * 1024
 #: RFC 5321 §4.5.3.1.6: a text line is at most 998 octets plus CRLF.
 MAX_TEXT_LINE = 998
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class MessageFacts:
     """What a scan of the message found: wire size, 8-bit bytes, long lines, line count."""
 

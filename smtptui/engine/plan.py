@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, field, replace
 
 from smtptui.engine.commands import check_address, check_text
 from smtptui.engine.errors import InputError
 from smtptui.engine.message import MessageSource
 from smtptui.engine.names import QUIT_AFTER, TLS_MODES
+from smtptui.engine.record import field, record, replace
 
 __all__ = ["QUIT_AFTER", "TLS_MODES", "SessionPlan", "Timeouts", "default_helo", "parse_server"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Timeouts:
     """Per-stage time-outs in seconds; the defaults are RFC 5321 §4.5.3.2's."""
 
@@ -39,7 +39,7 @@ class Timeouts:
         }.get(stage, self.command)
 
 
-@dataclass(slots=True)
+@record
 class SessionPlan:
     """Everything one session needs; built from flags or a profile, checked before connecting."""
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from smtptui.engine.errors import RemoteProtocolError
+from smtptui.engine.record import record
 from smtptui.engine.transcript import visible
 
 #: RFC 5321 §4.5.3.1.5 allows 512 octets per reply line; real servers overshoot, so allow 8x.
@@ -18,7 +18,7 @@ MAX_REPLY_LINES = 512
 _ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Reply:
     """One complete server reply: a three-digit code and its text lines."""
 

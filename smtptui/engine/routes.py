@@ -14,11 +14,11 @@ import ipaddress
 import random
 import re
 import socket
-from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from smtptui.engine.errors import InputError, SmtpTuiError
 from smtptui.engine.iplit import ip_literal
+from smtptui.engine.record import asdict, field, record, replace
 
 if TYPE_CHECKING:
     import dns.resolver
@@ -40,7 +40,7 @@ class RouteError(SmtpTuiError):
         self.resolver = resolver
 
 
-@dataclass
+@record
 class MXHost:
     """One mail exchanger: its preference, name, addresses in walk order, TTLs and problems."""
 
@@ -57,7 +57,7 @@ class MXHost:
         return [problem.split(":", 1)[0] for problem in self.problems]
 
 
-@dataclass
+@record
 class Route:
     """Where mail for ``domain`` goes: its hosts in walk order and the resolver that said so."""
 
@@ -242,7 +242,7 @@ def _failure(exc: Exception, resolver: dns.resolver.Resolver) -> tuple[str, str]
     return "dns-temporary", f"the resolver {where}: {exc}"
 
 
-@dataclass
+@record
 class _Addresses:
     addresses: list[str] = field(default_factory=list)
     ttls: dict[str, int] = field(default_factory=dict)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import ssl
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtptui.engine import tls as tlsmod
 from smtptui.engine.commands import command_line
@@ -34,6 +33,9 @@ from smtptui.engine.transcript import (
     StageTiming,
     visible,
 )
+
+if TYPE_CHECKING:  # ssl loads only when a session uses TLS
+    import ssl
 
 Emit = Callable[[object], None]
 
@@ -145,10 +147,10 @@ class Runner(Stepping):
         except ConnectionRefusedError:
             session.fail("connect", "refused", f"connection to {where} refused", EXIT_CONNECT)
             return False
-        except ssl.SSLError as exc:
-            session.fail("tls", "tls", tlsmod.why_not_verified(exc))
-            return False
         except OSError as exc:
+            if tlsmod.is_tls_error(exc):
+                session.fail("tls", "tls", tlsmod.why_not_verified(exc))
+                return False
             session.fail("connect", "connect", f"cannot connect to {where}: "
                          f"{exc.strerror or exc}", EXIT_CONNECT)
             return False
@@ -347,10 +349,10 @@ class Runner(Stepping):
         except TimeoutError:
             self.session.fail("tls", "timeout", "the TLS hand-shake timed out")
             return False
-        except ssl.SSLError as exc:
-            self.session.fail("tls", "tls", tlsmod.why_not_verified(exc))
-            return False
         except (ConnectionClosed, OSError) as exc:
+            if tlsmod.is_tls_error(exc):
+                self.session.fail("tls", "tls", tlsmod.why_not_verified(exc))
+                return False
             why = str(exc) or "the server closed the connection"  # a bare ConnectionResetError
             self.session.fail("tls", "closed", f"the connection broke during the TLS "
                               f"hand-shake: {why}")

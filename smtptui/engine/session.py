@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from smtptui.engine import commands
 from smtptui.engine.capabilities import Capabilities, helo_capabilities, parse_ehlo
 from smtptui.engine.plan import SessionPlan
+from smtptui.engine.record import field, record
 from smtptui.engine.replies import Reply
 from smtptui.engine.transcript import Rejected
 
@@ -18,7 +17,7 @@ EXIT_CODES = {
 EXIT_OK, EXIT_USAGE, EXIT_CONNECT, EXIT_CLOSED = 0, 1, 2, 6
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Send:
     """Send one command line; its reply decides what comes next."""
 
@@ -27,28 +26,28 @@ class Send:
     shown: str | None = None  # what the transcript shows instead (a credential, redacted)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class SendData:
     """Stream the message, then wait for the reply to the final dot."""
 
     stage: str = "dot"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class StartTLS:
     """Hand-shake TLS now (after 220 to STARTTLS); buffered plaintext is discarded first."""
 
     stage: str = "tls"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Await:
     """Nothing to send: the session waits for a reply in this stage."""
 
     stage: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Close:
     """The session is over: close the connection."""
 
@@ -58,7 +57,7 @@ class Close:
 Action = Send | SendData | StartTLS | Await | Close
 
 
-@dataclass(slots=True)
+@record
 class Note:
     """Something the session has to say: kind is "info" or "error"."""
 
@@ -67,7 +66,7 @@ class Note:
     text: str
 
 
-@dataclass(slots=True)
+@record
 class Outcome:
     """How the session ended, filled in as it goes."""
 

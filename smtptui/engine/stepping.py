@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from smtptui.engine.commands import command_line
 from smtptui.engine.connection import ConnectionClosed
 from smtptui.engine.errors import LocalProtocolError
+from smtptui.engine.record import record
 from smtptui.engine.session import EXIT_CLOSED, Close, Send
 from smtptui.engine.transcript import Pending
 
@@ -16,7 +16,7 @@ ORDER = ("connect", "banner", "ehlo", "helo", "starttls", "tls", "ehlo-tls", "au
          "rcpt", "rset", "data", "dot", "quit")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Control:
     """A user's instruction to a stepping session: step, run, run_to, manual or stop."""
 

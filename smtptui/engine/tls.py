@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import ssl
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 from smtptui.engine.errors import InputError
+
+if TYPE_CHECKING:  # ssl and datetime load only when a session uses TLS
+    import datetime as dt
+    import ssl
 
 
 def make_context(verify: bool = True, ca_file: str = "") -> ssl.SSLContext:
     """A client context: the system's CA store (plus `ca_file`), host names checked, SNI sent."""
+    import ssl
+
     context = ssl.create_default_context()
     if ca_file:
         try:
@@ -25,6 +30,8 @@ def make_context(verify: bool = True, ca_file: str = "") -> ssl.SSLContext:
 
 def why_not_verified(exc: BaseException) -> str:
     """Turn a verification failure into plain words: expired, self-signed, unknown CA, mismatch."""
+    import ssl
+
     if isinstance(exc, ssl.SSLCertVerificationError):
         message = (exc.verify_message or str(exc)).lower()
         if "expired" in message:
@@ -46,6 +53,18 @@ def why_not_verified(exc: BaseException) -> str:
     return f"the TLS hand-shake failed: {exc}"
 
 
+def is_tls_error(exc: BaseException) -> bool:
+    """True for ssl.SSLError (which only exists once a TLS context was made, so ssl is loaded)."""
+    ssl = sys.modules.get("ssl")
+    return ssl is not None and isinstance(exc, ssl.SSLError)
+
+
+def tls_would_block(exc: BaseException) -> bool:
+    """True for TLS's want-read and want-write: no whole record has arrived yet."""
+    ssl = sys.modules.get("ssl")
+    return ssl is not None and isinstance(exc, (ssl.SSLWantReadError, ssl.SSLWantWriteError))
+
+
 def _name(rdns: Any) -> str:
     return ", ".join(f"{k}={v}" for rdn in rdns for k, v in rdn)
 
@@ -55,6 +74,9 @@ def describe(ssl_object: ssl.SSLObject | None, verified: bool,
     """Protocol, cipher and the peer certificate's subject, SANs, issuer, dates, days left."""
     if ssl_object is None:
         return {}
+    import datetime as dt
+    import ssl
+
     cipher = ssl_object.cipher()
     facts: dict[str, Any] = {
         "version": ssl_object.version() or "",
@@ -80,6 +102,8 @@ def describe(ssl_object: ssl.SSLObject | None, verified: bool,
 
 def _describe_der(der: bytes) -> dict[str, Any]:
     """Certificate facts without verification (--no-verify), when `cryptography` is present."""
+    import datetime as dt
+
     try:
         from cryptography import x509
     except ImportError:  # pragma: no cover - cryptography ships with most systems

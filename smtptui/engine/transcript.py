@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from smtptui.engine.record import asdict, field, record
 
 #: Markers as swaks prints them.
 MARKERS = {
@@ -17,7 +17,7 @@ MARKERS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Event:
     """One transcript line: ``kind`` is send, recv, info or error; ``t`` is seconds since start."""
 
@@ -34,6 +34,8 @@ class Event:
 
     def to_json(self) -> str:
         """One JSON object: {"t", "kind", "stage", "text"} (and "tls" for lines inside TLS)."""
+        import json  # only --json needs it
+
         obj: dict[str, Any] = {"t": round(self.t, 6), "kind": self.kind, "stage": self.stage,
                                "text": self.text}
         if self.tls:
@@ -41,7 +43,7 @@ class Event:
         return json.dumps(obj, ensure_ascii=False)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Progress:
     """DATA transfer progress: octets sent of the total, and seconds since the DATA began."""
 
@@ -51,7 +53,7 @@ class Progress:
     elapsed: float
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Pending:
     """The next command the session will send (known before it is sent; editable in step mode)."""
 
@@ -60,7 +62,7 @@ class Pending:
     line: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class StageTiming:
     """How long a stage took, from its command (or the connect) to the end of its reply."""
 
@@ -69,7 +71,7 @@ class StageTiming:
     seconds: float
 
 
-@dataclass(slots=True)
+@record
 class Rejected:
     """A recipient the server refused, with the reply that refused it."""
 
@@ -78,7 +80,7 @@ class Rejected:
     text: str
 
 
-@dataclass(slots=True)
+@record
 class Result:
     """The outcome of one session, as `smtptui run` reports it and --json prints it last."""
 
@@ -104,6 +106,8 @@ class Result:
 
     def to_json(self) -> str:
         """The closing {"kind": "result", ...} object of --json output."""
+        import json
+
         obj = {"t": round(self.t, 6), "kind": "result"} | asdict(self)
         obj["t"] = round(self.t, 6)
         return json.dumps(obj, ensure_ascii=False)

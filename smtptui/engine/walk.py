@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import asdict
 from typing import Any
 
 from smtptui.engine.errors import SmtpTuiError
 from smtptui.engine.plan import SessionPlan
+from smtptui.engine.record import asdict
 from smtptui.engine.runner import Emit, Runner
 from smtptui.engine.session import EXIT_CONNECT
 from smtptui.engine.transcript import Event, Result

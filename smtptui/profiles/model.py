@@ -1,13 +1,12 @@
-"""The Profile model: one saved route and message, as a dataclass, and its per-run overrides."""
+"""The Profile model: one saved route and message, as a record, and its per-run overrides."""
 
 from __future__ import annotations
 
 import copy
-import dataclasses
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from smtptui.engine.record import field, record, replace
 from smtptui.profiles.validate import CHECKS, ProfileError, check_field, slugify
 
 #: The fields saved in a profile file, in the order a new file lists them.
@@ -18,7 +17,7 @@ FIELDS = (
 )
 
 
-@dataclass
+@record
 class Profile:
     """A saved session: where to connect, as whom, to whom, with which message, and how.
 
@@ -99,11 +98,11 @@ class Profile:
         if checked.get("eml") and not Path(checked["eml"]).expanduser().is_absolute():
             checked["eml"] = str(Path(checked["eml"]).expanduser().absolute())
         checked.setdefault("recipients", list(self.recipients))
-        return dataclasses.replace(self, **checked)
+        return replace(self, **checked)
 
     def copy(self) -> Profile:
         """An independent copy (for an editor to change without touching this one)."""
-        return dataclasses.replace(self, recipients=list(self.recipients))
+        return replace(self, recipients=list(self.recipients))
 
     def check(self) -> None:
         """Check every field of this (possibly edited) profile; ProfileError names a bad one."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from smtptui.engine import record
 from smtptui.profiles.document import parse_profile, render
 from smtptui.profiles.files import atomic_write, ensure_private_dir, folder_lock
 from smtptui.profiles.model import Profile
@@ -150,7 +150,7 @@ class ProfileStore:
             raise ProfileError(target, None, None,
                                f"cannot save: {exc.strerror or exc}; the old file is unchanged"
                                ) from None
-        return dataclasses.replace(profile, recipients=list(profile.recipients), path=target,
+        return record.replace(profile, recipients=list(profile.recipients), path=target,
                                    document=text)
 
     @contextlib.contextmanager
@@ -206,7 +206,7 @@ class ProfileStore:
             assert current.path is not None
             target = self._slug_path(new)
             self._check_name_free(new, keep=current.path)
-            renamed = dataclasses.replace(current, name=new, recipients=list(current.recipients))
+            renamed = record.replace(current, name=new, recipients=list(current.recipients))
             if target == current.path:
                 return self._write(renamed, target, current, replace=True)
             if target.exists():
@@ -229,7 +229,7 @@ class ProfileStore:
             target = self._slug_path(new_name)
             if target.exists():
                 raise ProfileError(target, None, "name", "a file of that name already exists")
-            clone = dataclasses.replace(source, name=new_name, path=None,
+            clone = record.replace(source, name=new_name, path=None,
                                         recipients=list(source.recipients))
             return self._write(clone, target, source, replace=False)
 

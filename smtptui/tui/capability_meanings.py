@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from smtptui.engine.capabilities import Capabilities
 from smtptui.engine.message import MessageFacts
+from smtptui.engine.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Meaning:
     """What one EHLO keyword means, in one line, and where it is defined."""
 
@@ -111,7 +111,7 @@ LEVELS = ("ok", "info", "warn", "bad", "unknown")
 _MB = 1_000_000
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Row:
     """One keyword set against this session: what it is, and what it means for this session."""
 

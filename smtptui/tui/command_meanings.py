@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from smtptui.engine.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Note:
     """One thing explained: a label ("MAIL", "550", "SIZE="), one plain sentence, a reference,
     and a short title when there is one ("Mailbox unavailable")."""

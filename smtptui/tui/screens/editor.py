@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from rich.text import Text
@@ -13,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, Static, Switch, TextArea
 
+from smtptui.engine import record
 from smtptui.profiles import (
     FIELDS,
     QUIT_AFTER_STAGES,
@@ -327,12 +327,12 @@ class ProfileEditor(ModalScreen[Profile | None]):
                     raise ProfileError(None, None, "name",
                                        f"a profile named {name!r} already exists")
             base = original or Profile(name=values["name"])
-            return self.store.save(dataclasses.replace(base, **values))
-        edited = dataclasses.replace(original, **values)
+            return self.store.save(record.replace(base, **values))
+        edited = record.replace(original, **values)
         if values["name"] == original.name:
             return self.store.save(edited)
         # A new name: save the edits under the old name, then rename (file and all).
-        self.store.save(dataclasses.replace(edited, name=original.name))
+        self.store.save(record.replace(edited, name=original.name))
         saved = self.store.rename(original.name, values["name"])
         self.original = saved
         return saved
