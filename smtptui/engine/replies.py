@@ -73,6 +73,7 @@ class ReplyParser:
         self._code: int | None = None
         self._size = 0
         self._ready: list[Reply] = []
+        self.bare_lf_lines = 0  # lines ended by LF alone (RFC 5321 §2.3.8 requires CRLF)
 
     def feed(self, data: bytes) -> None:
         """Take bytes from the wire; raise RemoteProtocolError on a malformed reply."""
@@ -89,6 +90,8 @@ class ReplyParser:
             del self._buffer[: end + 1]
             if len(line) > MAX_LINE + 2:
                 raise RemoteProtocolError(f"reply line longer than {MAX_LINE} octets")
+            if not line.endswith(b"\r\n"):
+                self.bare_lf_lines += 1
             self._take_line(line.rstrip(b"\r\n"))
 
     def _take_line(self, line: bytes) -> None:

@@ -66,6 +66,7 @@ class Runner(Stepping):
         self._resolver = resolver  # for the reverse-DNS check; None: that check is skipped
         self._banner = ""
         self._checks: list[dict[str, object]] = []
+        self._bare_lf_noted = False
 
     # -- control from a UI (same event loop) -----------------------------------------------
 
@@ -225,6 +226,11 @@ class Runner(Stepping):
         tls = self.session.tls_active
         for raw in reply.raw:
             self._say("recv", stage, visible(raw), tls)
+        if self._parser.bare_lf_lines and not self._bare_lf_noted:
+            self._bare_lf_noted = True
+            self._say("info", stage, "the server ends its reply lines with a bare LF, not CRLF "
+                      "(RFC 5321 §2.3.8 requires CRLF): smtptui reads them, stricter clients "
+                      "may not")
 
     def _record_timing(self, stage: str) -> None:
         now = time.monotonic()

@@ -170,6 +170,36 @@ def test_greeting_split_across_packets_still_works(scripted) -> None:
     assert len(server.connections[0].envelopes) == 1
 
 
+async def bare_lf_replies(peer: Peer) -> None:
+    """A server that ends every reply line with LF alone."""
+    await peer.send(b"220 lf.example ESMTP\n")
+    await peer.expect("EHLO")
+    await peer.send(b"250-lf.example\n250 8BITMIME\n")
+    while (line := await peer.readline()) is not None:
+        verb = line[:4].upper()
+        if verb == b"DATA":
+            await peer.send(b"354 go\n")
+            peer.envelopes.append(await peer.read_data())  # type: ignore[arg-type]
+        elif verb == b"QUIT":
+            await peer.send(b"221 bye\n")
+            return
+        await peer.send(b"250 ok\n")
+
+
+def test_bare_lf_replies_are_read_and_noted_once(scripted) -> None:
+    run = run_against(scripted(bare_lf_replies))
+    assert run.code == 0, run.out
+    notes = [e for e in run.events() if "bare LF" in e.get("text", "")]
+    assert len(notes) == 1 and notes[0]["kind"] == "info" and notes[0]["stage"] == "banner"
+    assert "RFC 5321 §2.3.8" in notes[0]["text"]
+
+
+def test_crlf_replies_get_no_line_end_note(scripted) -> None:
+    run = run_against(scripted(split_greeting))
+    assert run.code == 0, run.out
+    assert not [e for e in run.events() if "bare LF" in e.get("text", "")]
+
+
 async def ehlo_then(peer: Peer, *lines: str) -> None:
     await peer.reply("220 test.example ESMTP")
     await peer.expect("EHLO")
