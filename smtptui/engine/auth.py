@@ -101,3 +101,17 @@ def make_exchange(user: str, secret: str, mechanism: str = "",
     if not secret:
         raise InputError("no password (or token) given for AUTH")
     return AuthExchange(user, secret, mechanism, allow_plaintext)
+
+
+def typed_shown(line: str, answering_challenge: bool) -> str | None:
+    """How a command typed or edited by the user is shown, when it may carry credentials.
+
+    `AUTH MECH initial-response` keeps the mechanism and hides the rest; a line that answers
+    a 334 challenge is hidden whole (the cancelling "*" excepted). None: shown as typed.
+    """
+    words = line.split(None, 2)
+    if words and words[0].upper() == "AUTH" and len(words) > 2:
+        return f"AUTH {words[1]} [credentials redacted]"
+    if answering_challenge and line.strip() != "*":
+        return "[credentials redacted]"
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from smtptui.engine.auth import typed_shown
 from smtptui.engine.commands import command_line
 from smtptui.engine.connection import ConnectionClosed
 from smtptui.engine.errors import LocalProtocolError
@@ -34,6 +35,7 @@ class Stepping:
     _controls: Any
     _stepping: bool
     _run_until: str
+    _challenged = False  # the last reply to a typed command was 334: an AUTH exchange is open
 
     def control(self, verb: str, text: str = "") -> None:
         """step [replacement line] | run | run_to STAGE | manual LINE | stop."""
@@ -66,7 +68,7 @@ class Stepping:
                 self._run_until = control.text if control.text in ORDER else ""
             elif control.verb == "step":
                 if control.text and action.shown is None:
-                    return Send(action.stage, control.text)
+                    return Send(action.stage, control.text, typed_shown(control.text, False))
                 return action
             elif control.verb == "manual":
                 await self._manual(action.stage, control.text)
@@ -88,7 +90,8 @@ class Stepping:
         assert self._conn is not None
         if not await self._drop_unsolicited(stage):  # what came while the user typed
             return
-        self._say("send", "manual", line, self.session.tls_active)
+        self._say("send", "manual", typed_shown(line, self._challenged) or line,
+                  self.session.tls_active)
         try:
             await self._conn.write(data, self.plan.timeouts.command)
         except (TimeoutError, ConnectionClosed, OSError):
@@ -98,3 +101,4 @@ class Stepping:
         reply = await self._read_reply("manual")
         if reply is None:
             self.session.fail(stage, "closed", "no reply to the manual command", EXIT_CLOSED)
+        self._challenged = reply is not None and reply.code == 334

@@ -271,3 +271,17 @@ async def test_the_demo_refuses_unknown_users(demo: DemoServer) -> None:
         assert "<-  550 5.1.1 <unknown.user@example.net>" in text_of(app)
         assert app.session.result is not None and app.session.result.exit_code == 24
     assert demo.messages == []
+
+
+@aio
+async def test_a_long_filter_stays_readable_at_80x24(tmp_path: Path, smtpd: Any) -> None:
+    make_profiles(tmp_path, smtpd().port)
+    app = SmtpTuiApp(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"alphabetical-order")
+        await pilot.pause()
+        label = app.sidebar.query_one("#profile-filter")
+        shown = str(label.render())
+        assert shown.startswith("filter: …") and shown.endswith("-order"), shown  # the end
+        assert len(shown) <= label.content_region.width  # one line, nothing wrapped away
+        assert app.sidebar.list.filter_text == "alphabetical-order"

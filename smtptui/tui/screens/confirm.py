@@ -1,4 +1,4 @@
-"""Confirm: a yes/no question as a modal screen (y or enter: yes; n or escape: no)."""
+"""Confirm: a yes/no question as a modal screen (y: yes; n, escape or enter: no)."""
 
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ class Confirm(ModalScreen[bool]):
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("enter", "answer(True)", "Yes", show=False, id="confirm.enter"),
         Binding("n", "answer(False)", "No", id="confirm.no"),
+        # Enter is "open" in the list the question came from: a habitual press must not delete.
+        Binding("enter", "answer(False)", "No", show=False, id="confirm.enter"),
         Binding("escape", "answer(False)", "No", show=False, id="confirm.escape"),
     ]
 

@@ -156,7 +156,10 @@ class Sidebar(Vertical):
     def _show_filter(self, text: str) -> None:
         label = self.query_one("#profile-filter", Static)
         if text:
-            label.update(Text(f"filter: {text}"))
+            # One line: when the filter outgrows it, keep its end (where the typing is) in view.
+            room = max(label.content_region.width - len("filter: …"), 1)
+            shown = text if len(text) <= room + 1 else "…" + text[-room:]
+            label.update(Text(f"filter: {shown}", no_wrap=True, overflow="crop"))
         elif self.items:
             label.update(Text("type to filter"))
         else:
