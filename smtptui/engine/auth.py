@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 
 from smtptui.engine.capabilities import Capabilities
+from smtptui.engine.commands import MAX_COMMAND
 from smtptui.engine.errors import InputError
 from smtptui.engine.replies import Reply
 
 SUPPORTED = ("PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2")
 #: The order we choose in when the user does not force a mechanism.
 PREFERENCE = ("PLAIN", "LOGIN", "CRAM-MD5")
-MAX_ROUNDS = 5
+#: Without TLS (only with --allow-plaintext-auth): CRAM-MD5 first, the one that does not send
+#: the password itself.
+PREFERENCE_PLAINTEXT = ("CRAM-MD5", "PLAIN", "LOGIN")
 
 
 def _b64(text: str | bytes) -> str:
@@ -25,14 +26,14 @@ class AuthExchange:
     """One AUTH exchange; it holds the secret and hands out each line with its redacted form."""
 
     def __init__(self, user: str, secret: str, mechanism: str = "",
-                 allow_plaintext: bool = False, max_rounds: int = MAX_ROUNDS) -> None:
+                 allow_plaintext: bool = False) -> None:
         self.user = user
         self._secret = secret
         self.forced = mechanism.upper()
         self.mechanism = self.forced
         self.allow_plaintext = allow_plaintext
-        self.max_rounds = max_rounds
         self._rounds = 0
+        self._deferred: tuple[str, str] | None = None  # an initial response too long to inline
 
     def __repr__(self) -> str:  # never show the secret, not even in a traceback
         return f"AuthExchange(user={self.user!r}, mechanism={self.mechanism!r})"
@@ -49,7 +50,7 @@ class AuthExchange:
         if not offered:
             hint = "" if tls_active else " (many servers offer AUTH only after STARTTLS)"
             return ("auth-mech", f"the server offers no AUTH mechanism{hint}")
-        for mech in PREFERENCE:
+        for mech in PREFERENCE if tls_active else PREFERENCE_PLAINTEXT:
             if mech in offered:
                 self.mechanism = mech
                 return None
@@ -57,40 +58,66 @@ class AuthExchange:
                 f"{' '.join(offered)}; smtptui speaks {' '.join(SUPPORTED)}")
 
     def first_line(self) -> tuple[str, str | None]:
-        """The AUTH command and what the transcript shows of it."""
-        mech, user = self.mechanism, self.user
-        if mech == "PLAIN":
-            return "AUTH PLAIN " + self._plain(), f"AUTH PLAIN [credentials of {user} redacted]"
-        if mech == "XOAUTH2":
-            token = _b64("user=" + user + "\x01auth=Bearer " + self._secret + "\x01\x01")
-            return "AUTH XOAUTH2 " + token, f"AUTH XOAUTH2 [token of {user} redacted]"
+        """The AUTH command and what the transcript shows of it.
+
+        PLAIN and XOAUTH2 send their response with the command, unless that would make it
+        longer than 512 octets (a long OAuth token): then, as RFC 4954 §4 requires, AUTH goes
+        alone and the response answers the server's first 334.
+        """
+        mech = self.mechanism
+        initial = self._initial_response()
+        if initial is not None:
+            line = f"AUTH {mech} {initial[0]}"
+            if len(line) + 2 <= MAX_COMMAND:
+                self._deferred = None
+                return line, f"AUTH {mech} {initial[1]}"
+            self._deferred = initial
         return f"AUTH {mech}", None
 
-    def _plain(self) -> str:
-        return _b64("\x00" + self.user + "\x00" + self._secret)
+    def secret_forms(self) -> list[str]:
+        """The secret as it could come back in a reply: itself and every encoding sent."""
+        forms = [self._secret, _b64(self._secret)]
+        initial = self._initial_response()
+        if initial is not None:
+            forms.append(initial[0])
+        return sorted({form for form in forms if len(form) >= 4}, key=len, reverse=True)
+
+    def _initial_response(self) -> tuple[str, str] | None:
+        user = self.user
+        if self.mechanism == "PLAIN":
+            return _b64("\x00" + user + "\x00" + self._secret), f"[credentials of {user} redacted]"
+        if self.mechanism == "XOAUTH2":
+            token = _b64("user=" + user + "\x01auth=Bearer " + self._secret + "\x01\x01")
+            return token, f"[token of {user} redacted]"
+        return None
 
     def answer(self, challenge: Reply) -> tuple[str, str] | None:
-        """The answer to a 334 challenge and its redacted form; None past max_rounds."""
+        """The answer to a 334 challenge and its redacted form; None once the mechanism has
+        nothing more to say (a server that keeps challenging is then cancelled with "*")."""
         self._rounds += 1
-        if self._rounds > self.max_rounds:
-            return None
-        text = challenge.lines[0].strip() if challenge.lines else ""
-        try:
-            decoded = base64.b64decode(text, validate=True)
-        except ValueError:
-            decoded = b""
-        mech = self.mechanism
-        if mech == "LOGIN":
-            if decoded.lower().startswith(b"user") or self._rounds == 1:
+        mech, round_ = self.mechanism, self._rounds
+        if mech == "LOGIN":  # user name, then password: two rounds and no more
+            if round_ == 1:
                 return _b64(self.user), f"[user name {self.user} in base64]"
-            return _b64(self._secret), "[password redacted]"
+            return (_b64(self._secret), "[password redacted]") if round_ == 2 else None
         if mech == "CRAM-MD5":
+            if round_ > 1:
+                return None
+            text = challenge.lines[0].strip() if challenge.lines else ""
+            try:
+                decoded = base64.b64decode(text, validate=True)
+            except ValueError:
+                decoded = b""
+            import hashlib  # CRAM-MD5 only: hashlib loads OpenSSL's libcrypto
+            import hmac
+
             digest = hmac.new(self._secret.encode("utf-8"), decoded, hashlib.md5).hexdigest()
             return _b64(f"{self.user} {digest}"), f"[CRAM-MD5 response of {self.user} redacted]"
-        # PLAIN with an empty initial challenge, XOAUTH2's error JSON, anything else.
-        if mech == "PLAIN" and self._rounds == 1:
-            return self._plain(), "[credentials redacted]"
-        return "", "[empty answer]"
+        if self._deferred is not None and round_ == 1:  # PLAIN or XOAUTH2 sent without it
+            return self._deferred
+        if mech == "XOAUTH2" and round_ <= (2 if self._deferred is not None else 1):
+            return "", "[empty answer to the error report]"  # the error JSON: answer empty
+        return None
 
 
 def make_exchange(user: str, secret: str, mechanism: str = "",
@@ -115,3 +142,19 @@ def typed_shown(line: str, answering_challenge: bool) -> str | None:
     if answering_challenge and line.strip() != "*":
         return "[credentials redacted]"
     return None
+
+
+def scrub_reply(reply: Reply, exchange: AuthExchange | None) -> Reply:
+    """The reply with any form of the secret in it masked (a server echoing what it got)."""
+    if exchange is None:
+        return reply
+    forms = exchange.secret_forms()
+    if not any(form in line for line in reply.raw for form in forms):
+        return reply
+
+    def clean(text: str) -> str:
+        for form in forms:
+            text = text.replace(form, "[redacted]")
+        return text
+
+    return Reply(reply.code, tuple(map(clean, reply.lines)), tuple(map(clean, reply.raw)))

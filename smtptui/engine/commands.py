@@ -11,6 +11,8 @@ from smtptui.engine.errors import InputError, LocalProtocolError
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: RFC 5321 §4.5.3.1.4: a command line is at most 512 octets including CRLF.
 MAX_COMMAND = 512
+#: RFC 4954 §4: a line answering a 334 challenge may be up to 12,288 octets.
+MAX_AUTH_RESPONSE = 12288
 
 
 def check_text(value: str, what: str) -> str:
@@ -23,12 +25,13 @@ def check_text(value: str, what: str) -> str:
     return value
 
 
-def command_line(line: str) -> bytes:
+def command_line(line: str, limit: int = MAX_COMMAND) -> bytes:
     """Encode one command (without its CRLF) for the wire; checked, UTF-8, CRLF appended."""
     check_text(line, "the command")
     data = line.encode("utf-8") + b"\r\n"
-    if len(data) > MAX_COMMAND:
-        raise LocalProtocolError(f"the command is {len(data)} octets; RFC 5321 allows 512")
+    if len(data) > limit:
+        rule = "RFC 5321 allows 512" if limit == MAX_COMMAND else f"RFC 4954 allows {limit}"
+        raise LocalProtocolError(f"the command is {len(data)} octets; {rule}")
     return data
 
 

@@ -75,6 +75,10 @@ class Connection:
         self._protocol = protocol
         self._transport = transport
         self.first_bytes = b""
+        # Read once: a TLS transport forgets its socket's addresses when it closes.
+        peer = transport.get_extra_info("peername") or ("", 0)
+        local = transport.get_extra_info("sockname") or ("", 0)
+        self._endpoint = Endpoint(str(peer[0]), int(peer[1]), str(local[0]), int(local[1]))
 
     @classmethod
     async def open(cls, host: str, port: int, timeout: float,
@@ -93,10 +97,8 @@ class Connection:
 
     @property
     def endpoint(self) -> Endpoint:
-        """The peer and local addresses actually used."""
-        peer = self._transport.get_extra_info("peername") or ("", 0)
-        local = self._transport.get_extra_info("sockname") or ("", 0)
-        return Endpoint(str(peer[0]), int(peer[1]), str(local[0]), int(local[1]))
+        """The peer and local addresses actually used (kept after the close)."""
+        return self._endpoint
 
     @property
     def ssl_object(self) -> ssl.SSLObject | None:

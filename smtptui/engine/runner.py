@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from smtptui.engine import tls as tlsmod
+from smtptui.engine.auth import scrub_reply
 from smtptui.engine.commands import command_line
 from smtptui.engine.connection import Conn, ConnectionClosed, Opener
 from smtptui.engine.errors import LocalProtocolError, RemoteProtocolError
@@ -17,6 +18,7 @@ from smtptui.engine.report import build_result
 from smtptui.engine.session import (
     EXIT_CLOSED,
     EXIT_CONNECT,
+    EXIT_INTERRUPTED,
     Await,
     Close,
     Send,
@@ -89,9 +91,14 @@ class Runner(Stepping):
             await self._local_checks()
         except BaseException as exc:
             if _cancelled(exc):
-                self._say("error", self.session.stage, "session abandoned by the user")
-                self.session.fail(self.session.stage, "abandoned", "session abandoned",
-                                  EXIT_CLOSED)
+                stage = self.session.stage
+                why = "session abandoned by the user"
+                if isinstance(self.session.next_action(), Await) and stage == "dot":
+                    # RFC 5321 §4.1.1.4: the reply to the dot decides, and none came.
+                    why += ("; the message was sent in full, so the server may still deliver "
+                            "it (its reply to the final dot never came)")
+                self._say("error", stage, why)
+                self.session.fail(stage, "abandoned", why, EXIT_INTERRUPTED)
             raise
         finally:
             self._flush_notes()
@@ -189,7 +196,7 @@ class Runner(Stepping):
         timeout = self.plan.timeouts.for_stage(stage)
         deadline = time.monotonic() + timeout
         while True:
-            replies = self._parser.replies()
+            replies = [scrub_reply(reply, self.session.auth) for reply in self._parser.replies()]
             if replies:
                 for extra in replies[1:]:  # anything beyond one reply was not asked for
                     self._parser_pushback(extra)
@@ -252,7 +259,8 @@ class Runner(Stepping):
         except RemoteProtocolError as exc:
             self.session.fail(stage, "protocol", f"protocol error from the server: {exc}")
             return False
-        extra = list(self._pending_unsolicited) + self._parser.replies()
+        extra = list(self._pending_unsolicited) + [
+            scrub_reply(reply, self.session.auth) for reply in self._parser.replies()]
         self._pending_unsolicited = []
         for reply in extra:
             self._say("info", stage, "unsolicited reply (not an answer to any command), ignored:")
@@ -276,7 +284,7 @@ class Runner(Stepping):
         if self.session.next_action() != action:  # a manual command ended the session
             return not isinstance(self.session.next_action(), Close)
         try:
-            data = command_line(gated.line)
+            data = command_line(gated.line, gated.limit)
         except LocalProtocolError as exc:
             self._say("error", action.stage, str(exc))
             if self._stepping:

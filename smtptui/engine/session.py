@@ -15,6 +15,8 @@ EXIT_CODES = {
     "data": 25, "dot": 26, "auth": 28, "starttls": 29, "tls": 29, "ehlo-tls": 32,
 }
 EXIT_OK, EXIT_USAGE, EXIT_CONNECT, EXIT_CLOSED = 0, 1, 2, 6
+#: The user abandoned the session (ctrl+c in `smtptui run`, x in the app): 128 + SIGINT.
+EXIT_INTERRUPTED = 130
 
 
 @record(frozen=True)
@@ -24,6 +26,7 @@ class Send:
     stage: str
     line: str
     shown: str | None = None  # what the transcript shows instead (a credential, redacted)
+    limit: int = commands.MAX_COMMAND  # octets with CRLF: 512, or 12,288 for an answer to 334
 
 
 @record(frozen=True)
@@ -192,13 +195,7 @@ class Session:
                 return
             self.notes.append(Note("info", stage, "the server does not offer STARTTLS: "
                                                   "the session continues in plaintext"))
-        if plan.quit_after in ("ehlo", "tls"):
-            self._quit_stopped(plan.quit_after)
-            return
-        if self.auth is not None:
-            self._start_auth()
-            return
-        self._start_mail()
+        self._after_tls_point()
 
     def _starttls(self, reply: Reply) -> None:
         if reply.code == 220:
@@ -209,13 +206,18 @@ class Session:
             return
         self.notes.append(Note("info", "starttls", "STARTTLS refused: the session continues "
                                                    "in plaintext (use --tls required to stop)"))
-        self._after_tls_skipped()
+        self._after_tls_point()
 
-    def _after_tls_skipped(self) -> None:
-        if self.plan.quit_after in ("ehlo", "tls"):
-            self._quit_stopped(self.plan.quit_after)
+    def _after_tls_point(self) -> None:
+        """TLS is up, refused or not wanted: stop if asked to by now, else AUTH or MAIL."""
+        quit_after = self.plan.quit_after
+        if quit_after in ("ehlo", "tls"):
+            self._quit_stopped(quit_after)
         elif self.auth is not None:
             self._start_auth()
+        elif quit_after == "auth":  # no AUTH configured: stop where it would have been
+            self._stop("auth", "stopped before MAIL (--quit-after auth; no AUTH was asked for)")
+            self._quit()
         else:
             self._start_mail()
 
@@ -236,18 +238,18 @@ class Session:
         from smtptui.engine.auth import AuthExchange
 
         assert isinstance(self.auth, AuthExchange)
+        if self._cancelled_auth:  # the answer to "*": RFC 4954 §4 says 501; anything ends it
+            self._quit()
+            return
         if reply.code == 334:
             answer = self.auth.answer(reply)
             if answer is None:
-                self._record_failure("auth", "auth-rounds", "the server kept challenging: "
-                                     f"stopped after {self.auth.max_rounds} rounds")
+                self._record_failure("auth", "auth-rounds", "the server kept challenging "
+                                     f"after the {self.auth.mechanism} exchange was complete")
                 self._next = Send("auth", "*")  # RFC 4954 §4: cancel the exchange
                 self._cancelled_auth = True
                 return
-            self._next = Send("auth", answer[0], answer[1])
-            return
-        if self._cancelled_auth:
-            self._quit()
+            self._next = Send("auth", answer[0], answer[1], commands.MAX_AUTH_RESPONSE)
             return
         if reply.code == 235:
             self.notes.append(Note("info", "auth", f"authenticated as {self.auth.user}"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from smtptui.engine.auth import typed_shown
-from smtptui.engine.commands import command_line
+from smtptui.engine.commands import MAX_AUTH_RESPONSE, MAX_COMMAND, command_line
 from smtptui.engine.connection import ConnectionClosed
 from smtptui.engine.errors import LocalProtocolError
 from smtptui.engine.record import record
@@ -68,7 +68,8 @@ class Stepping:
                 self._run_until = control.text if control.text in ORDER else ""
             elif control.verb == "step":
                 if control.text and action.shown is None:
-                    return Send(action.stage, control.text, typed_shown(control.text, False))
+                    return Send(action.stage, control.text, typed_shown(control.text, False),
+                                action.limit)
                 return action
             elif control.verb == "manual":
                 await self._manual(action.stage, control.text)
@@ -83,7 +84,7 @@ class Stepping:
     async def _manual(self, stage: str, line: str) -> None:
         """A command typed by the user, outside the plan: sent, its reply shown, plan unchanged."""
         try:
-            data = command_line(line)
+            data = command_line(line, MAX_AUTH_RESPONSE if self._challenged else MAX_COMMAND)
         except LocalProtocolError as exc:
             self._say("error", stage, str(exc))
             return

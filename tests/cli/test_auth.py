@@ -130,12 +130,81 @@ def test_no_common_mechanism(scripted) -> None:
     assert run.code == 28 and "no mechanism in common" in run.result["error"]
 
 
-def cram_server(seen: list[bytes]):
+async def challenges_forever(peer: Peer) -> None:
+    """334 to every line, the cancelling "*" and QUIT included (RFC 4954 says 501 to "*")."""
+    await peer.reply("220 x")
+    await peer.expect("EHLO")
+    await peer.reply("250-x")
+    await peer.reply("250 AUTH LOGIN")
+    while await peer.readline() is not None:
+        await peer.reply("334 UGFzc3dvcmQ6")
+
+
+def test_challenges_after_the_cancel_end_the_session(scripted) -> None:
+    server = scripted(challenges_forever)
+    run = smtptui("run", *target(server), *ENVELOPE, "--auth-user", "alice",
+                  "--password-env", "SMTP_PW", "--allow-plaintext-auth", "--json",
+                  env={"SMTP_PW": PASSWORD})
+    assert run.code == 28 and "kept challenging" in run.result["error"], run.out[-2000:]
+    received = server.connections[0].received
+    lines = received.split(b"\r\n")
+    assert lines[1:5] == [b"AUTH LOGIN", base64.b64encode(b"alice"),
+                          base64.b64encode(PASSWORD.encode()), b"*"]
+    assert received.count(base64.b64encode(PASSWORD.encode())) == 1  # LOGIN needs it once
+    assert len(lines) <= 8
+    assert_no_secret(run.out)
+
+
+def deferred_response_server(mech: str, expected: bytes, seen: list[int]):
+    """Wants `AUTH MECH` alone (the response would overflow 512 octets), then the response."""
     async def handler(peer: Peer) -> None:
         await peer.reply("220 x")
         await peer.expect("EHLO")
         await peer.reply("250-x")
-        await peer.reply("250 AUTH CRAM-MD5 XOAUTH2")
+        await peer.reply(f"250 AUTH {mech}")
+        assert await peer.readline() == f"AUTH {mech}\r\n".encode()
+        await peer.reply("334 ")
+        line = await peer.readline()
+        assert line is not None
+        seen.append(len(line))
+        ok = base64.b64decode(line.strip()) == expected
+        await peer.reply("235 2.7.0 ok" if ok else "535 5.7.8 no")
+        await peer.expect("QUIT")
+        await peer.reply("221 bye")
+    return handler
+
+
+@pytest.mark.parametrize("mech", ["XOAUTH2", "PLAIN"])
+def test_a_long_initial_response_follows_a_bare_auth_command(scripted, mech: str) -> None:
+    secret = "ya29." + "T0k3n-" * 250 if mech == "XOAUTH2" else "p" * 400
+    expected = (f"user=alice\1auth=Bearer {secret}\1\1" if mech == "XOAUTH2"
+                else f"\0alice\0{secret}").encode()
+    seen: list[int] = []
+    run = smtptui("run", *target(scripted(deferred_response_server(mech, expected, seen))),
+                  *ENVELOPE, "--auth-user", "alice", "--auth-mech", mech, "--password-env",
+                  "SMTP_PW", "--allow-plaintext-auth", "--quit-after", "auth", "--json",
+                  env={"SMTP_PW": secret})
+    assert run.code == 0, run.out[-2000:]
+    assert seen and seen[0] > 512  # RFC 4954 §4: up to 12,288 octets answering a 334
+    assert secret not in run.out and base64.b64encode(expected).decode() not in run.out
+
+
+def test_quit_after_auth_without_auth_sends_no_mail(smtpd) -> None:
+    server = smtpd()
+    run = smtptui("run", *target(server), *ENVELOPE, "--tls", "off", "--quit-after", "auth",
+                  "--json")
+    assert run.code == 0 and run.result["outcome"] == "stopped", run.out
+    assert not [e for e in run.events() if e.get("kind") == "send"
+                and e["text"].startswith("MAIL")]
+    assert server.messages == []
+
+
+def cram_server(seen: list[bytes], offered: str = "CRAM-MD5 XOAUTH2"):
+    async def handler(peer: Peer) -> None:
+        await peer.reply("220 x")
+        await peer.expect("EHLO")
+        await peer.reply("250-x")
+        await peer.reply(f"250 AUTH {offered}")
         await peer.expect("AUTH CRAM-MD5")
         challenge = b"<1896.697170952@x.example>"
         await peer.reply("334 " + base64.b64encode(challenge).decode())
@@ -157,6 +226,16 @@ def test_cram_md5(scripted) -> None:
     assert run.code == 0, run.out
     assert seen and seen[0].startswith(b"alice ")
     assert_no_secret(run.out)
+
+
+def test_without_tls_cram_md5_is_preferred_to_sending_the_password(scripted) -> None:
+    seen: list[bytes] = []
+    server = scripted(cram_server(seen, offered="PLAIN LOGIN CRAM-MD5"))
+    run = smtptui("run", *target(server), *ENVELOPE, "--auth-user", "alice", "--password-env",
+                  "SMTP_PW", "--allow-plaintext-auth", "--quit-after", "auth",
+                  env={"SMTP_PW": PASSWORD})
+    assert run.code == 0, run.out
+    assert seen and seen[0].startswith(b"alice ")
 
 
 def test_xoauth2_token(scripted) -> None:
@@ -195,3 +274,29 @@ def test_history_of_an_auth_profile_holds_no_secret(smtpd, certs, tmp_path) -> N
     kept = "\n".join(p.read_text(errors="replace") for p in files)
     assert "authenticated as alice" in kept
     assert_no_secret(kept, run.out, run.err, (folder / "sub.toml").read_text())
+
+
+async def echoing_server(peer: Peer) -> None:
+    """Refuses LOGIN and quotes the password it was sent, in base64 and decoded."""
+    await peer.reply("220 x")
+    await peer.expect("EHLO")
+    await peer.reply("250-x")
+    await peer.reply("250 AUTH LOGIN")
+    await peer.expect("AUTH LOGIN")
+    await peer.reply("334 VXNlcm5hbWU6")
+    await peer.readline()
+    await peer.reply("334 UGFzc3dvcmQ6")
+    sent = (await peer.readline() or b"").strip().decode()
+    await peer.reply(f"535-5.7.8 bad password ({sent})")
+    await peer.reply(f"535 5.7.8 that is {PASSWORD!r}")
+    await peer.expect("QUIT")
+    await peer.reply("221 bye")
+
+
+def test_a_server_quoting_the_password_back_is_masked(scripted) -> None:
+    run = smtptui("run", *target(scripted(echoing_server)), *ENVELOPE, "--auth-user", "alice",
+                  "--password-env", "SMTP_PW", "--allow-plaintext-auth", "--json",
+                  env={"SMTP_PW": PASSWORD})
+    assert run.code == 28
+    assert "bad password ([redacted])" in run.out and "that is '[redacted]'" in run.out
+    assert_no_secret(run.out, run.err)
