@@ -27,25 +27,15 @@ from smtptui.engine.session import (
     StartTLS,
 )
 from smtptui.engine.stepping import Stepping
-from smtptui.engine.transcript import (
-    Event,
-    MessagePreview,
-    Progress,
-    Result,
-    StageTiming,
-    visible,
-)
+from smtptui.engine.transcript import Event, Result, StageTiming, visible
+from smtptui.engine.transfer import MessageTransfer
 
 if TYPE_CHECKING:  # ssl loads only when a session uses TLS
     import ssl
 
 Emit = Callable[[object], None]
 
-#: How many lines of the message the transcript shows before folding the rest.
-SHOWN_MESSAGE_LINES = 40
-
-
-class Runner(Stepping):
+class Runner(Stepping, MessageTransfer):
     """Drives one session to its end; `emit` receives Event, Pending, Progress, StageTiming."""
 
     def __init__(self, plan: SessionPlan, emit: Emit, *, stepping: bool = False,
@@ -175,7 +165,8 @@ class Runner(Stepping):
 
     def _tls_up(self, verified: bool) -> None:
         assert self._conn is not None
-        self._tls_facts = tlsmod.describe(self._conn.ssl_object, verified)
+        self._tls_facts = tlsmod.describe(self._conn.ssl_object, verified,
+                                          server_name=self.plan.tls_name or self.plan.host)
         for line in tlsmod.summary_lines(self._tls_facts):
             self._say("info", "tls", line)
 
@@ -300,52 +291,6 @@ class Runner(Stepping):
                               f"{action.stage.upper()}", EXIT_CLOSED)
             return False
         self.session.sent(action)
-        return True
-
-    async def _send_message(self) -> bool:
-        """Stream the message; the transcript shows its first lines and folds the rest."""
-        assert self._conn is not None
-        plan, session = self.plan, self.session
-        message = plan.message
-        if message is None:
-            raise LocalProtocolError("no message to send")
-        facts = message.scan()
-        tls = session.tls_active
-        total = facts.wire_size + 3
-        sent = 0
-        started = time.monotonic()
-        self._stage_started = started
-        timeout = plan.timeouts.block
-        preview = MessagePreview(SHOWN_MESSAGE_LINES)
-        chunks = message.wire_chunks()
-        chunk = next(chunks)
-        try:
-            while chunk:
-                following = next(chunks, b"")
-                for line in preview.take(chunk, last=not following):
-                    self._say("send", "dot", visible(line.decode("utf-8", "replace")), tls)
-                await self._conn.write(chunk, timeout)
-                sent += len(chunk)
-                self._emit(Progress(self._now(), sent, total, time.monotonic() - started))
-                chunk = following
-        except TimeoutError:
-            session.fail("dot", "timeout", f"the server stopped reading the message: "
-                         f"{sent} of {total} octets sent, nothing more taken in {timeout:g} s")
-            return False
-        except (ConnectionClosed, OSError) as exc:
-            session.fail("dot", "closed", f"the connection broke while sending the message "
-                         f"({sent} of {total} octets sent): {exc}", EXIT_CLOSED)
-            return False
-        if facts.lines > preview.shown:
-            hidden = facts.lines - preview.shown
-            self._say("info", "dot", f"[{hidden} more lines of the message not shown; "
-                      f"{facts.wire_size} octets in all]")
-        self._say("send", "dot", ".", tls)
-        elapsed = time.monotonic() - started
-        rate = total / elapsed / 1e6 if elapsed > 0 else 0.0
-        self._say("info", "dot", f"message sent: {total} octets in {elapsed:.2f} s "
-                  f"({rate:.1f} MB/s)")
-        session.sent(SendData())
         return True
 
     async def _start_tls(self, context: ssl.SSLContext) -> bool:

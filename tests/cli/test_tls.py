@@ -55,6 +55,28 @@ def test_no_verify_goes_on_and_says_so(smtpd, certs) -> None:
     assert "verification is OFF" in run.out and "NOT verified" in run.out
 
 
+@pytest.mark.parametrize("kind, verdict", [
+    ("expired", "certificate EXPIRED 1 day ago: verification would fail"),
+    ("wrong_name", "certificate does NOT name 127.0.0.1: verification would fail (name "
+                   "mismatch)"),
+    ("good", None),
+])
+def test_no_verify_still_judges_the_certificate(smtpd, certs, kind: str,
+                                                verdict: str | None) -> None:
+    server = smtpd(tls_context=certs.server_context(kind))
+    run = smtptui("run", *target(server), *ENVELOPE, "--no-verify", "--quit-after", "tls")
+    assert run.code == 0, run.out
+    assert "certificate subject: " in run.out and "certificate names: DNS:" in run.out
+    judged = [line for line in run.out.splitlines() if "verification would fail" in line]
+    assert [line.split("=== ", 1)[1] for line in judged] == ([verdict] if verdict else [])
+
+
+def test_a_failed_verification_says_how_to_see_the_certificate(smtpd, certs) -> None:
+    server = smtpd(tls_context=certs.wrong_name_context())
+    run = smtptui("run", *target(server), *ENVELOPE, "--ca", str(certs.ca_file), "--json")
+    assert run.code == 29 and "--no-verify --quit-after tls" in run.result["error"]
+
+
 def test_implicit_tls(smtpd, certs) -> None:
     server = smtpd(tls_context=certs.good_context(), implicit_tls=True)
     run = smtptui("run", *target(server), *ENVELOPE, "--tls", "implicit",

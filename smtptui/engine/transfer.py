@@ -1,0 +1,77 @@
+"""Streaming the message after 354: chunks to the wire, progress, a bounded preview."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from smtptui.engine.connection import ConnectionClosed
+from smtptui.engine.errors import LocalProtocolError
+from smtptui.engine.session import EXIT_CLOSED, SendData
+from smtptui.engine.transcript import MessagePreview, Progress, visible
+
+if TYPE_CHECKING:
+    from smtptui.engine.connection import Conn
+    from smtptui.engine.plan import SessionPlan
+    from smtptui.engine.session import Session
+
+#: How many lines of the message the transcript shows before folding the rest.
+SHOWN_MESSAGE_LINES = 40
+
+
+class MessageTransfer:
+    """Mixed into the Runner, which provides the session, the connection and the transcript."""
+
+    plan: SessionPlan
+    session: Session
+    _conn: Conn | None
+    _stage_started: float
+    _emit: Any
+    _now: Any
+    _say: Any
+
+    async def _send_message(self) -> bool:
+        """Stream the message; the transcript shows its first lines and folds the rest."""
+        assert self._conn is not None
+        plan, session = self.plan, self.session
+        message = plan.message
+        if message is None:
+            raise LocalProtocolError("no message to send")
+        facts = message.scan()
+        tls = session.tls_active
+        total = facts.wire_size + 3
+        sent = 0
+        started = time.monotonic()
+        self._stage_started = started
+        timeout = plan.timeouts.block
+        preview = MessagePreview(SHOWN_MESSAGE_LINES)
+        chunks = message.wire_chunks()
+        chunk = next(chunks)
+        try:
+            while chunk:
+                following = next(chunks, b"")
+                for line in preview.take(chunk, last=not following):
+                    self._say("send", "dot", visible(line.decode("utf-8", "replace")), tls)
+                await self._conn.write(chunk, timeout)
+                sent += len(chunk)
+                self._emit(Progress(self._now(), sent, total, time.monotonic() - started))
+                chunk = following
+        except TimeoutError:
+            session.fail("dot", "timeout", f"the server stopped reading the message: "
+                         f"{sent} of {total} octets sent, nothing more taken in {timeout:g} s")
+            return False
+        except (ConnectionClosed, OSError) as exc:
+            session.fail("dot", "closed", f"the connection broke while sending the message "
+                         f"({sent} of {total} octets sent): {exc}", EXIT_CLOSED)
+            return False
+        if facts.lines > preview.shown:
+            hidden = facts.lines - preview.shown
+            self._say("info", "dot", f"[{hidden} more lines of the message not shown; "
+                      f"{facts.wire_size} octets in all]")
+        self._say("send", "dot", ".", tls)
+        elapsed = time.monotonic() - started
+        rate = total / elapsed / 1e6 if elapsed > 0 else 0.0
+        self._say("info", "dot", f"message sent: {total} octets in {elapsed:.2f} s "
+                  f"({rate:.1f} MB/s)")
+        session.sent(SendData())
+        return True
