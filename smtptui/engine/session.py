@@ -211,7 +211,11 @@ class Session:
     def _after_tls_point(self) -> None:
         """TLS is up, refused or not wanted: stop if asked to by now, else AUTH or MAIL."""
         quit_after = self.plan.quit_after
-        if quit_after in ("ehlo", "tls"):
+        if quit_after == "tls" and not self.tls_active:
+            self._stop("tls", "stopped where TLS would have begun (--quit-after tls); this "
+                       "session has no TLS")
+            self._quit()
+        elif quit_after in ("ehlo", "tls"):
             self._quit_stopped(quit_after)
         elif self.auth is not None:
             self._start_auth()

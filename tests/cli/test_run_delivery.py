@@ -84,15 +84,17 @@ def test_transcript_markers_and_json_events(smtpd) -> None:
 
 def test_quit_after_stages(smtpd) -> None:
     server = smtpd()
-    for stage, last_sent in [("banner", "QUIT"), ("ehlo", "QUIT"), ("mail", "QUIT"),
-                             ("rcpt", "QUIT")]:
+    for stage in ("banner", "ehlo", "tls", "auth", "mail", "rcpt"):
         run = smtptui("run", *server_args(server), "--from", "a@example.com",
                       "--to", "b@example.net", "--quit-after", stage, "--json")
         assert run.code == 0, run.out
         sent = [e["text"] for e in run.events() if e["kind"] == "send"]
-        assert sent[-1] == last_sent
+        assert sent[-1] == "QUIT"
         assert "DATA" not in sent
+        assert any(line.startswith("MAIL") for line in sent) is (stage in ("mail", "rcpt"))
         assert run.result["outcome"] == "stopped"
+        if stage == "tls":  # the server offers no STARTTLS: say so, not "after tls"
+            assert any("this session has no TLS" in e.get("text", "") for e in run.events())
     assert server.messages == []
 
 
