@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smtptui.profiles import Profile, ProfileError
+from smtptui.profiles import BrokenProfile, Profile, ProfileError
+from smtptui.tui.commands import HELP_EXTRAS, HELP_GROUPS
+from smtptui.tui.widgets.stepbar import StagePicker
 
 if TYPE_CHECKING:
     from smtptui.tui.app import SmtpTuiApp
@@ -30,8 +32,8 @@ class ProfileActions(_Base):
         if isinstance(item, Profile):
             self._edit(item)
         elif item is not None:
-            self.notify(f"{item.name} is broken; fix its file by hand: {item.message}",
-                        severity="warning", markup=False)
+            self.notify(f"{item.name} is broken; fix its file by hand (f5 reads the folder "
+                        f"again): {item.message}", severity="warning", markup=False)
 
     def _edit(self, profile: Profile | None) -> None:
         from smtptui.tui.screens.editor import ProfileEditor
@@ -46,9 +48,20 @@ class ProfileActions(_Base):
 
         self.push_screen(ProfileEditor(self.store, profile), saved)
 
+    def _refuse_broken(self, item: BrokenProfile, action: str) -> None:
+        """Say why a broken profile cannot be duplicated or deleted."""
+        if action == "delete":
+            why = "smtptui never deletes a file it cannot read; remove or fix it by hand"
+        else:
+            why = "it cannot be duplicated; fix its file by hand"
+        self.notify(f"{item.name} is broken: {why}, then f5 reads the folder again. "
+                    f"{item.message}", severity="warning", markup=False, timeout=10)
+
     def action_profile_duplicate(self) -> None:
         """Copy the highlighted profile under a new name (NAME-2, NAME-3...)."""
         item = self.sidebar.highlighted
+        if isinstance(item, BrokenProfile):
+            self._refuse_broken(item, "duplicate")
         if not isinstance(item, Profile):
             return
         names = {i.name.casefold() for i in self.sidebar.items}
@@ -68,6 +81,8 @@ class ProfileActions(_Base):
         from smtptui.tui.screens.confirm import Confirm
 
         item = self.sidebar.highlighted
+        if isinstance(item, BrokenProfile):
+            self._refuse_broken(item, "delete")
         if not isinstance(item, Profile):
             return
 
@@ -87,6 +102,30 @@ class ProfileActions(_Base):
         self.push_screen(Confirm(f"Delete the profile {item.name!r} and its file?",
                                  yes="Delete", title="Delete profile"), answered)
 
+    def action_profiles_reload(self) -> None:
+        """Read the profiles folder again (files changed by hand); the cursor stays put."""
+        items = self.reload_profiles()
+        broken = [item.name for item in items if isinstance(item, BrokenProfile)]
+        count = len(items) - len(broken)
+        text = f"profiles folder read again: {count} profile{'s' if count != 1 else ''}"
+        if broken:
+            text += f"; broken: {', '.join(broken)}"
+        current = self.profile
+        fresh = next((item for item in items if isinstance(item, Profile) and current is not None
+                      and item.name == current.name), None)
+        if current is not None and fresh != current:
+            if fresh is not None and self.phase == "ready":
+                focused = self.focused
+                self.open(fresh)  # nothing run yet: take the file as it is now
+                if focused is not None:
+                    focused.focus()
+                text += f"; {fresh.name} reopened with its changes"
+            else:
+                text += (f"; {current.name} changed on disk: this session keeps what it had "
+                         "(enter in the list opens the file as it is now)")
+        self.notify(text, title="profiles", severity="warning" if broken else "information",
+                    markup=False)
+
     def action_history(self) -> None:
         """The past runs of the highlighted profile, read-only."""
         from smtptui.tui.screens.history import HistoryScreen
@@ -98,6 +137,12 @@ class ProfileActions(_Base):
 
 class ViewActions(_Base):
     """Mixed into the App: the transcript's file and view, the panes, help and quitting."""
+
+    #: For the help screen: where the App's keys apply, and the keys it cannot read itself.
+    HELP_GROUP = "Main screen"
+    HELP_GROUPS = HELP_GROUPS
+    HELP_CLASSES = (StagePicker,)
+    HELP_EXTRAS = HELP_EXTRAS
 
     def action_save(self) -> None:
         """Save the transcript to a new file in the current folder (mode 0600)."""

@@ -23,7 +23,7 @@ from smtptui.tui.widgets.explain import ExplainPanel
 from smtptui.tui.widgets.inspector import CapabilityInspector
 from smtptui.tui.widgets.keybar import KeyBar
 from smtptui.tui.widgets.sidebar import Sidebar
-from smtptui.tui.widgets.stepbar import StagePicker, StepBar
+from smtptui.tui.widgets.stepbar import StagePicker, StepBar, activity
 from smtptui.tui.widgets.transcript import TranscriptView
 
 if TYPE_CHECKING:  # the engine's runner is imported when the first session starts
@@ -173,6 +173,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         self.transcript.clear()
         self.explain.result = None
         self.query_one(CapabilityInspector).clear()
+        self.stepbar.set_activity(None)
         self.stepbar.set_pending(None)
         self._set_phase("empty")
 
@@ -230,6 +231,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         runner, token = self.session.start(plan, auth, self._on_item, controls,
                                            direct=profile.mode == "direct", dns=profile.dns)
         self._set_phase("busy")
+        self.stepbar.set_activity("connecting, then waiting for the greeting")
         self.run_session(runner, token)
 
     @work(exclusive=True, group="session", exit_on_error=False)
@@ -261,15 +263,17 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
             if item.stage == "dot" and item.text == "." and item.kind == "send":
                 self.query_one(DataProgress).display = False
             self.transcript.add_event(self.session.stamp(item))
+            doing = activity(item.kind, item.stage, item.text)
+            if doing is not None and self.phase == "busy":
+                self.stepbar.set_activity(doing)
         elif isinstance(item, StageTiming):
             self.transcript.add_latency(item.stage, self.session.latency())
         elif isinstance(item, Progress):
             self.query_one(DataProgress).show_progress(item)
-            self.transcript.set_data_size(item.total)
-        elif isinstance(item, Pending):
+            self.transcript.set_data_size(item.total, self.session.message_lines())
+        elif isinstance(item, Pending) and self.session.waits_for_user():
             self.stepbar.set_pending(item.line)
-            if self.session.waits_for_user():
-                self._set_phase("waiting")
+            self._set_phase("waiting")
         self._update_inspector()
 
     def _update_inspector(self, force: bool = False) -> None:
@@ -283,6 +287,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         for kind, text in self.session.finish(result):
             self._say(kind, text)
         self.explain.result = result
+        self.stepbar.set_activity(None)
         self.stepbar.set_pending(None)
         self.stepbar.end()
         self.query_one(DataProgress).display = False

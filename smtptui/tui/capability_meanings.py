@@ -49,7 +49,8 @@ MEANINGS: dict[str, Meaning] = {
     "VRFY": Meaning("asks whether a mailbox exists (often disabled, or answers vaguely)",
                     "RFC 5321"),
     "EXPN": Meaning("expands a mailing list into its members (usually disabled)", "RFC 5321"),
-    "HELP": Meaning("the server answers HELP with some text", "RFC 5321"),
+    "HELP": Meaning("the server answers the HELP command with help text meant for a human "
+                    "(some servers, aiosmtpd among them, list it)", "RFC 5321 §4.1.1.8"),
     "DELIVERBY": Meaning("a deadline for delivery can be set on a message (BY=)", "RFC 2852"),
     "MT-PRIORITY": Meaning("a transfer priority can be set on a message (MT-PRIORITY=)",
                            "RFC 6710"),
@@ -128,6 +129,24 @@ class Row:
 def meaning(keyword: str) -> Meaning | None:
     """The meaning of one EHLO keyword (any case), None when it is not in the table."""
     return MEANINGS.get(keyword.upper())
+
+
+#: What an EHLO keyword smtptui does not know is called, private (X...) or not.
+UNKNOWN_PRIVATE = "unknown keyword: a private (X) extension smtptui does not know"
+UNKNOWN = "unknown keyword: not in smtptui's table"
+#: The verdict of a keyword smtptui does not know.
+NOT_KNOWN = "not known to smtptui"
+
+
+def describe(keyword: str, params: Sequence[str] = ()) -> tuple[str, str, bool]:
+    """(meaning, reference, known) for one advertised keyword: every keyword is either
+    explained (known, or Exchange's bare "OK" line) or said to be unknown."""
+    known = meaning(keyword)
+    if known is not None:
+        return known.summary, known.reference, True
+    if keyword.upper() == "OK" and not params:
+        return "not a keyword: a plain last line, as Exchange sends it", "", True
+    return (UNKNOWN_PRIVATE if keyword.upper().startswith("X") else UNKNOWN), "", False
 
 
 CapsLike = Capabilities | Mapping[str, Sequence[str]]
@@ -231,7 +250,7 @@ def _offered_verdict(keyword: str, params: tuple[str, ...], facts: MessageFacts 
         return _limits(params, recipients)
     if keyword == "TURN":
         return "a security risk if really enabled", "warn"
-    if keyword in ("VRFY", "EXPN"):
+    if keyword in ("VRFY", "EXPN", "HELP"):
         return "not used; try it in manual mode", "info"
     if keyword == "X-EXPS":
         return "Exchange to Exchange only; smtptui uses AUTH", "info"
@@ -281,22 +300,14 @@ def assess(caps: CapsLike | None, message_facts: MessageFacts | None, tls_active
     utf8 = not all(a.isascii() for a in (sender, *recipients))
     rows: list[Row] = []
     for keyword, params in keywords.items():
-        known = meaning(keyword)
-        if known is not None:
-            summary, ref = known.summary, known.reference
-        elif keyword == "OK" and not params:
-            summary, ref = "not a keyword: a plain last line, as Exchange sends it", ""
-        elif keyword.startswith("X"):
-            summary, ref = "unknown keyword: a private (X) extension smtptui does not know", ""
-        else:
-            summary, ref = "unknown keyword: not in smtptui's table", ""
+        summary, ref, known = describe(keyword, params)
         session, level = _offered_verdict(keyword, params, message_facts, tls_active,
                                           recipients, utf8)
-        if known is None and keyword != "OK":
+        if not known:
             level = "unknown"
-            session = session or "not known to smtptui"
+            session = session or NOT_KNOWN
         rows.append(Row(keyword, " ".join(params), summary, ref, session, level,
-                        offered=True, known=known is not None))
+                        offered=True, known=meaning(keyword) is not None))
     if not keywords:
         return rows
     for keyword in WATCHED:

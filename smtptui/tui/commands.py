@@ -61,6 +61,8 @@ ACTIONS: tuple[Action, ...] = (
            "Delete the highlighted profile (asks first)", False),
     Action("history", ("ctrl+o",), "Past runs", "profile: past runs",
            "The saved transcripts of the highlighted profile's runs", False),
+    Action("profiles_reload", ("f5",), "Reload", "profile: reload the folder",
+           "Read the profiles folder again (files changed by hand)"),
     Action("help", ("question_mark", "f1"), "Help", "app: help", "Every key binding"),
     Action("leave", ("q",), "Quit", "app: quit", "Leave smtptui (ctrl+q works everywhere)"),
 )
@@ -70,7 +72,27 @@ ACTIONS: tuple[Action, ...] = (
 #: Actions not named here (the sidebar's, a screen's own) rank in the middle.
 FOOTER_PRIORITY = {action: rank for rank, action in enumerate((
     "step", "run", "stop", "edit", "manual", "run_to", "help", "leave", "toggle_explain",
-    "toggle_inspector", "profiles", "restart", "toggle_raw", "copy_command"))}
+    "toggle_inspector", "profiles", "restart", "toggle_raw", "copy_command",
+    "profiles_reload"))}
+
+#: The App's actions that apply anywhere (the help screen lists the others under "Main
+#: screen"): action -> the help screen's group.
+HELP_GROUPS = {action: "Anywhere" for action in (
+    "help", "history", "profiles_reload", "quit", "command_palette")}
+
+#: Keys that Textual's own widgets provide, for the help screen: (group, keys, what they do).
+HELP_EXTRAS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("Main screen", ("tab", "shift+tab"),
+     "Move the focus: transcript, explain panel (to scroll it), profiles list"),
+    ("Transcript", ("left", "right"), "Scroll sideways through long lines"),
+    ("Explain panel", ("up", "down", "pageup", "pagedown"), "Scroll the explanation"),
+    ("Step bar (editing)", ("enter",), "Send: the edited next command, or the typed one"),
+    ("Profiles list", ("up", "down"), "Move through the profiles"),
+    ("Profiles list", ("typing", "backspace"),
+     "Filter the list: letters, digits and - _ . @ : + (backspace takes one back)"),
+    ("Run-to list (t)", ("up", "down"), "Move through the stages"),
+    ("Run-to list (t)", ("enter",), "Run until the highlighted stage is done, then wait"),
+)
 
 #: The profile actions' keys live on the sidebar's list (they apply there).
 SIDEBAR_ACTIONS = {"profile_new", "profile_edit", "profile_duplicate", "profile_delete"}

@@ -148,6 +148,12 @@ class SessionState:
                 tls = "none"
         return Status(state, target, route, tls, self.elapsed)
 
+    def message_lines(self) -> int | None:
+        """How many lines the session's message has (the transcript keeps only the first)."""
+        runner = self.runner
+        message = runner.plan.message if runner is not None else None
+        return message.scan().lines if message is not None else None
+
     def inspector_facts(self, force: bool = False) -> dict[str, Any] | None:
         """Arguments for CapabilityInspector.show() when the capabilities changed, else None."""
         runner = self.runner

@@ -108,6 +108,16 @@ def test_starttls_offered_or_not() -> None:
     assert not inside["STARTTLS"].offered and "already encrypted" in inside["STARTTLS"].session
 
 
+def test_help_is_explained_and_every_offered_keyword_explained_or_unknown() -> None:
+    caps = caps_of(b"250-mx\r\n250-SIZE 1000\r\n250-XFOO bar\r\n250-WIBBLE\r\n250 HELP\r\n")
+    table = by_keyword(assess(caps, None, False))
+    assert table["HELP"].reference == "RFC 5321 §4.1.1.8" and table["HELP"].known
+    assert table["HELP"].session == "not used; try it in manual mode"
+    for row in table.values():
+        if row.offered:
+            assert row.known or (row.level == "unknown" and row.session), row.keyword
+
+
 def test_unknown_keywords_listed_as_such() -> None:
     caps = caps_of(b"250-mx\r\n250-X-FROBNICATE on\r\n250 WIBBLE\r\n")
     table = by_keyword(assess(caps, None, False))

@@ -130,8 +130,9 @@ async def test_the_panel_key_footer_palette_and_help(tmp_path: Path, scripted: A
         await pilot.press("d", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         entries = app.screen.entries
-        assert ("Everywhere", "d", "Explain: Show or hide the panel that explains the selected "
-                "line and diagnoses a failed session (tab moves into it to scroll)") in entries
+        assert ("Main screen", "d", "Explain: Show or hide the panel that explains the "
+                "selected line and diagnoses a failed session (tab moves into it to scroll)"
+                ) in entries
         assert any(group == "Transcript" and key == "↑" for group, key, _ in entries)
         await pilot.press("escape", "ctrl+p", *"explain")
         await pilot.pause(0.3)

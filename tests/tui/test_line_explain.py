@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from smtptui.tui.capability_meanings import MEANINGS
 from smtptui.tui.command_meanings import COMMANDS, END_OF_DATA, MESSAGE_LINE, explain_command
-from smtptui.tui.line_explain import NOT_A_REPLY, explain_line, reply_codes
+from smtptui.tui.line_explain import NOT_A_REPLY, explain_line, keyword_note, reply_codes
 
 
 @pytest.mark.parametrize("text, codes", [
@@ -66,3 +67,28 @@ def test_reply_lines_explained_with_both_codes_and_ehlo_keywords() -> None:
     assert explain_line("recv", "banner", "SSH-2.0-OpenSSH_9.2") == [NOT_A_REPLY]
     assert explain_line("info", "app", "Connected") == []
     assert explain_line("error", "rcpt", "recipient refused") == []
+
+
+def test_every_keyword_line_is_explained_or_said_to_be_unknown() -> None:
+    for keyword in MEANINGS:
+        note = keyword_note(f"{keyword} some params", continued=True)
+        assert note is not None and note.label == keyword and note.reference, keyword
+        assert not note.summary.startswith("Unknown"), keyword
+    help_note = keyword_note("HELP", continued=True)
+    assert help_note is not None and help_note.reference == "RFC 5321 §4.1.1.8"
+    for keyword, why in (("XFOO", "a private (X) extension"), ("WIBBLE", "not in smtptui's")):
+        note = keyword_note(f"{keyword} bar", continued=True)
+        assert note is not None and note.summary.startswith(f"Unknown keyword: {why}")
+    exchange = keyword_note("OK", continued=True)
+    assert exchange is not None and exchange.summary.startswith("Not a keyword")
+    # The first line of the reply is the server's name, whatever it looks like.
+    assert keyword_note("localhost Hello", continued=False) is None
+    assert keyword_note("XFOO", continued=False) is None
+    # Where it is not known, a first word that cannot be a keyword is taken for the name.
+    assert keyword_note("mx.example.net Hello") is None
+    assert keyword_note("XFOO bar") is not None
+    notes = explain_line("recv", "ehlo", "250-XFOO bar", continued=True)
+    assert [n.label for n in notes] == ["250", "XFOO"]
+    assert [n.label for n in explain_line("recv", "ehlo", "550 5.5.1 no", continued=True)] == [
+        "550", "5.5.1"]
+

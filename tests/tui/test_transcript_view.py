@@ -112,6 +112,30 @@ async def test_raw_view_and_folding_the_message(demo: DemoServer) -> None:
 
 
 @aio
+async def test_a_big_message_is_summarised_with_its_real_line_count(tmp_path: Path,
+                                                                    smtpd: Any) -> None:
+    server = smtpd()
+    make_profiles(tmp_path, server.port)
+    body = b"".join(b"line %05d of the body\r\n" % n for n in range(6000))
+    message = b"Subject: big\r\n\r\n" + body  # 6,002 lines; the transcript keeps 40
+    (tmp_path / "message.eml").write_bytes(message)
+    app = SmtpTuiApp(tmp_path, open_profile="alpha")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: app.phase == "done", "the end of the session")
+        [summary] = [line.strip() for line in text_of(app).splitlines() if "message:" in line]
+        wire = len(message) + len(b".\r\n")
+        assert summary == (f"▸ message: 6,002 lines, {wire:,} octets on the wire; "
+                           "first 40 shown (f to unfold)")
+        # Selected, it is shown whole in the explain panel (a narrow screen cuts the row).
+        rows = text_of(app).splitlines()
+        app.transcript.move_cursor(next(n for n, row in enumerate(rows) if "message:" in row))
+        await pilot.pause()
+        assert summary in app.explain.text
+    assert [m.data for m in server.messages] == [message]
+
+
+@aio
 async def test_server_text_is_never_markup(tmp_path: Path, scripted: Any) -> None:
     async def hostile(peer: Peer) -> None:
         await peer.reply("220 [bold red]evil[/] \x1b[2J banner")

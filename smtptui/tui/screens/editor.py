@@ -48,6 +48,8 @@ PASSWORD_KINDS = [("nowhere (no login)", ""), ("ask when run", "prompt"),
                   ("environment variable", "env"), ("a command's output", "command")]
 _KIND_HINT = {"env": "(variable name, e.g. SMTP_PASSWORD)",
               "command": "(command, e.g. pass show smtp/relay)"}
+#: The status line's hint, until a save says what went wrong.
+HINT = "ctrl+s: save   escape: cancel   tab: next field"
 _VERIFY_WORDS = {True: "yes: check the certificate and the host name",
                  False: "no: accept any certificate (like --no-verify)"}
 
@@ -135,6 +137,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self.errors: dict[str, str] = {}
         self._initial: dict[str, Any] = {}
         self._save_tried = False
+        #: What the status line says went wrong: "fields" (the count of fields to fix), or
+        #: the field a store error named; None when it shows the hint.
+        self._status_about: str | None = None
 
     # --- building the form -------------------------------------------------------------------
 
@@ -181,8 +186,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
                             yield Static(Text(_VERIFY_WORDS[bool(self.start.verify)]),
                                          id="verify-words")
                     yield Static(id=f"error-{name}", classes="editor-error")
-            yield Static(Text("ctrl+s: save   escape: cancel   tab: next field"),
-                         id="editor-status")
+            yield Static(Text(HINT), id="editor-status")
         yield Footer()
 
     def _password_source_widgets(self) -> ComposeResult:
@@ -240,11 +244,27 @@ class ProfileEditor(ModalScreen[Profile | None]):
             self.errors.pop(name, None)
 
     def validate_field(self, name: str) -> str:
-        """Check one field now and show its message under it (when changed or after a save)."""
+        """Check one field now and show its message under it (when changed or after a save);
+        a "Not saved" status that the change answers is updated or cleared."""
         _, message = self._check(name)
         changed = self._raw(name) != self._initial.get(name)
         self._show_error(name, message if (changed or self._save_tried) else "")
+        if self._status_about == "fields":
+            self._fields_status()
+        elif self._status_about == name:
+            self._set_status(HINT, error=False)
         return message
+
+    def _fields_status(self) -> None:
+        """Say how many fields are still to fix, and the first of them (or that none is)."""
+        if not self.errors:
+            self._set_status("Every field is valid now; ctrl+s saves.", error=False,
+                             about="fields")
+            return
+        first = next(name for name in FIELDS if name in self.errors)
+        count = len(self.errors)
+        self._set_status(f"Not saved: {count} field{'s' if count != 1 else ''} to fix "
+                         f"(first: {LABELS[first]}).", error=True, about="fields")
 
     def _field_of(self, widget: Widget) -> str | None:
         ident = widget.id or ""
@@ -287,10 +307,11 @@ class ProfileEditor(ModalScreen[Profile | None]):
 
     # --- actions -------------------------------------------------------------------------------
 
-    def _set_status(self, message: str, error: bool) -> None:
+    def _set_status(self, message: str, error: bool, about: str | None = None) -> None:
         status = self.query_one("#editor-status", Static)
         status.update(Text(message))
         status.set_class(error, "-error")
+        self._status_about = about
 
     def action_save(self) -> None:
         """Check every field; if all are good, save through the store and close."""
@@ -301,10 +322,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
             self._show_error(name, message)
             values[name] = value
         if self.errors:
+            self._fields_status()
             first = next(name for name in FIELDS if name in self.errors)
-            count = len(self.errors)
-            self._set_status(f"Not saved: {count} field{'s' if count != 1 else ''} to fix "
-                             f"(first: {LABELS[first]}).", error=True)
             widget_id = ("#field-password_source-kind" if first == "password_source"
                          else f"#field-{first}")
             self.query_one(widget_id).focus()
@@ -312,9 +331,11 @@ class ProfileEditor(ModalScreen[Profile | None]):
         try:
             saved = self._save(values)
         except ProfileError as exc:
+            about = None
             if exc.field in LABELS and exc.path is None:
                 self._show_error(exc.field, exc.message)
-            self._set_status(f"Not saved: {exc}", error=True)
+                about = exc.field
+            self._set_status(f"Not saved: {exc}", error=True, about=about)
             return
         self.dismiss(saved)
 

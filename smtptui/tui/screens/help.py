@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.dom import DOMNode
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
-#: A help entry: (where it applies, key as shown, what it does).
+#: A help entry: (where it applies, keys as shown, what it does).
 Entry = tuple[str, str, str]
+#: The group of an App's bindings unless it says otherwise (HELP_GROUP, HELP_GROUPS).
+ANYWHERE = "Anywhere"
+#: The widest the key column gets; longer keys wrap.
+KEY_WIDTH = 12
 
 
 def _own_bindings(node_type: type, *, textual_too: bool) -> list[Binding]:
@@ -29,27 +34,32 @@ def _own_bindings(node_type: type, *, textual_too: bool) -> list[Binding]:
     return found
 
 
-def _group(node: DOMNode) -> str:
+def _group(node: object) -> str:
+    """Where a node's (or a class's) bindings apply: its HELP_GROUP, else a default."""
     title = getattr(node, "HELP_GROUP", None)
     if isinstance(title, str) and title:
         return title
     if isinstance(node, App):
-        return "Everywhere"
+        return ANYWHERE
     if isinstance(node, Screen):
         return "Main screen"
-    return type(node).__name__
+    return node.__name__ if isinstance(node, type) else type(node).__name__
 
 
 def collect_bindings(app: App[object], screen: Screen[object] | None) -> list[Entry]:
-    """Every binding the app declares: its own, the screen's and its widgets', deduplicated.
+    """Every binding the app declares: its own, the screen's and its widgets', grouped by
+    where they apply; the keys of one action in one group are listed together.
 
-    A widget class may set ``HELP_GROUP = "Sidebar"`` to name its group.
+    A widget class may set ``HELP_GROUP = "Sidebar"`` to name its group. The App may set
+    ``HELP_GROUP`` (its bindings' group), ``HELP_GROUPS`` (action -> group, for the ones that
+    apply elsewhere), ``HELP_CLASSES`` (screens or widgets not on the screen now whose
+    bindings are listed too) and ``HELP_EXTRAS`` ((group, keys, what it does) for keys that
+    Textual's own widgets provide). The "Anywhere" group comes first.
     """
-    entries: list[Entry] = []
-    seen: set[tuple[str, str, str]] = set()
+    merged: dict[tuple[str, str, str], list[str]] = {}
+    app_groups: dict[str, str] = getattr(app, "HELP_GROUPS", {})
 
-    def add(node: DOMNode, bindings: Iterable[Binding]) -> None:
-        group = _group(node)
+    def add(group: str, bindings: Iterable[Binding], per_action: dict[str, str]) -> None:
         for binding in bindings:
             if binding.system:
                 continue
@@ -57,20 +67,46 @@ def collect_bindings(app: App[object], screen: Screen[object] | None) -> list[En
             what = binding.description or binding.action.replace("_", " ")
             if binding.tooltip and binding.tooltip != what:
                 what = f"{what}: {binding.tooltip}"
-            if (group, key, binding.action) in seen:
-                continue
-            seen.add((group, key, binding.action))
-            entries.append((group, key, what))
+            keys = merged.setdefault((per_action.get(binding.action, group), binding.action,
+                                      what), [])
+            if key not in keys:
+                keys.append(key)
 
-    add(app, _own_bindings(type(app), textual_too=True))
+    add(_group(app), _own_bindings(type(app), textual_too=True), app_groups)
     if app.ENABLE_COMMAND_PALETTE:
-        add(app, [Binding(app.COMMAND_PALETTE_BINDING, "command_palette", "Command palette: "
-                          "every action by name")])
+        add(ANYWHERE, [Binding(app.COMMAND_PALETTE_BINDING, "command_palette",
+                               "Command palette: every action by name")], {})
     if screen is not None:
-        add(screen, _own_bindings(type(screen), textual_too=False))
+        add(_group(screen), _own_bindings(type(screen), textual_too=False), {})
         for widget in screen.walk_children():
-            add(widget, _own_bindings(type(widget), textual_too=False))
-    return entries
+            add(_group(widget), _own_bindings(type(widget), textual_too=False), {})
+    for group, keys, what in getattr(app, "HELP_EXTRAS", ()):
+        shown = [app.get_key_display(Binding(key, "")) for key in keys]
+        merged[(group, "", what)] = shown
+    for node_type in getattr(app, "HELP_CLASSES", ()):
+        add(_group(node_type), _own_bindings(node_type, textual_too=False), {})
+    entries = [(group, ", ".join(keys), what) for (group, _, what), keys in merged.items()]
+    order = [ANYWHERE] + list(dict.fromkeys(group for group, _, _ in entries))
+    return sorted(entries, key=lambda entry: order.index(entry[0]))
+
+
+def help_body(entries: Sequence[Entry]) -> RenderableType:
+    """The entries under a heading per group, keys on the left, what they do wrapped."""
+    width = min(max((len(key) for _, key, _ in entries), default=1), KEY_WIDTH)
+    parts: list[RenderableType] = []
+    group: str | None = None
+    table: Table | None = None
+    for where, key, what in entries:
+        if table is None or where != group:
+            group = where
+            if where:
+                parts.append(Text(("\n" if parts else "") + where, style="bold underline"))
+            table = Table.grid(padding=(0, 2), expand=True)
+            table.add_column(width=width, style="bold")
+            table.add_column(ratio=1, overflow="fold")
+            parts.append(table)
+        table.add_row(Text(key), Text(what))
+    return Group(*parts)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -81,15 +117,19 @@ class HelpScreen(ModalScreen[None]):
         align: center middle;
     }
     HelpScreen > #help-box {
-        width: 76;
+        width: 100;
         max-width: 100%;
         height: 90%;
         border: thick $accent;
         background: $surface;
         padding: 0 1;
     }
-    HelpScreen #help-table {
+    HelpScreen #help-scroll {
         height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+    HelpScreen #help-text {
+        height: auto;
     }
     HelpScreen #help-hint {
         height: 1;
@@ -111,12 +151,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box") as box:
             box.border_title = "Keys"
-            table: DataTable[Text] = DataTable(id="help-table", cursor_type="row",
-                                               zebra_stripes=True)
-            table.add_column("Key", key="key")
-            table.add_column("What it does", key="what")
-            table.add_column("Where", key="where")
-            yield table
+            with VerticalScroll(id="help-scroll"):
+                yield Static(id="help-text")
             yield Static(Text("escape or q: close   ↑↓ PgUp PgDn: scroll"), id="help-hint")
         yield Footer()
 
@@ -127,13 +163,9 @@ class HelpScreen(ModalScreen[None]):
             stack = self.app.screen_stack
             below = stack[-2] if len(stack) > 1 else None
             self.entries = collect_bindings(self.app, below)
-        table = self.query_one("#help-table", DataTable)
-        for index, (group, key, what) in enumerate(self.entries):
-            table.add_row(Text(key, style="bold"), Text(what), Text(group, style="dim"),
-                          key=str(index))
-        table.focus()
+        self.query_one("#help-text", Static).update(help_body(self.entries))
+        self.query_one("#help-scroll").focus()
 
     def action_close(self) -> None:
         """Back to where help was opened."""
         self.dismiss(None)
-

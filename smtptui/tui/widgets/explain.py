@@ -87,14 +87,14 @@ class ExplainPanel(VerticalScroll, can_focus=True):
         elif line is not None and line.kind in ("send", "recv"):
             from smtptui.tui.line_explain import explain_line  # the tables, when first needed
 
-            notes = explain_line(line.kind, line.stage, line.text)
+            notes = explain_line(line.kind, line.stage, line.text, line.continued)
         diagnosis = result.diagnosis if result is not None else {}
         if notes:
             shown = notes[:2] if line is not None and line.kind == "recv" else notes[:1]
             heading = "Explain: " + " ".join(note.label for note in shown)
             for note in notes:
                 self._note(text, note)
-            if line is not None and line.kind != "fold":
+            if line is not None:  # the line in full (a folded message's summary too)
                 self._line(text, line)
         elif diagnosis:
             heading = "Diagnosis"

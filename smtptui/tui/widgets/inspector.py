@@ -24,6 +24,8 @@ MARKS = {"ok": "✓", "info": "·", "warn": "!", "bad": "✗", "unknown": "?"}
 STYLES = {"ok": "green", "info": "", "warn": "yellow", "bad": "bold red",
           "unknown": "magenta italic"}
 _PARAMS_WIDTH = 24
+#: The summary shows at most this much of the greeting (the transcript has all of it).
+_GREETING_WIDTH = 32
 #: Below this width the table shows only the keyword and the verdict.
 NARROW = 60
 
@@ -172,7 +174,7 @@ class CapabilityInspector(Widget):
         self._has_pair = False
         self._greeting = ""
         self._narrow = False
-        self._width = 0
+        self._width = -1  # the width the table was last laid out for
         self._highlighted = ""
         self._state = "placeholder"  # then building, then built (with the first EHLO reply)
 
@@ -207,13 +209,13 @@ class CapabilityInspector(Widget):
             self._build()
 
     def on_resize(self) -> None:
-        """A narrow inspector (a side panel) shows one wrapped column: keyword, then verdict."""
+        """A narrow inspector (a side panel) shows one wrapped column: keyword, then verdict.
+        Its column is as wide as the panel: laid out again when the width changes (also
+        after a session shown while the panel was hidden, at no width at all)."""
         narrow = self.size.width < NARROW
-        if narrow != self._narrow or (narrow and self.size.width != self._width):
-            self._narrow = narrow
-            self._width = self.size.width
-            if self._state == "built":
-                self._render_all()
+        changed = narrow != self._narrow or (narrow and self.size.width != self._width)
+        if changed and self._state == "built":
+            self._render_all()
 
     def show(self, caps_before: CapsLike | None, caps_after: CapsLike | None,
              message_facts: MessageFacts | None, tls_facts: Mapping[str, Any] | None, *,
@@ -251,6 +253,8 @@ class CapabilityInspector(Widget):
         self.show(None, None, None, None)
 
     def _render_all(self) -> None:
+        self._width = self.size.width
+        self._narrow = self._width < NARROW
         summary = self.query_one("#caps-summary", Static)
         if not self._shown:
             summary.update(Text("No EHLO reply yet: step or run a session."))
@@ -260,7 +264,7 @@ class CapabilityInspector(Widget):
             text = Text("EHLO reply")
             if self._greeting:
                 text.append(" from ")
-                text.append(visible(self._greeting), style="bold")
+                text.append(_clip(visible(self._greeting), _GREETING_WIDTH), style="bold")
             text.append(f": {offered} keyword{'s' if offered != 1 else ''}")
             if unknown:
                 text.append(f", {unknown} unknown", style=STYLES["unknown"])
@@ -290,9 +294,10 @@ class CapabilityInspector(Widget):
             cell.append(" " + _clip(visible(row.params), max(width - len(row.keyword) - 1, 4))
                         if row.params else "" if row.offered else " (not offered)", style="dim")
             verdict = verdict_text(row)
-            if verdict:
-                cell.append("\n")
-                cell.append_text(verdict)
+            if not verdict:  # nothing to say for this session: what the keyword is, then
+                verdict = Text(f"· {row.meaning}", style="dim")
+            cell.append("\n")
+            cell.append_text(verdict)
             table.add_row(cell, key=row.keyword, height=None)
 
     def _render_wide(self, table: DataTable[Text]) -> None:

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -35,23 +36,79 @@ class Status(NamedTuple):
     elapsed: float | None = None
 
 
+def status_text(status: Status, width: int) -> Text:
+    """The status line in ``width`` columns: the state (outcome and exit code) and the target
+    always; the route, the TLS state and the elapsed time while there is room (the elapsed
+    time goes first, then the route, then the TLS state); a target too long is cut short."""
+    parts = {"route": f" · {status.route}" if status.route and status.target else "",
+             "tls": f"  TLS {status.tls}" if status.tls else "",
+             "elapsed": f"  {status.elapsed:.2f} s" if status.elapsed is not None else ""}
+    head = f" {status.state} "
+    target = f" {status.target}" if status.target else ""
+    for dropped in ("elapsed", "route", "tls"):
+        if len(head) + len(target) + sum(map(len, parts.values())) <= width:
+            break
+        parts[dropped] = ""
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    text.append(head, "bold reverse")
+    text.append(target + parts["route"] + parts["tls"] + parts["elapsed"])
+    text.truncate(max(width, len(head)), overflow="ellipsis")
+    return text
+
+
+class StatusLine(Widget):
+    """The status line: the session's state, target, route, TLS state and elapsed time, fitted
+    to the width it has (see status_text)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.status = Status()
+
+    def show(self, status: Status) -> None:
+        """Show this status."""
+        self.status = status
+        self.refresh()
+
+    def render(self) -> Text:
+        return status_text(self.status, self.content_region.width or 80)
+
+
+def activity(kind: str, stage: str, text: str) -> str | None:
+    """What the session is doing after this transcript line, while nothing waits for the
+    user ("waiting for the reply to MAIL"); None when the line changes nothing."""
+    if kind != "send":
+        return None
+    if stage == "dot":
+        return "waiting for the reply to the final dot" if text == "." else "sending the message"
+    verb = text.split(" ", 1)[0].split(":", 1)[0].upper()
+    if stage == "auth" or not (verb.isalpha() and len(verb) <= 12):
+        verb = stage.upper()
+    return f"waiting for the reply to {verb}"
+
+
 class StepValue(Static):
     """The next command between edits, drawn as a disabled Input would draw it (or its
-    placeholder); the Input itself is made after the first screen and shown to edit."""
+    placeholder); the Input itself is made after the first screen and shown to edit. While
+    the session works on its own, what it is doing instead (``activity``)."""
 
-    COMPONENT_CLASSES = {"step-value--placeholder"}
+    COMPONENT_CLASSES = {"step-value--placeholder", "step-value--activity"}
     PLACEHOLDER = "(nothing to send)"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.value = ""
+        self.activity = False
 
-    def show(self, value: str) -> None:
-        """Show this command (the placeholder when empty)."""
+    def show(self, value: str, activity: bool = False) -> None:
+        """Show this command (the placeholder when empty), or what the session is doing."""
         self.value = value
+        self.activity = activity
         self.refresh()
 
     def render(self) -> Text:
+        if self.value and self.activity:
+            return Text(self.value, self.get_component_rich_style("step-value--activity"),
+                        no_wrap=True, overflow="crop", end="")
         if self.value:
             return Text(self.value, no_wrap=True, overflow="crop", end="")
         return Text(self.PLACEHOLDER, self.get_component_rich_style("step-value--placeholder"),
@@ -82,11 +139,12 @@ class StepBar(Vertical):
         super().__init__(id=id)
         self.mode = "view"  # view | edit | manual
         self.pending: str | None = None
+        self.activity: str | None = None
         self.status = Status()
         self._label = Static("next", id="step-label")
         self._value = StepValue(id="step-value")
         self._input: Input | None = None
-        self._status = Static(id="step-status")
+        self._status = StatusLine(id="step-status")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="step-line"):
@@ -107,25 +165,31 @@ class StepBar(Vertical):
         return self._input
 
     def set_pending(self, line: str | None) -> None:
-        """The next command the session will send (None: nothing waits for the user)."""
+        """The next command the session will send (None: nothing waits for the user); a
+        command waiting for the user ends the activity shown."""
         self.pending = line
-        if self.mode == "view":
-            self._value.show(line or "")
+        if line is not None:
+            self.activity = None
+        self._show_value()
+
+    def set_activity(self, text: str | None) -> None:
+        """What the session is doing while nothing waits for the user (None: nothing)."""
+        self.activity = text
+        self._show_value()
+
+    def _show_value(self) -> None:
+        if self.mode != "view":
+            return
+        self._label.update("now" if self.activity else "next")
+        if self.activity:
+            self._value.show(self.activity, activity=True)
+        else:
+            self._value.show(self.pending or "")
 
     def set_status(self, status: Status) -> None:
         """Show the session state, target, route, TLS state and elapsed time."""
         self.status = status
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" {status.state} ", "bold reverse")
-        if status.elapsed is not None:
-            text.append(f" {status.elapsed:.2f} s")
-        if status.tls:
-            text.append(f"  TLS {status.tls}")
-        if status.target:
-            text.append(f"  {status.target}")
-        if status.route:
-            text.append(f" · {status.route}")
-        self._status.update(text)
+        self._status.show(status)
 
     def begin(self, mode: str) -> None:
         """Enter edit mode (the pending command) or manual mode (an empty line)."""
@@ -143,13 +207,12 @@ class StepBar(Vertical):
         field.cursor_position = len(field.value)
 
     def end(self) -> None:
-        """Back to showing the next command."""
+        """Back to showing the next command (or what the session is doing)."""
         self.mode = "view"
         self.remove_class("-manual", "-edit")
-        self._label.update("next")
         self.input.display = False
         self._value.display = True
-        self._value.show(self.pending or "")
+        self._show_value()
 
     @on(Input.Submitted, "#step-input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -177,15 +240,21 @@ class StepBar(Vertical):
 
 
 class StagePicker(ModalScreen[str | None]):
-    """Pick the stage to run to."""
+    """Pick the stage to run to; its own key bar says which keys apply."""
 
+    HELP_GROUP = "Run-to list (t)"
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="stagepicker.cancel")]
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Footer
+
         with Vertical(id="stage-picker"):
             yield Static("Run until this stage is done:", id="stage-picker-title")
             yield OptionList(*[Option(Text(f"{name:<9} {what}"), id=name)
                                for name, what in STAGES], id="stage-list")
+            yield Static(Text("↑↓ move   enter: run to it   escape: cancel"),
+                         id="stage-picker-hint")
+        yield Footer()
 
     @on(OptionList.OptionSelected, "#stage-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -166,12 +166,13 @@ class TranscriptView(ScrollView, can_focus=True):
             self._cache.clear()
             self._schedule_flush()
 
-    def set_data_size(self, octets: int) -> None:
-        """The size of the message on the wire, for the DATA summary line."""
+    def set_data_size(self, octets: int, lines: int | None = None) -> None:
+        """The size of the message on the wire and its number of lines (the transcript keeps
+        only its first lines), for the DATA summary line."""
         block = self._model.last_block
-        if block is not None and block.octets != octets:
-            block.octets = octets
-            if self.fold and block.foldable:
+        if block is not None and (block.octets, block.total) != (octets, lines):
+            block.octets, block.total = octets, lines
+            if block.foldable:
                 self._cache.clear()
                 self._schedule_flush()
 
@@ -198,7 +199,9 @@ class TranscriptView(ScrollView, can_focus=True):
         row = self._rows[index]
         if row < 0:
             return selected_summary(self._model.block_of(row), self.fold)
-        return selected_line(self._model.line(row))
+        model = self._model
+        return selected_line(model.line(row), model.line(row - 1) if row > model.dropped
+                             else None)
 
     def move_cursor(self, row: int, *, scroll: bool = True) -> None:
         """Put the cursor on ``row`` (clamped); on the last row it follows new lines."""

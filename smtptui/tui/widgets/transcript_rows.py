@@ -50,17 +50,20 @@ class SelectedLine(NamedTuple):
     stage: str
     text: str
     marker: str = ""
+    continued: bool = False  # a reply line that follows another line of the same reply
 
 
 class DataBlock:
     """The message lines of one DATA transfer (consecutive lines), which fold to a summary."""
 
-    __slots__ = ("closed", "count", "first", "number", "octets", "start_row")
+    __slots__ = ("closed", "count", "first", "number", "octets", "sent", "start_row", "total")
 
     def __init__(self, number: int, first: int) -> None:
         self.number = number
         self.first = first  # the absolute number of its first line
-        self.count = 0
+        self.count = 0  # its lines in the transcript (the engine's notes among them)
+        self.sent = 0  # the message lines among them (the engine keeps only the first ones)
+        self.total: int | None = None  # the message's real number of lines, once known
         self.octets: int | None = None
         self.closed = False
         self.start_row = 0
@@ -76,12 +79,15 @@ class DataBlock:
         return self.count > FOLD_MIN_LINES
 
     def summary(self, folded: bool) -> str:
-        """The summary line's text."""
+        """The summary line's text: the message's lines (all of them, when the app knows the
+        total), its size on the wire, and how many of its lines the transcript kept."""
         size = f", {self.octets:,} octets on the wire" if self.octets is not None else ""
-        more = "" if self.closed else " so far"
+        lines = self.total if self.total is not None else self.sent
+        more = "" if self.closed or self.total is not None else " so far"
+        kept = f"; first {self.sent:,} shown" if lines > self.sent else ""
         if folded:
-            return f"▸ message: {self.count} lines{more}{size} (f to unfold)"
-        return f"▾ message: {self.count} lines{more}{size} (f to fold)"
+            return f"▸ message: {lines:,} lines{more}{size}{kept} (f to unfold)"
+        return f"▾ message: {lines:,} lines{more}{size}{kept} (f to fold)"
 
 
 class Changed(NamedTuple):
@@ -147,6 +153,7 @@ class TranscriptLines:
             self.rows.append(number)
         else:
             block.count += 1
+            block.sent += kind == "send"
             changed = self._grow_block(block, number, fold)
         if len(self.lines) > self.max_lines:
             self._prune(fold)
@@ -226,9 +233,11 @@ class TranscriptLines:
         self.relayout(fold)
 
 
-def selected_line(line: Line) -> SelectedLine:
-    """What the Selected message says about a line."""
-    return SelectedLine(line[KIND], line[STAGE], line[TEXT], line[MARKER])
+def selected_line(line: Line, previous: Line | None = None) -> SelectedLine:
+    """What the Selected message says about a line (``previous``: the line before it)."""
+    continued = (previous is not None and line[KIND] == "recv" and previous[KIND] == "recv"
+                 and previous[STAGE] == line[STAGE] and previous[TEXT][3:4] == "-")
+    return SelectedLine(line[KIND], line[STAGE], line[TEXT], line[MARKER], continued)
 
 
 def selected_summary(block: DataBlock, folded: bool) -> SelectedLine:
