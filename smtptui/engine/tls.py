@@ -38,6 +38,9 @@ def why_not_verified(exc: BaseException) -> str:
 
     if isinstance(exc, ssl.SSLCertVerificationError):
         return _verification_words(exc) + SEE_IT
+    if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError) or (
+            isinstance(exc, ssl.SSLError) and exc.reason == "UNEXPECTED_EOF_WHILE_READING"):
+        return "the TLS hand-shake failed: the server closed the connection in the middle of it"
     if isinstance(exc, ssl.SSLError):
         reason = exc.reason or str(exc)
         if reason in ("WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "RECORD_LAYER_FAILURE"):
