@@ -47,16 +47,20 @@ def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run.add_argument("--no-verify", action="store_true", help="do not verify the certificate")
     run.add_argument("--ca", metavar="FILE", help="trust this CA file as well")
     run.add_argument("--auth-user", metavar="USER", help="authenticate as USER")
-    run.add_argument("--auth-mech", metavar="MECH", help="PLAIN, LOGIN, CRAM-MD5 or XOAUTH2")
-    run.add_argument("--password-env", metavar="VAR", help="read the password from $VAR")
+    run.add_argument("--auth-mech", metavar="MECH", help="with --auth-user: PLAIN, LOGIN, "
+                     "CRAM-MD5 or XOAUTH2")
+    run.add_argument("--password-env", metavar="VAR", help="with --auth-user: read the "
+                     "password from $VAR")
     run.add_argument("--password-command", metavar="CMD",
-                     help="run CMD; its output is the password")
+                     help="with --auth-user: run CMD; its output is the password")
     run.add_argument("--allow-plaintext-auth", action="store_true",
                      help="allow sending credentials without TLS")
     run.add_argument("--direct", action="store_true",
                      help="direct mode: look up the recipients' MX hosts and walk them")
-    run.add_argument("--dns", metavar="HOST[:PORT]", help="the resolver for direct mode")
-    run.add_argument("--mx", metavar="HOST", help="direct mode: use this one MX host only")
+    run.add_argument("--dns", metavar="HOST[:PORT]", help="the resolver (an IP address or a "
+                     "host name) for direct mode's look-ups and the reverse-DNS check; "
+                     "default: the system's in direct mode, none otherwise")
+    run.add_argument("--mx", metavar="HOST", help="with --direct: use this one MX host only")
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -35,7 +35,7 @@ def format_route(route: Route) -> str:
     for host in route.hosts:
         ttl = "-" if host.ttl is None else str(host.ttl)
         first = (str(host.preference), host.name, ttl)
-        flags = ", ".join(host.flags)
+        flags = host.shown_flags
         if not host.addresses:
             rows.append((*first, "-", "-", flags))
         for index, address in enumerate(host.addresses):

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from smtptui.engine.errors import InputError
 from smtptui.engine.message import MessageSource
 from smtptui.engine.plan import SessionPlan, Timeouts
 from smtptui.output import compose_message
-from smtptui.profiles import Profile, resolve_eml
+
+if TYPE_CHECKING:  # `smtptui run` without a profile imports this module for check_ca_file
+    from smtptui.profiles import Profile
+
+
+def check_ca_file(plan: SessionPlan) -> None:
+    """An unusable CA file (missing, a folder, no certificate in it) is bad input, found
+    before any connection; ssl is loaded only when there is a CA file to check."""
+    if plan.ca_file:
+        from smtptui.engine.tls import make_context
+
+        make_context(plan.verify, plan.ca_file)
 
 
 def plan_from_profile(profile: Profile) -> SessionPlan:
-    """A checked SessionPlan; in direct mode the host is the first recipient domain, for now."""
+    """A checked SessionPlan; in direct mode the host is the first recipient domain."""
     host, port = profile.host.strip().strip("[]"), profile.port
     if profile.mode == "direct":
-        domains = [r.rpartition("@")[2] for r in profile.recipients if "@" in r]
-        if not domains:
+        from smtptui.engine.routes import group_by_domain
+
+        if not profile.recipients:
             raise InputError(f"profile {profile.name!r}: direct mode needs a recipient")
-        host = domains[0]
+        host = next(iter(group_by_domain(profile.recipients)))
     elif not host:
         raise InputError(f"profile {profile.name!r} has no host (smart host mode)")
     plan = SessionPlan(
@@ -27,12 +41,15 @@ def plan_from_profile(profile: Profile) -> SessionPlan:
         auth_user=profile.auth_user, auth_mech=profile.auth_mech.upper(),
     )
     plan.validate()
+    check_ca_file(plan)
     attach_message(plan, profile)
     return plan
 
 
 def attach_message(plan: SessionPlan, profile: Profile) -> None:
     """The profile's .eml (relative to its file), or a composed message from subject/body."""
+    from smtptui.profiles import resolve_eml
+
     eml = resolve_eml(profile)
     if eml is not None:
         plan.message = MessageSource.from_file(eml)

@@ -12,6 +12,7 @@ from smtptui.engine.plan import SessionPlan, Timeouts, parse_server
 from smtptui.engine.record import record
 from smtptui.engine.transcript import Event, Progress, Result
 from smtptui.output import Printer, compose_message
+from smtptui.planning import check_ca_file
 
 
 @record
@@ -42,14 +43,38 @@ def _password_source(args: argparse.Namespace) -> str:
     return ""
 
 
+def check_flags(args: argparse.Namespace, *, direct: bool, auth_user: str) -> None:
+    """Options that mean nothing without another are refused, not ignored; a --dns is checked
+    (without any look-up). ``direct`` and ``auth_user`` are the run's, a profile's included."""
+    if args.password_env and args.password_command:
+        raise InputError("--password-env and --password-command: give only one password source")
+    if not auth_user:
+        given = [flag for flag, value in (("--auth-mech", args.auth_mech),
+                                          ("--password-env", args.password_env),
+                                          ("--password-command", args.password_command))
+                 if value]
+        if given:
+            raise InputError(f"{given[0]} needs --auth-user USER: without it no AUTH is done "
+                             "and the message would go out unauthenticated")
+    if args.mx is not None and not direct:
+        raise InputError("--mx HOST needs --direct: it picks one MX host of the recipients' "
+                         "domain (with --server, that server is the only host)")
+    if args.dns is not None:
+        from smtptui.engine.routes import split_resolver
+
+        split_resolver(args.dns)
+
+
 def build_plan(args: argparse.Namespace) -> SessionPlan:
     """Flags -> a checked SessionPlan; raises InputError (exit 1) before any connection."""
+    check_flags(args, direct=args.direct, auth_user=args.auth_user or "")
     recipients = split_recipients(args.to)
     if args.direct:
-        domain = recipients[0].rpartition("@")[2] if recipients else ""
-        host, port = domain or "", args.port or 25
+        from smtptui.engine.routes import group_by_domain
+
         if not recipients:
             raise InputError("no recipient given (--to): direct mode routes by its domain")
+        host, port = next(iter(group_by_domain(recipients))), args.port or 25
     else:
         if not args.server:
             raise InputError("no server given (--server HOST[:PORT], or --direct)")
@@ -73,6 +98,7 @@ def build_plan(args: argparse.Namespace) -> SessionPlan:
         allow_plaintext_auth=args.allow_plaintext_auth,
     )
     plan.validate()
+    check_ca_file(plan)
     if args.eml:
         plan.message = MessageSource.from_file(args.eml)
     else:
@@ -114,6 +140,7 @@ def spec_from_args(args: argparse.Namespace) -> RunSpec:
 
     profile = ProfileStore(store_dir(args)).get(args.profile)
     profile = profile.apply_overrides(**profile_overrides(args))
+    check_flags(args, direct=profile.mode == "direct", auth_user=profile.auth_user)
     plan = plan_from_profile(profile)
     plan.allow_plaintext_auth = args.allow_plaintext_auth
     return RunSpec(plan, profile.mode == "direct", profile.dns, args.mx or "",
@@ -137,7 +164,11 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.st
         return 1
     printer = Printer(out, err, as_json=args.json, progress=not args.json and err.isatty())
     lines: list[str] = []
-    result = _run(spec, printer, auth, lines)
+    try:
+        result = _run(spec, printer, auth, lines)
+    except (InputError, LocalProtocolError) as exc:  # a late input error: still one line
+        err.write(f"smtptui: error: {exc}\n")
+        return 1
     printer.result(result)
     if spec.profile_name:
         _keep_history(spec.profile_name, lines, result, err)

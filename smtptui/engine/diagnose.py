@@ -33,8 +33,14 @@ STAGES: dict[str, str] = {
 KINDS: frozenset[str] = frozenset({
     "reply", "refused", "timeout", "closed", "tls", "tls-unavailable", "dns-nxdomain",
     "dns-nomx", "dns-nullmx", "dns-unreachable", "dns-temporary", "protocol", "8bit",
-    "smtputf8", "size", "auth-mech", "norcpt", "partial",
+    "smtputf8", "size", "auth-mech", "auth-plaintext", "auth-rounds", "connect", "norcpt",
+    "partial",
 })
+
+#: Where TLS stood when the session failed (Facts.tls): "" unknown, "off" (not asked for),
+#: "not-offered" (STARTTLS missing from the EHLO reply), "refused" (STARTTLS answered with an
+#: error), "active".
+TLS_STATES: frozenset[str] = frozenset({"", "off", "not-offered", "refused", "active"})
 
 
 @record(frozen=True)
@@ -47,6 +53,8 @@ class Facts:
     detail: str = ""
     rcpt_replies: tuple[Reply, ...] = ()
     first_bytes: bytes = b""
+    tls: str = ""  # one of TLS_STATES
+    auth_mechanisms: tuple[str, ...] | None = None  # what EHLO offered; None: not known
 
 
 @record(frozen=True)
@@ -87,6 +95,12 @@ def diagnose(facts: Facts) -> Diagnosis | None:
         return _make("not-smtp", facts, service=_SERVICE_WORDS[service])
     if facts.stage == "quit":
         return _make("quit-failed", facts)
+    if facts.kind == "auth-plaintext":
+        return _make(_PLAINTEXT_AUTH.get(facts.tls, "plaintext-auth-refused"), facts)
+    if facts.kind == "auth-mech":
+        if facts.auth_mechanisms:
+            return _make("no-common-auth-mechanism", facts)
+        return _make(_no_auth(facts), facts)
     code = _BY_KIND.get(facts.kind)
     if code is not None:
         return _make(code, facts)
@@ -124,12 +138,32 @@ _BY_KIND = {
     "dns-unreachable": "dns-unreachable",
     "dns-temporary": "dns-temporary",
     "refused": "connection-refused",
+    "connect": "connect-failed",
+    "auth-rounds": "auth-endless",
     "protocol": "protocol-error",
     "8bit": "8bit-unsupported",
     "smtputf8": "smtputf8-unsupported",
     "size": "message-too-large",
-    "auth-mech": "no-common-auth-mechanism",
 }
+
+#: Credentials kept back because the session had no TLS, by where TLS stood.
+_PLAINTEXT_AUTH = {
+    "off": "plaintext-auth-tls-off",
+    "not-offered": "plaintext-auth-no-starttls",
+    "refused": "plaintext-auth-starttls-refused",
+}
+
+#: No AUTH offered (or AUTH answered "not available"), by where TLS stood.
+_NO_AUTH = {
+    "off": "auth-not-offered-tls-off",
+    "not-offered": "auth-not-offered-no-starttls",
+    "refused": "auth-not-offered-starttls-refused",
+    "active": "auth-not-offered-over-tls",
+}
+
+
+def _no_auth(facts: Facts) -> str:
+    return _NO_AUTH.get(facts.tls, "auth-not-offered")
 
 _CLOSED = {
     "banner": "closed-at-banner",
@@ -204,6 +238,8 @@ def _recipients(facts: Facts) -> Diagnosis:
 
 def _from_reply(facts: Facts, reply: Reply) -> Diagnosis:
     code = match_reply(facts.stage, reply)
+    if code == "auth-not-offered":
+        code = _no_auth(facts)
     if code is not None:
         return _make(code, facts)
     return _fallback(facts, reply)

@@ -38,6 +38,13 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
         "back-end is unavailable.",
         "Try again later; if it persists, tell the server's administrator.",
     ),
+    "auth-endless": (
+        "Authentication never ended",
+        "The server kept answering with new AUTH challenges instead of accepting or refusing "
+        "the login, so smtptui cancelled the exchange.",
+        "Try another mechanism; if it happens with every one, the server's authentication is "
+        "broken: tell its administrator.",
+    ),
     "auth-mech-unsupported": (
         "Authentication mechanism not supported",
         "The server does not support the login mechanism that was tried.",
@@ -49,12 +56,40 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
         "on the submission port 587.",
         "Use STARTTLS first, or connect to port 587; check the EHLO reply for an AUTH line.",
     ),
+    "auth-not-offered-tls-off": (
+        "Authentication not available",
+        "The server offers no AUTH on this unencrypted session (TLS is off); many servers offer "
+        "it only after STARTTLS, or only on the submission port 587.",
+        "Turn TLS on (STARTTLS) and look for an AUTH line in the EHLO reply that follows it; "
+        "or connect to port 587.",
+    ),
+    "auth-not-offered-no-starttls": (
+        "Authentication not available",
+        "The server offers neither STARTTLS nor AUTH here, so there is no way to log in on this "
+        "host and port.",
+        "Connect to the server's submission port (587 with STARTTLS, or 465 with TLS from the "
+        "start); ask the provider which host and port take logins.",
+    ),
+    "auth-not-offered-starttls-refused": (
+        "Authentication not available",
+        "The server refused STARTTLS and offers no AUTH without it; many servers offer AUTH "
+        "only over TLS.",
+        "Try again later; if STARTTLS keeps being refused, tell the server's administrator "
+        "(its TLS set-up is broken), or connect to the submission port 587.",
+    ),
+    "auth-not-offered-over-tls": (
+        "Authentication not available",
+        "The server offers no AUTH even over TLS: it does not take logins on this port, or "
+        "not from this client.",
+        "Connect to the provider's submission port (587 with STARTTLS, or 465 with TLS from "
+        "the start), or ask whether SMTP AUTH is enabled for the account.",
+    ),
     "no-common-auth-mechanism": (
         "No common authentication mechanism",
-        "None of the login mechanisms the server offers is one this client may use; servers "
-        "often list mechanisms only after STARTTLS.",
-        "Use STARTTLS first, then look at the AUTH line of the EHLO reply; ask the provider "
-        "which mechanism to use.",
+        "The server offers AUTH, but none of its mechanisms is one smtptui speaks (PLAIN, "
+        "LOGIN, CRAM-MD5, XOAUTH2).",
+        "Ask the provider which mechanism to use; if the session was not encrypted, look at "
+        "the AUTH line the server lists after STARTTLS, which is often longer.",
     ),
     # Relay and sender
     "relay-denied": (

@@ -84,7 +84,9 @@ def match_reply(stage: str, reply: Reply) -> str | None:
     if stage == "starttls":
         return "starttls-refused"
     if stage == "banner":
-        return "connection-rejected" if reply.permanent else "service-unavailable"
+        if reply.permanent:
+            return "connection-rejected"
+        return "service-unavailable" if code == 421 else "greeting-deferred"
     if sd == "7.30":
         return "requiretls"
     if sd in ("7.10", "7.11") or code == 538 or (_STARTTLS.search(text) and loose("7", "5")):
@@ -191,8 +193,10 @@ def _protocol(stage: str, code: int, sd: str | None, subject: str | None) -> str
         return "parameter-unsupported"
     if code in (500, 502):
         return "command-unrecognised"
-    if code == 421 or sd in ("3.2", "4.5"):
+    if code == 421:
         return "service-unavailable"
+    if sd in ("3.2", "4.5") and code < 500:  # "system not accepting messages", congestion
+        return "service-busy"
     if subject == "7" and code >= 500:
         return "policy-rejected"
     return None

@@ -47,6 +47,13 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
         "Check the host name and port (25 between servers, 587 for submission with STARTTLS, "
         "465 for TLS from the start) and whether the mail service is running.",
     ),
+    "connect-failed": (
+        "Cannot connect",
+        "The connection could not be made ({detail}): there is no route to that address from "
+        "here, the network is down, or the address is not usable from this machine.",
+        "Check the address and this machine's network (ping, traceroute, an IPv6 route for an "
+        "IPv6 address); in direct mode the addresses come from the MX hosts' DNS records.",
+    ),
     "connect-timeout": (
         "Connection timed out",
         "Nothing answered the connection attempt; outbound port 25 is very often blocked by "
@@ -82,6 +89,19 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
         "Service not available",
         "The server said 421 and is closing the connection: it is overloaded, shutting down, "
         "or does not want to serve you at the moment.",
+        "Try again later; if it persists, contact the server's postmaster with the exact reply.",
+    ),
+    "greeting-deferred": (
+        "Greeting refused for now",
+        "The server greeted with a temporary error (4xx) instead of 220: it will not take mail "
+        "from you at the moment, because it is busy or overloaded, or defers clients it does "
+        "not know yet.",
+        "Try again later; if it persists, contact the server's postmaster with the exact reply.",
+    ),
+    "service-busy": (
+        "Service busy",
+        "The server refused {stage} with a temporary error saying it is not accepting messages "
+        "right now or is congested; the refusal is temporary.",
         "Try again later; if it persists, contact the server's postmaster with the exact reply.",
     ),
     "connection-rejected": (
@@ -213,6 +233,36 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
         "The server answered STARTTLS with an error, so no encrypted session was set up.",
         "Try again later; if it persists, the server's TLS set-up is broken (often a missing "
         "or unreadable certificate): tell its administrator.",
+    ),
+    "plaintext-auth-tls-off": (
+        "Credentials kept back: TLS is off",
+        "smtptui did not send AUTH: this session runs without TLS, and smtptui never sends a "
+        "password over an unencrypted connection unless told to.",
+        "Turn TLS on (STARTTLS, or TLS from the start on port 465); allow AUTH without TLS "
+        "only if sending the password in the clear is acceptable.",
+    ),
+    "plaintext-auth-no-starttls": (
+        "Credentials kept back: no STARTTLS",
+        "The server's EHLO reply does not offer STARTTLS, so the session stayed unencrypted, "
+        "and smtptui did not send AUTH: it never sends a password in the clear unless told to.",
+        "Ask the server's administrator to enable STARTTLS, or connect to a port with TLS "
+        "(587 with STARTTLS, 465 with TLS from the start); allow AUTH without TLS only if "
+        "sending the password in the clear is acceptable.",
+    ),
+    "plaintext-auth-starttls-refused": (
+        "Credentials kept back: STARTTLS refused",
+        "The server answered STARTTLS with an error, so the session stayed unencrypted, and "
+        "smtptui did not send AUTH: it never sends a password in the clear unless told to.",
+        "Try again later; if STARTTLS keeps being refused, the server's TLS set-up is broken "
+        "(often a missing or unreadable certificate): tell its administrator. Requiring TLS "
+        "stops at the refusal instead of going on in plaintext.",
+    ),
+    "plaintext-auth-refused": (
+        "Credentials kept back: no TLS",
+        "The connection is not encrypted, so smtptui did not send AUTH: it never sends a "
+        "password in the clear unless told to.",
+        "Use TLS (STARTTLS, or TLS from the start on port 465); allow AUTH without TLS only "
+        "if sending the password in the clear is acceptable.",
     ),
     "tls-required": (
         "TLS required first",

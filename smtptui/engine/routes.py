@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 ROUTE_ERROR_KINDS = frozenset(
     {"dns-nxdomain", "dns-nomx", "dns-nullmx", "dns-unreachable", "dns-temporary"})
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)  # RFC 1123 host names
 
 
 class RouteError(SmtpTuiError):
@@ -55,6 +56,12 @@ class MXHost:
     def flags(self) -> list[str]:
         """The short tags of the problems ("CNAME", "IP literal", "no address", ...)."""
         return [problem.split(":", 1)[0] for problem in self.problems]
+
+    @property
+    def shown_flags(self) -> str:
+        """The flags as a table or transcript shows them: each tag once, comma-separated
+        (two failed look-ups are one "lookup failed"; the problems name each)."""
+        return ", ".join(dict.fromkeys(self.flags))
 
 
 @record
@@ -158,21 +165,46 @@ def _hostport(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def parse_server(server: str) -> tuple[str, int]:
-    """``HOST[:PORT]``, ``[v6]:PORT`` or a bare IPv6 address -> (IP address, port)."""
+def split_resolver(server: str) -> tuple[str, int]:
+    """``HOST[:PORT]``, ``[v6]:PORT`` or a bare IPv6 address -> (host, port), with no look-up.
+
+    Raises InputError unless the host is an IP address or a valid host name (RFC 1123): an
+    empty value never means "the system's resolver", and a malformed one is never looked up.
+    """
     text, port_text = server.strip(), ""
+    if not text:
+        raise InputError("--dns '': give the resolver as HOST[:PORT] (an IP address or a host "
+                         "name); leave --dns out to use the system's resolver")
     if text.startswith("["):
         host, closed, rest = text[1:].partition("]")
-        if not closed or (rest and not rest.startswith(":")):
+        if not closed or (rest and not rest.startswith(":")) or _ip(host) is None:
             raise InputError(f"--dns {server!r}: write an IPv6 resolver as [ADDRESS]:PORT")
         port_text = rest[1:]
+        if rest and not port_text:
+            raise InputError(f"--dns {server!r}: the port must be a number from 1 to 65535")
     elif text.count(":") == 1:
         host, port_text = text.split(":")
+        if not port_text:
+            raise InputError(f"--dns {server!r}: the port must be a number from 1 to 65535")
     else:
         host = text
     if port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
         raise InputError(f"--dns {server!r}: the port must be a number from 1 to 65535")
-    port = int(port_text) if port_text else 53
+    if _ip(host) is None and not _is_host_name(host):
+        raise InputError(f"--dns {server!r}: {host!r} is neither an IP address nor a valid "
+                         "host name")
+    return host, int(port_text) if port_text else 53
+
+
+def _is_host_name(text: str) -> bool:
+    name = text[:-1] if text.endswith(".") else text
+    return (0 < len(name) <= 253 and name.isascii()
+            and all(_HOST_LABEL.match(label) for label in name.split(".")))
+
+
+def parse_server(server: str) -> tuple[str, int]:
+    """The resolver ``server`` names -> (IP address, port); a host name is looked up once."""
+    host, port = split_resolver(server)
     address = _ip(host)
     if address is None:
         try:
@@ -183,12 +215,12 @@ def parse_server(server: str) -> tuple[str, int]:
 
 
 def make_resolver(server: str | None, timeout: float) -> dns.resolver.Resolver:
-    """A dnspython resolver: the system's (``server`` None or "") or ``HOST[:PORT]``."""
+    """A dnspython resolver: the system's (``server`` None) or ``HOST[:PORT]`` (never "")."""
     import dns.resolver
 
     if not timeout > 0:
         raise InputError("the DNS time-out must be more than 0 seconds")
-    if server:
+    if server is not None:
         address, port = parse_server(server)
         resolver = dns.resolver.Resolver(configure=False)
         resolver.nameservers = [address]

@@ -8,10 +8,10 @@ from typing import Any
 
 from smtptui.engine.errors import SmtpTuiError
 from smtptui.engine.plan import SessionPlan
-from smtptui.engine.record import asdict
+from smtptui.engine.record import record, replace
 from smtptui.engine.runner import Emit, Runner
 from smtptui.engine.session import EXIT_CONNECT
-from smtptui.engine.transcript import Event, Result
+from smtptui.engine.transcript import Event, Rejected, Result, StageTiming
 
 
 def moves_on(result: Result) -> bool:
@@ -70,17 +70,29 @@ class Walk:
         self._emit(Event(time.monotonic() - self._t0, kind, stage, text))
 
     async def run(self) -> Result:
-        """Every domain in turn; the combined Result (first failure's exit code)."""
+        """Every domain in turn; the combined Result (see _combine for the exit code)."""
         from smtptui.engine.routes import group_by_domain
 
         groups = group_by_domain(self._template.recipients)
         if len(groups) > 1:
             self._say("info", "dns", f"recipients in {len(groups)} domains: one route and one "
                       "session per domain (" + ", ".join(groups) + ")")
-        results = [await self._domain(domain, recipients)
-                   for domain, recipients in groups.items()]
-        self._result = _combine(results)
+        done = [_Done(domain, recipients, await self._domain(domain, recipients))
+                for domain, recipients in groups.items()]
+        self._result = done[0].result if len(done) == 1 else _combine(done, self._now())
         return self._result
+
+    def _now(self) -> float:
+        return time.monotonic() - self._t0
+
+    def _failed(self, domain: str, kind: str, error: str) -> Result:
+        """The Result of a domain whose route failed: nothing was connected to."""
+        code = 1 if kind == "input" else EXIT_CONNECT
+        attempt = {"domain": domain, "host": "", "address": "", "preference": None,
+                   "outcome": "failed", "stage": "dns", "error": error, "exit_code": code}
+        return Result(exit_code=code, outcome="failed", stage="dns", error=error, host=domain,
+                      port=self._template.port, diagnosis=_dns_diagnosis(kind, error),
+                      attempts=[attempt], t=self._now())
 
     async def _domain(self, domain: str, recipients: list[str]) -> Result:
         from smtptui.engine.routes import make_resolver, resolve_route
@@ -91,44 +103,41 @@ class Walk:
             if self.pin:
                 route = route.pinned(self.pin)
         except SmtpTuiError as exc:
-            kind = getattr(exc, "kind", "input")
             self._say("error", "dns", str(exc))
-            code = 1 if kind == "input" else EXIT_CONNECT
-            return Result(exit_code=code, outcome="failed", stage="dns", error=str(exc),
-                          host=domain, diagnosis=_dns_diagnosis(kind, str(exc)))
+            return self._failed(domain, getattr(exc, "kind", "input"), str(exc))
         self._show_route(route)
         problem = route.unusable()
         if problem is not None:
             self._say("error", "dns", str(problem))
-            return Result(exit_code=EXIT_CONNECT, outcome="failed", stage="dns",
-                          error=str(problem), host=domain,
-                          diagnosis=_dns_diagnosis(problem.kind, str(problem)))
-        attempts = route.attempts()
+            return self._failed(domain, problem.kind, str(problem))
         tried: list[dict[str, Any]] = []
         result = Result()
-        hosts = [h.name for h in route.hosts if h.addresses]
-        for host, address in attempts:
-            index = hosts.index(host.name) + 1
-            self.position = f"MX {index} of {len(hosts)}"
+        attempts = route.attempts()
+        for number, (host, address) in enumerate(attempts, 1):
+            # Numbered among the hosts the route shows, those without an address included.
+            self.position = f"MX {route.hosts.index(host) + 1} of {len(route.hosts)}"
             plan = self._template.copy(host=host.name, address=address, recipients=list(recipients),
                                   tls_name=host.name, label=f"{self.position}: {host.name}")
-            self.runner = Runner(plan, self._emit, stepping=self.stepping, auth=self.auth,
+            clock = _ConnectClock(self._emit)
+            self.runner = Runner(plan, clock.emit, stepping=self.stepping, auth=self.auth,
                                  resolver=resolver, t0=self._t0)
             for verb, text in self._early:
                 self.runner.control(verb, text)
             self._early = []
             result = await self.runner.run()
-            tried.append({"host": host.name, "address": address,
+            clock.correct(result)
+            tried.append({"domain": domain, "host": host.name, "address": address,
                           "preference": host.preference, "outcome": result.outcome,
                           "stage": result.stage, "error": result.error,
                           "exit_code": result.exit_code})
             if not moves_on(result):
                 break
-            self._say("info", "connect", f"leaving {host.name} [{address}]: {result.error}; "
-                      "trying the next address or host")
+            if number < len(attempts):
+                self._say("info", "connect", f"leaving {host.name} [{address}]: {result.error}; "
+                          "trying the next address or host")
         else:
-            self._say("error", "connect", f"no MX host of {domain} took the session "
-                      f"({len(tried)} attempts)")
+            count = f"{len(tried)} attempt{'s' if len(tried) != 1 else ''}"
+            self._say("error", "connect", f"no MX host of {domain} took the session ({count})")
         result.attempts = tried
         return result
 
@@ -137,9 +146,46 @@ class Walk:
         self._say("info", "dns", f"route to {route.domain} ({kind}), from resolver "
                   f"{route.resolver or 'none'}:")
         for host in route.hosts:
-            flags = f"  [{', '.join(host.flags)}]" if host.flags else ""
+            flags = f"  [{host.shown_flags}]" if host.flags else ""
             addresses = ", ".join(host.addresses) or "no address"
             self._say("info", "dns", f"  {host.preference:>5}  {host.name}  {addresses}{flags}")
+
+
+class _ConnectClock:
+    """The connect time of one host: from its "Trying" line to the connection being up.
+
+    The Runner counts its connect stage from its own ``t0``, which in a walk is the start of
+    the whole walk (DNS and the hosts tried before); this passes every item on, with the
+    connect StageTiming (and then the Result's timing) measured from the last transcript
+    line before it, the Runner's "Trying HOST:PORT..." line.
+    """
+
+    def __init__(self, emit: Emit) -> None:
+        self._emit = emit
+        self._last_line: float | None = None
+        self.seconds: float | None = None
+
+    def emit(self, item: object) -> None:
+        if isinstance(item, Event):
+            self._last_line = item.t
+        elif (isinstance(item, StageTiming) and item.stage == "connect"
+              and self._last_line is not None and self.seconds is None):
+            self.seconds = max(0.0, item.t - self._last_line)
+            item = StageTiming(item.t, "connect", self.seconds)
+        self._emit(item)
+
+    def correct(self, result: Result) -> None:
+        if self.seconds is not None and "connect" in result.timings:
+            result.timings["connect"] = round(self.seconds, 6)
+
+
+@record
+class _Done:
+    """One recipient domain's session (or failed route): its recipients and its Result."""
+
+    domain: str
+    recipients: list[str]
+    result: Result
 
 
 def _dns_diagnosis(kind: str, detail: str) -> dict[str, str]:
@@ -152,14 +198,60 @@ def _dns_diagnosis(kind: str, detail: str) -> dict[str, str]:
     return found.as_dict() if found is not None else {}
 
 
-def _combine(results: list[Result]) -> Result:
-    """One Result for several domains: the first failure decides the exit code."""
-    if len(results) == 1:
-        return results[0]
-    failed = [r for r in results if r.exit_code != 0]
-    base = failed[0] if failed else results[-1]
-    merged = Result(**{k: v for k, v in asdict(base).items() if k not in ("rejected",)})
-    merged.rejected = [rej for r in results for rej in r.rejected]
-    merged.accepted = [a for r in results for a in r.accepted]
-    merged.attempts = [a for r in results for a in r.attempts]
-    return merged
+def _fate(done: _Done) -> tuple[list[str], list[Rejected], list[tuple[str, str]]]:
+    """Who got the message in this domain, who did not (with the reply or the failure), and
+    why not in a few words, per recipient."""
+    result = done.result
+    rejected = list(result.rejected)
+    why = [(r.address, f"RCPT refused: {r.code} {r.text.splitlines()[0] if r.text else ''}"
+            .rstrip()) for r in rejected]
+    if result.outcome != "failed":
+        return list(result.accepted), rejected, why
+    # The session failed: nobody in this domain got the message, whatever RCPT said.
+    refused = {r.address for r in rejected}
+    code = int(result.last_reply[:3]) if result.last_reply[:3].isdigit() else 0
+    code = code if code >= 400 else 0  # 0: no reply said so (DNS, connect, time-out, close)
+    failure = f"{done.domain}, stage {result.stage}: {result.error}"
+    for address in done.recipients:
+        if address not in refused:
+            rejected.append(Rejected(address, code, failure))
+            why.append((address, failure))
+    return [], rejected, why
+
+
+def _combine(done: list[_Done], now: float) -> Result:
+    """One Result for several domains, accounting for every recipient.
+
+    ``accepted`` lists the recipients whose domain took the message; ``rejected`` every other
+    one, with its RCPT reply or with the failure that ended its domain's session (code 0 when
+    no reply said so). The exit code is 0 when every domain's session succeeded, else that of
+    the first domain (in the order the recipients name them) whose session failed; the stage,
+    host, timings and diagnosis are that session's too, and ``error`` says what was delivered
+    and what was not.
+    """
+    fates = [_fate(item) for item in done]
+    accepted = [address for got, _, _ in fates for address in got]
+    rejected = [refusal for _, refused, _ in fates for refusal in refused]
+    failed = [item.result for item in done if item.result.exit_code != 0]
+    base = failed[0] if failed else done[-1].result
+    error = base.error
+    if failed:
+        total = sum(len(item.recipients) for item in done)
+        error = _delivery_line(accepted, [w for _, _, why in fates for w in why], total)
+    return replace(base, accepted=accepted, rejected=rejected, error=error,
+                   attempts=[a for item in done for a in item.result.attempts],
+                   t=max([now, *(item.result.t for item in done)]))
+
+
+def _delivery_line(accepted: list[str], why: list[tuple[str, str]], total: int) -> str:
+    """What was delivered and what was not, in one line."""
+    if accepted:
+        head = f"delivered to {len(accepted)} of {total} recipients ({', '.join(accepted)})"
+    else:
+        head = f"delivered to none of the {total} recipients"
+    reasons: dict[str, list[str]] = {}
+    for address, reason in why:
+        reasons.setdefault(reason, []).append(address)
+    missed = "; ".join(f"{', '.join(addresses)} ({reason})" for reason, addresses in
+                       reasons.items())
+    return f"{head}; not delivered to {missed}"

@@ -131,3 +131,145 @@ def test_mx_command(mx_world) -> None:
     lines = run.out.splitlines()
     order = [n for line in lines for n in ("mx1", "mx2", "mx3") if f"{n}.example.test" in line]
     assert order == ["mx1", "mx2", "mx3"]
+
+
+# -- several domains: every recipient accounted for ---------------------------------------------
+
+
+async def picky(peer: Peer) -> None:
+    """Accepts the envelope except RCPTs to nobody@..., then refuses the message at DATA."""
+    await peer.reply("220 picky.example")
+    while (raw := await peer.readline()) is not None:
+        line = raw.decode("utf-8", "replace").strip()
+        verb = line.split(" ", 1)[0].upper()
+        if verb == "RCPT" and "nobody@" in line:
+            await peer.reply("550 5.1.1 no such user here")
+        elif verb == "DATA":
+            await peer.reply("554 5.7.1 message refused")
+        elif verb == "QUIT":
+            await peer.reply("221 bye")
+            return
+        else:
+            await peer.reply("250 ok")
+
+
+def several(port_hosts: dict[str, str]) -> dict:
+    return zones(port_hosts) | {
+        "dead.test": {"MX": [(10, "mx1.example.test.")]},  # its only MX refuses connections
+        "picky.test": {"MX": [(10, "mx.picky.test.")]},
+        "mx.picky.test": {"A": ["127.0.0.5"]},
+        "half.test": {"MX": [(10, "gone.half.test."), (20, "mx3.example.test.")]},
+        "gone.half.test": {"A": "SERVFAIL", "AAAA": "SERVFAIL"},
+    }
+
+
+@pytest.fixture
+def several_world(dns_server):
+    """mx1 (127.0.0.2) refuses connections, mx3 (127.0.0.4) works, picky (127.0.0.5) refuses
+    DATA; one port for all."""
+    with ScriptedServer(standard, "127.0.0.4") as good, \
+            ScriptedServer(picky, "127.0.0.5", port=good.port) as fussy:
+        dns = dns_server(several({"mx1": "127.0.0.2", "mx2": "127.0.0.3", "mx3": "127.0.0.4"}))
+        yield dns, good, fussy
+
+
+def test_every_recipient_is_accepted_or_rejected_with_its_reason(several_world) -> None:
+    dns, good, _ = several_world
+    run = direct(dns, good.port, "--to", "u@dead.test,v@other.test,w@nx.test", "--json")
+    result = run.result
+    assert run.code == 2 and result["exit_code"] == 2  # the first failed domain's code
+    assert result["accepted"] == ["v@other.test"]
+    rejected = {r["address"]: r for r in result["rejected"]}
+    assert set(rejected) == {"u@dead.test", "w@nx.test"}
+    assert rejected["u@dead.test"]["code"] == 0  # no reply: the connection was refused
+    assert "connect" in rejected["u@dead.test"]["text"]
+    assert "refused" in rejected["u@dead.test"]["text"]
+    assert "does not exist" in rejected["w@nx.test"]["text"]
+    assert [(a["domain"], a["stage"]) for a in result["attempts"]] == [
+        ("dead.test", "connect"), ("other.test", ""), ("nx.test", "dns")]
+    assert [env.rcpt_tos for c in good.connections for env in c.envelopes] == [
+        ["RCPT TO:<v@other.test>"]]
+    assert result["error"].startswith("delivered to 1 of 3 recipients (v@other.test); "
+                                      "not delivered to u@dead.test (")
+    assert "w@nx.test (nx.test, stage dns: nx.test does not exist" in result["error"]
+    text = direct(dns, good.port, "--to", "u@dead.test,v@other.test,w@nx.test")
+    line = next(ln for ln in text.out.splitlines() if "result:" in ln)
+    assert "delivered to 1 of 3 recipients (v@other.test)" in line
+    assert "not delivered to u@dead.test" in line and "w@nx.test" in line
+    assert line.endswith("(exit 2)")
+
+
+def test_a_domain_that_refuses_the_message_delivers_to_none_of_its_recipients(several_world
+                                                                             ) -> None:
+    dns, good, fussy = several_world
+    run = direct(dns, good.port, "--to", "v@other.test,x@picky.test,nobody@picky.test,"
+                 "u@dead.test", "--json")
+    result = run.result
+    assert run.code == 25 and result["stage"] == "data"  # picky.test failed first
+    assert result["accepted"] == ["v@other.test"]
+    rejected = {r["address"]: (r["code"], r["text"]) for r in result["rejected"]}
+    assert rejected["nobody@picky.test"] == (550, "5.1.1 no such user here")  # its RCPT reply
+    assert rejected["x@picky.test"][0] == 554  # RCPT took it, DATA refused the message
+    assert "stage data" in rejected["x@picky.test"][1]
+    assert rejected["u@dead.test"][0] == 0
+    assert "RCPT refused: 550 5.1.1 no such user here" in result["error"]
+    assert len(fussy.connections) == 1
+
+
+def test_all_domains_delivered_is_exit_0_with_refused_recipients_listed(several_world) -> None:
+    dns, good, fussy = several_world
+    run = direct(dns, good.port, "--to", "v@other.test,b@implicit.test", "--json")
+    assert run.code == 0 and run.result["error"] == ""
+    assert sorted(run.result["accepted"]) == ["b@implicit.test", "v@other.test"]
+    assert run.result["rejected"] == []
+
+
+# -- truthful numbers: times, positions, flags -------------------------------------------------
+
+
+def test_connect_time_is_the_answering_hosts_not_the_whole_walk(mx_world) -> None:
+    dns, _, good = mx_world
+    run = direct(dns, good.port, "--to", "b@example.test", "--json")
+    assert run.code == 0
+    connect = [e for e in run.events() if e.get("stage") == "connect"]
+    trying = [e["t"] for e in connect if e["text"].startswith("Trying ")][-1]
+    connected = [e["t"] for e in connect if e["text"].startswith("Connected to ")][-1]
+    # Measured from the last host's "Trying" line; the walk before it is not counted.
+    assert run.result["timings"]["connect"] <= connected - trying + 2e-6
+    assert trying > 0
+
+
+def test_a_failed_route_keeps_the_clock_and_the_port(mx_world) -> None:
+    dns, _, good = mx_world
+    for recipients in ("b@nx.test", "b@nx.test,c@other.test", "c@other.test,b@nx.test"):
+        run = direct(dns, good.port, "--to", recipients, "--json")
+        events = run.events()
+        assert run.result["t"] >= max(e["t"] for e in events[:-1]), recipients
+        assert run.result["port"] == good.port
+
+
+def test_hosts_are_numbered_as_the_route_shows_them(several_world) -> None:
+    dns, good, _ = several_world
+    run = direct(dns, good.port, "--to", "b@half.test")
+    assert run.code == 0, run.out
+    lines = run.out.splitlines()
+    route = [ln for ln in lines if "gone.half.test" in ln or "mx3.example.test" in ln]
+    assert "no address  [lookup failed, no address]" in route[0]
+    assert any("(MX 2 of 2: mx3.example.test)" in ln for ln in lines)
+    assert not any("leaving" in ln for ln in lines)
+
+
+async def deferring(peer: Peer) -> None:
+    await peer.reply("450 4.3.2 busy, come back later")
+    await peer.expect("QUIT")
+    await peer.reply("221 bye")
+
+
+def test_every_host_deferring_the_greeting_is_diagnosed_as_such(dns_server) -> None:
+    with ScriptedServer(deferring, "127.0.0.2") as one, \
+            ScriptedServer(deferring, "127.0.0.4", port=one.port):
+        dns = dns_server(zones({"mx1": "127.0.0.2", "mx2": "127.0.0.9", "mx3": "127.0.0.4"}))
+        run = direct(dns, one.port, "--to", "b@other.test", "--json")
+    assert run.code == 21
+    assert run.result["diagnosis"]["code"] == "greeting-deferred"
+    assert "421" not in run.result["diagnosis"]["explanation"]

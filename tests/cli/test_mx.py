@@ -6,12 +6,15 @@ import importlib.util
 import io
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from smtptui.engine.errors import InputError
+from smtptui.engine.routes import split_resolver
 from smtptui.mxcmd import run_mx
 from tests.fixtures.dnsserver import DNSServer
 
@@ -145,3 +148,38 @@ def test_python_m_smtptui_mx(dns_server) -> None:
     assert done.returncode == 2
     assert json.loads(done.stdout)["error"]["kind"] == "dns-nxdomain"
     assert done.stderr.startswith("smtptui: nx.test does not exist")
+
+
+def test_a_host_whose_look_ups_failed_is_flagged_once(dns_server) -> None:
+    server = dns_server({"half.test": {"MX": [(10, "gone.half.test."), (20, "mx.half.test.")]},
+                         "gone.half.test": {"A": "SERVFAIL", "AAAA": "SERVFAIL"},
+                         "mx.half.test": {"A": ["127.0.0.2"]}})
+    code, out, _ = mx(server, "half.test")
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.lstrip().startswith("10"))
+    assert row.split()[-4:] == ["lookup", "failed,", "no", "address"]
+    assert out.count("gone.half.test: lookup failed: ") == 2  # each failed look-up named
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "--dns '': give the resolver as HOST[:PORT]"),
+    ("x y", "'x y' is neither an IP address nor a valid host name"),
+    ("a..b:53", "neither an IP address nor a valid host name"),
+    ("-a.example", "neither an IP address nor a valid host name"),
+    ("[example.test]:53", "write an IPv6 resolver as [ADDRESS]:PORT"),
+    ("127.0.0.1:", "the port must be a number"),
+])
+def test_a_resolver_must_be_an_address_or_a_host_name(text: str, message: str) -> None:
+    """Checked without any look-up: an empty value is not "the system's resolver"."""
+    with pytest.raises(InputError, match=re.escape(message)):
+        split_resolver(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("127.0.0.1", ("127.0.0.1", 53)), ("[::1]:5353", ("::1", 5353)), ("::1", ("::1", 53)),
+    ("ns1.example.test:5353", ("ns1.example.test", 5353)), ("localhost.", ("localhost.", 53)),
+])
+def test_a_resolver_name_is_split_without_a_look_up(text: str, expected: tuple[str, int]
+                                                    ) -> None:
+    assert split_resolver(text) == expected
+

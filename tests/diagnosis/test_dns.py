@@ -33,7 +33,9 @@ def test_dns_answers_that_leave_nowhere_to_deliver(dns_server, domain: str, code
     assert found.code == code
     assert cause in found.diagnosis["cause"]
     assert step in found.diagnosis["next_step"]
-    assert not found.result["attempts"]  # no mail server was contacted
+    # No mail server was contacted: the domain's one attempt ended in DNS, with no address.
+    assert [(a["domain"], a["stage"], a["address"]) for a in found.result["attempts"]] == [
+        (domain, "dns", "")]
 
 
 def test_a_resolver_that_never_answers_is_our_side(dns_server) -> None:

@@ -545,3 +545,76 @@ def test_diagnosis_as_dict_for_json() -> None:
     assert found.as_dict() == {"code": "relay-denied", "cause": found.cause,
                                "explanation": found.explanation,
                                "next_step": found.next_step}
+
+
+# --- what the code received, not what it usually is -------------------------------------
+
+
+def test_a_4xx_greeting_other_than_421_is_a_deferral_not_a_close() -> None:
+    found = on_reply("banner", b"450 4.3.2 mx2 busy\r\n")
+    assert found.code == "greeting-deferred"
+    assert "421" not in found.explanation and "closing" not in found.explanation
+    closing = on_reply("banner", b"421 4.3.2 mx2 busy, closing\r\n")
+    assert closing.code == "service-unavailable" and "421" in closing.explanation
+
+
+def test_not_accepting_messages_later_on_is_busy_or_permanent_by_its_code() -> None:
+    busy = on_reply("mail", b"452 4.3.2 system not accepting network messages\r\n")
+    assert busy.code == "service-busy" and "421" not in busy.explanation
+    assert "MAIL FROM" in busy.explanation
+    closing = on_reply("rcpt", b"421 4.3.2 shutting down\r\n")
+    assert closing.code == "service-unavailable"
+    permanent = on_reply("data", b"554 5.3.2 system not accepting network messages\r\n")
+    assert permanent.code == "permanent-failure"
+    assert "421" not in permanent.explanation and "temporary" not in permanent.explanation
+
+
+# --- AUTH that did not happen -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("tls", "code", "advice"), [
+    ("off", "plaintext-auth-tls-off", "Turn TLS on"),
+    ("not-offered", "plaintext-auth-no-starttls", "enable STARTTLS"),
+    ("refused", "plaintext-auth-starttls-refused", "Try again later"),
+    ("", "plaintext-auth-refused", "Use TLS"),
+])
+def test_credentials_kept_back_without_tls(tls: str, code: str, advice: str) -> None:
+    detail = "refusing to send credentials without TLS"
+    found = diagnose(Facts(stage="auth", kind="auth-plaintext", detail=detail, tls=tls))
+    assert found is not None and found.code == code
+    assert advice in found.next_step
+    assert detail not in found.cause + found.explanation  # said in smtptui's words, once
+    assert "transcript" not in found.next_step  # the refusal was local: no server text
+
+
+@pytest.mark.parametrize(("tls", "code", "wrong"), [
+    ("active", "auth-not-offered-over-tls", "STARTTLS first"),
+    ("not-offered", "auth-not-offered-no-starttls", "STARTTLS first"),
+    ("off", "auth-not-offered-tls-off", "TLS from the start"),
+    ("refused", "auth-not-offered-starttls-refused", "STARTTLS first"),
+    ("", "auth-not-offered", "{"),
+])
+def test_no_auth_offered_depends_on_where_tls_stood(tls: str, code: str, wrong: str) -> None:
+    found = diagnose(Facts(stage="auth", kind="auth-mech", tls=tls, auth_mechanisms=()))
+    assert found is not None and found.code == code
+    assert wrong not in found.next_step
+    refused = diagnose(Facts(stage="auth", kind="reply", tls=tls,
+                             reply=parse(b"502 5.5.1 AUTH not available\r\n")))
+    assert refused is not None and refused.code == code
+
+
+def test_mechanisms_offered_but_none_in_common() -> None:
+    found = diagnose(Facts(stage="auth", kind="auth-mech", tls="active",
+                           auth_mechanisms=("GSSAPI", "NTLM")))
+    assert found is not None and found.code == "no-common-auth-mechanism"
+    assert "PLAIN, LOGIN, CRAM-MD5, XOAUTH2" in found.explanation
+
+
+def test_local_failures_without_a_reply_are_diagnosed() -> None:
+    unreachable = diagnose(Facts(stage="connect", kind="connect",
+                                 detail="cannot connect to [2001:db8::1]:25: Network is "
+                                        "unreachable"))
+    assert unreachable is not None and unreachable.code == "connect-failed"
+    assert "Network is unreachable" in unreachable.explanation
+    endless = diagnose(Facts(stage="auth", kind="auth-rounds", detail="stopped after 5 rounds"))
+    assert endless is not None and endless.code == "auth-endless"

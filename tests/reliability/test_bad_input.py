@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from smtptui.engine.errors import LocalProtocolError
+from smtptui.cli import make_parser
+from smtptui.engine.errors import InputError, LocalProtocolError
+from smtptui.runcmd import spec_from_args
 from tests.cli.helpers import server_args
-from tests.fixtures.scripted import standard
+from tests.fixtures.scripted import ScriptedServer, standard
 from tests.reliability.helpers import (
     MEMORY_CAP,
     STAGE_TIMEOUT,
@@ -239,3 +241,147 @@ def test_non_ascii_address_with_smtputf8_is_delivered(smtpd) -> None:
     assert message.mail_from == "zoë@example.com"
     assert message.rcpt_tos == ["josé@exämple.net"]
     assert "SMTPUTF8" in message.mail_options
+
+
+# -- options checked before any network activity (DNS included) --------------------------------
+
+def refused_up_front(*args: str, message: str, env: dict[str, str] | None = None) -> None:
+    """`smtptui run ARGS`, as text and as --json: exit 1, one line naming the problem, no
+    traceback, nothing on standard output."""
+    for extra in ([], ["--json"]):
+        run = measured("run", *args, *extra, env=env).run
+        assert run.code == 1, run.out + run.err
+        assert "Traceback" not in run.err
+        assert run.err.startswith("smtptui: error: ") and message in run.err, run.err
+        assert len(run.err.strip().splitlines()) == 1
+        assert run.out == ""
+
+
+def garbage_pem(tmp: Path) -> str:
+    (tmp / "bad.pem").write_text("garbage\n")
+    return str(tmp / "bad.pem")
+
+
+@pytest.mark.parametrize("where, message", [
+    (garbage_pem, "no certificate"),
+    (lambda tmp: str(tmp / "missing.pem"), "No such file"),
+    (lambda tmp: str(tmp), "Is a directory"),
+], ids=["garbage", "missing", "directory"])
+@pytest.mark.parametrize("tls", ["starttls", "off"])
+def test_an_unusable_ca_file_is_refused_before_connecting(scripted, tmp_path: Path, where,
+                                                          message: str, tls: str) -> None:
+    server = scripted(standard)
+    ca = where(tmp_path)
+    refused_up_front(*server_args(server), "--tls", tls, *ENVELOPE, "--ca", ca,
+                     message=f"CA file {ca!r} cannot be used")
+    refused_up_front(*server_args(server), "--tls", tls, *ENVELOPE, "--ca", ca, message=message)
+    assert server.connections == []
+
+
+def test_an_unusable_ca_file_is_refused_before_any_dns_look_up(dns_server, tmp_path: Path
+                                                                ) -> None:
+    dns = dns_server({"example.net": {"MX": [(10, "mx.example.net.")]},
+                      "mx.example.net": {"A": ["127.0.0.2"]}})
+    refused_up_front("--direct", "--dns", dns.address, *ENVELOPE, "--ca", garbage_pem(tmp_path),
+                     message="cannot be used")
+    assert dns.queries == []
+
+
+def test_a_profile_with_an_unusable_ca_file_is_refused_before_connecting(scripted,
+                                                                         tmp_path: Path
+                                                                         ) -> None:
+    server = scripted(standard)
+    folder = profile_folder(tmp_path, server.port, ca_file=str(tmp_path / "missing.pem"))
+    refused_up_front("relay", "--profiles", str(folder), message="cannot be used")
+    assert server.connections == []
+
+
+@pytest.mark.parametrize("dns, message", [
+    ("", "--dns '': give the resolver as HOST[:PORT]"),
+    ("127.0.0.1:", "the port must be a number"),
+    ("127.0.0.1:0", "the port must be a number"),
+    ("[::1", "write an IPv6 resolver as [ADDRESS]:PORT"),
+])
+def test_a_bad_resolver_is_refused_before_connecting(scripted, dns: str, message: str) -> None:
+    """An empty --dns never means the system's resolver. (Values only a look-up could have
+    reached, such as 'x y', are tested in process, in tests/cli/test_mx.py and below, so
+    that even a regression could not send them to the system's resolver.)"""
+    server = scripted(standard)
+    refused_up_front(*server_args(server), *ENVELOPE, f"--dns={dns}", message=message)
+    assert server.connections == []
+
+
+@pytest.mark.parametrize("dns", ["", "   ", "x y", "-bad.example:53", "bad..example",
+                                 "[not-v6]:53"])
+@pytest.mark.parametrize("mode", [["--direct"], ["--server", "127.0.0.1:1"]])
+def test_a_bad_resolver_is_refused_while_planning(dns: str, mode: list[str]) -> None:
+    """In process, so that even a regression could not reach the system's resolver."""
+    args = make_parser().parse_args(["run", *mode, f"--dns={dns}", *ENVELOPE])
+    with pytest.raises(InputError, match="--dns"):
+        spec_from_args(args)
+
+
+def test_a_bad_recipient_domain_in_direct_mode_is_refused_before_any_dns(dns_server) -> None:
+    dns = dns_server({})
+    refused_up_front("--direct", "--dns", dns.address, "--from", "a@example.com", "--to",
+                     "b@example.net,c@bad..example", message="is not a valid domain name")
+    assert dns.queries == []
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--mx", "mx.example.net"], "--mx HOST needs --direct"),
+    (["--auth-mech", "PLAIN"], "--auth-mech needs --auth-user USER"),
+    (["--password-env", "SMTP_PW"], "--password-env needs --auth-user USER"),
+    (["--password-command", "echo pw"], "--password-command needs --auth-user USER"),
+    (["--auth-user", "alice", "--password-env", "SMTP_PW", "--password-command", "echo pw"],
+     "give only one password source"),
+])
+def test_options_that_would_be_ignored_are_refused(scripted, flags: list[str], message: str
+                                                   ) -> None:
+    server = scripted(standard)
+    refused_up_front(*server_args(server), *ENVELOPE, *flags, message=message,
+                     env={"SMTP_PW": "pw"})
+    assert server.connections == []
+
+
+PROFILE = """name = "relay"
+mode = "smarthost"
+host = "127.0.0.1"
+port = {port}
+helo = "client.example"
+sender = "a@example.com"
+recipients = ["b@example.net"]
+tls = "off"
+"""
+
+
+def profile_folder(tmp_path: Path, port: int, **fields: str) -> Path:
+    folder = tmp_path / "profiles"
+    folder.mkdir(exist_ok=True)
+    extra = "".join(f'{key} = "{value}"\n' for key, value in fields.items())
+    (folder / "relay.toml").write_text(PROFILE.format(port=port) + extra)
+    return folder
+
+
+def test_auth_options_are_taken_when_the_profile_names_the_user(smtpd, tmp_path: Path) -> None:
+    server = smtpd(auth={"alice": "pw"})
+    folder = profile_folder(tmp_path, server.port, auth_user="alice")
+    run = measured("run", "relay", "--profiles", str(folder), "--password-env", "SMTP_PW",
+                   "--auth-mech", "PLAIN", "--allow-plaintext-auth", "--json",
+                   env={"SMTP_PW": "pw"}).run
+    assert run.code == 0, run.out + run.err
+    assert [a.success for a in server.auth_attempts] == [True]
+
+
+def test_mx_is_taken_when_the_profile_is_in_direct_mode(dns_server, tmp_path: Path) -> None:
+    dns = dns_server({"example.net": {"MX": [(10, "mx1.example.net."), (20, "mx2.example.net.")]},
+                      "mx1.example.net": {"A": ["127.0.0.2"]},
+                      "mx2.example.net": {"A": ["127.0.0.3"]}})
+    with ScriptedServer(standard, "127.0.0.3") as server:
+        folder = profile_folder(tmp_path, server.port, dns=dns.address)
+        text = (folder / "relay.toml").read_text().replace('"smarthost"', '"direct"')
+        (folder / "relay.toml").write_text(text)
+        run = measured("run", "relay", "--profiles", str(folder), "--mx", "mx2.example.net",
+                       "--json").run
+    assert run.code == 0, run.out + run.err
+    assert [a["host"] for a in run.result["attempts"]] == ["mx2.example.net"]
