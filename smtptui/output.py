@@ -114,7 +114,7 @@ def summary(result: Result) -> list[str]:
                                                  for stage, seconds in result.timings.items()))
     if result.rejected:
         lines.append(f"recipients accepted: {len(result.accepted)}, refused: "
-                     + ", ".join(f"{r.address} ({r.code})" for r in result.rejected))
+                     + ", ".join(f"{r.address} ({r.code or r.text})" for r in result.rejected))
     verdict = {"delivered": "message accepted by the server", "stopped": "session stopped as asked",
                "failed": f"FAILED in stage {result.stage}: {result.error}"}[result.outcome]
     lines.append(f"result: {verdict} (exit {result.exit_code})")

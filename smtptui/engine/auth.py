@@ -41,8 +41,8 @@ class AuthExchange:
     def check(self, caps: Capabilities, tls_active: bool) -> tuple[str, str] | None:
         """Why AUTH cannot go ahead (kind, text), or None; picks the mechanism."""
         if not tls_active and not self.allow_plaintext:
-            return ("auth-plaintext", "refusing to send credentials without TLS (use --tls "
-                    "starttls/required/implicit, or --allow-plaintext-auth to consent)")
+            return ("auth-plaintext", "refusing to send credentials without TLS "
+                    "(--allow-plaintext-auth consents to it)")
         offered = caps.auth_mechanisms
         if self.forced:
             self.mechanism = self.forced

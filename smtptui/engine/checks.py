@@ -70,6 +70,10 @@ def banner_name(banner_text: str, target_host: str) -> Check:
     words = re.sub(r"^\d{3}[ -]?", "", banner_text.strip()).split()
     if not banner_text.strip():
         return Check("banner-name", None, "not checked: no greeting was received")
+    code = banner_text.strip()[:3]
+    if code.isdigit() and code != "220":
+        return Check("banner-name", None, f"not checked: the greeting was a {code} refusal, "
+                     "not a 220 naming the host")
     if not words:
         return Check("banner-name", None, "the greeting gives no host name")
     given = words[0]

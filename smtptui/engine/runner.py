@@ -135,6 +135,7 @@ class Runner(Stepping, MessageTransfer):
                 from smtptui.engine.driver import Connection
 
                 opener = Connection.open
+            started = time.monotonic()  # the connect alone: not TLS set-up, not a walk's DNS
             self._conn = await opener(target, plan.port, plan.timeouts.connect, implicit,
                                       plan.tls_name or plan.host)
         except TimeoutError:
@@ -153,7 +154,7 @@ class Runner(Stepping, MessageTransfer):
                          f"{exc.strerror or exc}", EXIT_CONNECT)
             return False
         end = self._conn.endpoint
-        self._timings["connect"] = self._now()
+        self._timings["connect"] = time.monotonic() - started
         self._emit(StageTiming(self._now(), "connect", self._timings["connect"]))
         self._say("info", "connect", f"Connected to {end.address} port {end.port} "
                   f"from {end.local_address} port {end.local_port}")

@@ -11,7 +11,7 @@ from smtptui.engine.plan import SessionPlan
 from smtptui.engine.record import record, replace
 from smtptui.engine.runner import Emit, Runner
 from smtptui.engine.session import EXIT_CONNECT
-from smtptui.engine.transcript import Event, Rejected, Result, StageTiming
+from smtptui.engine.transcript import Event, Rejected, Result
 
 
 def moves_on(result: Result) -> bool:
@@ -118,14 +118,12 @@ class Walk:
             self.position = f"MX {route.hosts.index(host) + 1} of {len(route.hosts)}"
             plan = self._template.copy(host=host.name, address=address, recipients=list(recipients),
                                   tls_name=host.name, label=f"{self.position}: {host.name}")
-            clock = _ConnectClock(self._emit)
-            self.runner = Runner(plan, clock.emit, stepping=self.stepping, auth=self.auth,
+            self.runner = Runner(plan, self._emit, stepping=self.stepping, auth=self.auth,
                                  resolver=resolver, t0=self._t0)
             for verb, text in self._early:
                 self.runner.control(verb, text)
             self._early = []
             result = await self.runner.run()
-            clock.correct(result)
             tried.append({"domain": domain, "host": host.name, "address": address,
                           "preference": host.preference, "outcome": result.outcome,
                           "stage": result.stage, "error": result.error,
@@ -149,34 +147,6 @@ class Walk:
             flags = f"  [{host.shown_flags}]" if host.flags else ""
             addresses = ", ".join(host.addresses) or "no address"
             self._say("info", "dns", f"  {host.preference:>5}  {host.name}  {addresses}{flags}")
-
-
-class _ConnectClock:
-    """The connect time of one host: from its "Trying" line to the connection being up.
-
-    The Runner counts its connect stage from its own ``t0``, which in a walk is the start of
-    the whole walk (DNS and the hosts tried before); this passes every item on, with the
-    connect StageTiming (and then the Result's timing) measured from the last transcript
-    line before it, the Runner's "Trying HOST:PORT..." line.
-    """
-
-    def __init__(self, emit: Emit) -> None:
-        self._emit = emit
-        self._last_line: float | None = None
-        self.seconds: float | None = None
-
-    def emit(self, item: object) -> None:
-        if isinstance(item, Event):
-            self._last_line = item.t
-        elif (isinstance(item, StageTiming) and item.stage == "connect"
-              and self._last_line is not None and self.seconds is None):
-            self.seconds = max(0.0, item.t - self._last_line)
-            item = StageTiming(item.t, "connect", self.seconds)
-        self._emit(item)
-
-    def correct(self, result: Result) -> None:
-        if self.seconds is not None and "connect" in result.timings:
-            result.timings["connect"] = round(self.seconds, 6)
 
 
 @record

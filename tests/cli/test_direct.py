@@ -197,6 +197,8 @@ def test_every_recipient_is_accepted_or_rejected_with_its_reason(several_world) 
     assert "delivered to 1 of 3 recipients (v@other.test)" in line
     assert "not delivered to u@dead.test" in line and "w@nx.test" in line
     assert line.endswith("(exit 2)")
+    refused = next(ln for ln in text.out.splitlines() if "recipients accepted:" in ln)
+    assert "u@dead.test (0)" not in refused and "w@nx.test (nx.test, stage dns: nx.test" in refused
 
 
 def test_a_domain_that_refuses_the_message_delivers_to_none_of_its_recipients(several_world

@@ -54,6 +54,8 @@ def test_banner_when_connected_by_address() -> None:
 @pytest.mark.parametrize("banner, words", [
     ("220 ESMTP service ready", "fully qualified host name"),
     ("", "not checked: no greeting"),
+    ("450 4.3.2 mx2 busy", "not checked: the greeting was a 450 refusal"),
+    ("554-5.7.1 no", "not checked: the greeting was a 554 refusal"),
 ])
 def test_banner_without_a_name(banner: str, words: str) -> None:
     name = checks(banner=banner)["banner-name"]
