@@ -26,7 +26,7 @@ def plan_from_profile(profile: Profile) -> SessionPlan:
     """A checked SessionPlan; in direct mode the host is the first recipient domain."""
     host, port = profile.host.strip().strip("[]"), profile.port
     if profile.mode == "direct":
-        from smtptui.engine.routes import group_by_domain
+        from smtptui.engine.domains import group_by_domain
 
         if not profile.recipients:
             raise InputError(f"profile {profile.name!r}: direct mode needs a recipient")

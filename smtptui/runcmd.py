@@ -60,7 +60,7 @@ def check_flags(args: argparse.Namespace, *, direct: bool, auth_user: str) -> No
         raise InputError("--mx HOST needs --direct: it picks one MX host of the recipients' "
                          "domain (with --server, that server is the only host)")
     if args.dns is not None:
-        from smtptui.engine.routes import split_resolver
+        from smtptui.engine.domains import split_resolver
 
         split_resolver(args.dns)
 
@@ -70,7 +70,7 @@ def build_plan(args: argparse.Namespace) -> SessionPlan:
     check_flags(args, direct=args.direct, auth_user=args.auth_user or "")
     recipients = split_recipients(args.to)
     if args.direct:
-        from smtptui.engine.routes import group_by_domain
+        from smtptui.engine.domains import group_by_domain
 
         if not recipients:
             raise InputError("no recipient given (--to): direct mode routes by its domain")

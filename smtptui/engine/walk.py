@@ -71,7 +71,7 @@ class Walk:
 
     async def run(self) -> Result:
         """Every domain in turn; the combined Result (see _combine for the exit code)."""
-        from smtptui.engine.routes import group_by_domain
+        from smtptui.engine.domains import group_by_domain
 
         groups = group_by_domain(self._template.recipients)
         if len(groups) > 1:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from smtptui.engine.domains import split_resolver
 from smtptui.engine.errors import InputError
-from smtptui.engine.routes import split_resolver
 from smtptui.mxcmd import run_mx
 from tests.fixtures.dnsserver import DNSServer
 

@@ -9,11 +9,11 @@ import sys
 
 import pytest
 
+from smtptui.engine.domains import group_by_domain
 from smtptui.engine.errors import InputError
 from smtptui.engine.routes import (
     Route,
     RouteError,
-    group_by_domain,
     make_resolver,
     parse_server,
     resolve_route,
