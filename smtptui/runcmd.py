@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from smtptui.engine.errors import InputError, LocalProtocolError
 from smtptui.engine.message import MessageSource
+from smtptui.engine.names import MAX_TIMEOUT
 from smtptui.engine.plan import SessionPlan, Timeouts, parse_server
 from smtptui.engine.record import record
 from smtptui.engine.transcript import Event, Progress, Result
@@ -87,8 +88,9 @@ def build_plan(args: argparse.Namespace) -> SessionPlan:
     tls = args.tls or ("implicit" if port == 465 else "starttls")
     if args.sender is None:
         raise InputError("no sender given (--from ADDRESS; --from '' for the null sender)")
-    if args.timeout is not None and args.timeout <= 0:
-        raise InputError(f"--timeout {args.timeout:g}: must be a positive number of seconds")
+    if args.timeout is not None and not 0 < args.timeout <= MAX_TIMEOUT:  # NaN fails too
+        raise InputError(f"--timeout {args.timeout:g}: give seconds, more than 0 and at most "
+                         f"{MAX_TIMEOUT:g} (a day)")
     plan = SessionPlan(
         host=host, port=port, sender=args.sender, recipients=recipients,
         helo=args.helo or "", quit_after=(args.quit_after or "").lower(),

@@ -56,7 +56,28 @@ def check_address(address: str, what: str, *, allow_null: bool = False) -> str:
         return ""
     if not _MAILBOX.match(inner):
         raise InputError(f"{what} {address!r} is not a valid mail address (local@domain)")
+    local, _, domain = inner.rpartition("@")
+    for which, size, limit, section in (
+            ("its local part", len(local.encode()), 64, "4.5.3.1.1"),
+            ("its domain", len(domain.encode()), 255, "4.5.3.1.2"),
+            ("the path <address>", len(inner.encode()) + 2, 256, "4.5.3.1.3")):
+        if size > limit:
+            raise InputError(f"{what} {_short(address)}: {which} is {size} octets; RFC 5321 "
+                             f"§{section} allows {limit}")
     return inner
+
+
+def check_helo_name(name: str) -> None:
+    """The EHLO/HELO argument: a domain of at most 255 octets (RFC 5321 §4.5.3.1.2)."""
+    size = len(name.encode())
+    if size > 255:
+        raise InputError(f"the HELO name {_short(name)} is {size} octets; RFC 5321 §4.5.3.1.2 "
+                         "allows 255")
+
+
+def _short(text: str) -> str:
+    """A long value, quoted and cut, for a one-line error."""
+    return repr(text) if len(text) <= 60 else repr(text[:40]) + f"... ({len(text)} characters)"
 
 
 def is_ascii(text: str) -> bool:

@@ -144,6 +144,8 @@ _BY_KIND = {
     "8bit": "8bit-unsupported",
     "smtputf8": "smtputf8-unsupported",
     "size": "message-too-large",
+    "data-stalled": "data-stalled",
+    "data-broken": "closed-during-data",
 }
 
 #: Credentials kept back because the session had no TLS, by where TLS stood.

@@ -140,6 +140,22 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
         "Check your IP's reputation and reverse DNS; if this is port 465, use TLS from the start; "
         "otherwise ask the server's postmaster.",
     ),
+    "closed-during-data": (
+        "Closed in the middle of the message",
+        "The connection broke before the whole message was sent; a message cut off before "
+        "its final dot is not delivered. A server does this when it refuses the message part "
+        "way (too big, or content it blocks) without a reply, or when a firewall or proxy on "
+        "the way resets long transfers.",
+        "Try a smaller message; if it always breaks at about the same size, look for a size "
+        "limit or a proxy on the way, and ask the server's administrator for its log.",
+    ),
+    "data-stalled": (
+        "The server stopped taking the message",
+        "The server stopped reading part way through the message and did not reply; a "
+        "message cut off before its final dot is not delivered.",
+        "Try again later or with a smaller message; if it always stalls at about the same "
+        "size, ask the server's administrator (a filter or a full disk may hold it up).",
+    ),
     "closed-after-data": (
         "Closed after the message was sent",
         "The connection ended before the server confirmed the message, so it may or may not "

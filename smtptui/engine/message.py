@@ -16,12 +16,18 @@ MAX_TEXT_LINE = 998
 
 @record(frozen=True)
 class MessageFacts:
-    """What a scan of the message found: wire size, 8-bit bytes, long lines, line count."""
+    """What a scan of the message found: sizes, 8-bit bytes, long lines, line count."""
 
     wire_size: int  # octets of the DATA payload as sent, dot-stuffed, without the final ".\r\n"
     eight_bit: bool
     long_lines: int  # lines over 998 octets
     lines: int
+    stuffed: int = 0  # dots doubled by dot-stuffing
+
+    @property
+    def size(self) -> int:
+        """The size RFC 1870 §3 declares in SIZE=: CRLF line ends, no doubled dots."""
+        return self.wire_size - self.stuffed
 
 
 def _normalise(data: bytes) -> bytes:
@@ -36,6 +42,7 @@ class DataEncoder:
         self._carry_cr = False
         self._line_start = True
         self._empty = True
+        self.stuffed = 0  # dots added so far
 
     def feed(self, chunk: bytes) -> bytes:
         """Encode one chunk of the message; a trailing CR is held until the next chunk."""
@@ -54,8 +61,10 @@ class DataEncoder:
             if not chunk:
                 return b""
         text = _normalise(chunk)
+        self.stuffed += text.count(b"\n.")
         if self._line_start and text.startswith(b"."):
             text = b"." + text
+            self.stuffed += 1
         text = text.replace(b"\n.", b"\n..")
         self._line_start = text.endswith(b"\n")
         self._empty = False
@@ -160,7 +169,7 @@ class MessageSource:
             lines += 1
             if current > MAX_TEXT_LINE:
                 long_lines += 1
-        self._facts = MessageFacts(size, eight_bit, long_lines, lines)
+        self._facts = MessageFacts(size, eight_bit, long_lines, lines, encoder.stuffed)
         return self._facts
 
     def wire_chunks(self) -> Iterator[bytes]:

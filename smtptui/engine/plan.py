@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from smtptui.engine.commands import check_address, check_text
+from smtptui.engine.commands import check_address, check_helo_name, check_text
 from smtptui.engine.errors import InputError
 from smtptui.engine.message import MessageSource
 from smtptui.engine.names import QUIT_AFTER, TLS_MODES
@@ -78,6 +78,7 @@ class SessionPlan:
             raise InputError(f"HELO name {self.helo!r} is not a host name")
         if not self.helo.isascii():
             raise InputError(f"HELO name {self.helo!r} must be ASCII (use the A-label form)")
+        check_helo_name(self.helo)
         self.sender = check_address(self.sender, "sender", allow_null=True)
         if not self.recipients:
             raise InputError("no recipient given (--to)")

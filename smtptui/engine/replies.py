@@ -126,6 +126,10 @@ class ReplyParser:
         ready, self._ready = self._ready, []
         return ready
 
+    def unfinished(self) -> list[str]:
+        """The lines of the reply being read that have come so far (shown when it never ends)."""
+        return [raw for _, raw in self._lines]
+
     @property
     def partial(self) -> bool:
         """True when part of a reply (a line or continuation lines) is waiting for more bytes."""

@@ -35,6 +35,10 @@ if TYPE_CHECKING:  # ssl loads only when a session uses TLS
 
 Emit = Callable[[object], None]
 
+#: Replies nobody asked for that are shown and set aside before the session gives up on them.
+MAX_UNSOLICITED = 10
+
+
 class Runner(Stepping, MessageTransfer):
     """Drives one session to its end; `emit` receives Event, Pending, Progress, StageTiming."""
 
@@ -197,6 +201,7 @@ class Runner(Stepping, MessageTransfer):
             try:
                 data = await self._conn.read(max(0.0, deadline - time.monotonic()))
             except TimeoutError:
+                self._show_unfinished(stage)
                 if stage == "quit":  # the transaction is over: a silent QUIT undoes nothing
                     self._say("info", "quit", f"no reply to QUIT within {timeout:g} s; closing")
                     return None
@@ -215,8 +220,15 @@ class Runner(Stepping, MessageTransfer):
             try:
                 self._parser.feed(data)
             except RemoteProtocolError as exc:
+                self._show_unfinished(stage)
                 session.fail(stage, "protocol", f"protocol error from the server: {exc}")
                 return None
+
+    def _show_unfinished(self, stage: str) -> None:
+        """The lines of a reply that never ended, so the transcript shows all that came."""
+        lines = tuple(self._parser.unfinished())
+        if lines:  # code 0: a reply with no last line has no code yet
+            self._show_reply(stage, scrub_reply(Reply(0, (), lines), self.session.auth))
 
     def _parser_pushback(self, reply: Reply) -> None:
         self._pending_unsolicited.append(reply)
@@ -241,27 +253,38 @@ class Runner(Stepping, MessageTransfer):
         """Replies nobody asked for (sent between commands) are shown and set aside.
 
         Bytes that arrived while no command was outstanding are read first, so that they are
-        never taken for the answer to the next command. False when the session must end (a
-        421, or bytes that are not SMTP).
+        never taken for the answer to the next command. False when the session must end: a
+        421, bytes that are not SMTP, or a server that keeps talking (more than
+        MAX_UNSOLICITED replies, or still sending after the command time-out).
         """
         assert self._conn is not None
+        extra, self._pending_unsolicited = self._pending_unsolicited, []
+        deadline = time.monotonic() + self.plan.timeouts.command
         try:
-            while self._conn.has_unread:
+            while len(extra) <= MAX_UNSOLICITED and self._conn.has_unread:
+                if time.monotonic() > deadline:
+                    break
                 self._parser.feed(await self._conn.read(self.plan.timeouts.command))
+                extra += [scrub_reply(r, self.session.auth) for r in self._parser.replies()]
         except RemoteProtocolError as exc:
             self.session.fail(stage, "protocol", f"protocol error from the server: {exc}")
             return False
-        extra = list(self._pending_unsolicited) + [
-            scrub_reply(reply, self.session.auth) for reply in self._parser.replies()]
-        self._pending_unsolicited = []
-        for reply in extra:
-            self._say("info", stage, "unsolicited reply (not an answer to any command), ignored:")
-            self._show_reply(stage, reply)
+        for reply in extra[:MAX_UNSOLICITED]:
             if reply.code == 421:  # RFC 5321 §3.8: the server is closing the channel
+                self._say("info", stage, "the server sent 421 between commands: it is closing "
+                          "the channel")
+                self._show_reply(stage, reply)
                 first = reply.lines[0] if reply.lines else ""
                 self.session.fail(stage, "reply", f"the server closed the channel before "
-                                  f"{stage.upper()} was sent: 421 {first}".rstrip())
+                                  f"{stage.upper()} was sent: 421 {first}".rstrip(), reply=reply)
                 return False
+            self._say("info", stage, "unsolicited reply (not an answer to any command), ignored:")
+            self._show_reply(stage, reply)
+        if len(extra) > MAX_UNSOLICITED or time.monotonic() > deadline:
+            self.session.fail(stage, "protocol", "protocol error from the server: it keeps "
+                              "sending replies nobody asked for (more than "
+                              f"{MAX_UNSOLICITED} before {stage.upper()}); giving up")
+            return False
         return True
 
     async def _send(self, action: Send) -> bool:

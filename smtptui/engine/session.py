@@ -134,9 +134,11 @@ class Session:
         else:
             self._next = Await("banner")
 
-    def fail(self, stage: str, kind: str, error: str, exit_code: int | None = None) -> None:
-        """An I/O failure seen by the driver (time-out, close, TLS error): the session ends."""
-        self._record_failure(stage, kind, error, exit_code)
+    def fail(self, stage: str, kind: str, error: str, exit_code: int | None = None,
+             reply: Reply | None = None) -> None:
+        """A failure seen by the driver (time-out, close, TLS error, a 421 nobody asked for):
+        the session ends."""
+        self._record_failure(stage, kind, error, exit_code, reply)
         self._next = Close(stage)
 
     # -- replies -------------------------------------------------------------------------
@@ -285,7 +287,7 @@ class Session:
             body = "8BITMIME"
         size = None
         if facts is not None and caps.has("SIZE"):
-            size = facts.wire_size
+            size = facts.size  # RFC 1870: without the dots that stuffing doubles
             limit = caps.size_limit
             if limit is not None and size > limit:
                 self._record_failure("mail", "size", f"the message is {size} octets and the "

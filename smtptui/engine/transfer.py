@@ -6,13 +6,14 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from smtptui.engine.connection import ConnectionClosed
-from smtptui.engine.errors import LocalProtocolError
+from smtptui.engine.errors import LocalProtocolError, RemoteProtocolError
 from smtptui.engine.session import EXIT_CLOSED, SendData
 from smtptui.engine.transcript import MessagePreview, Progress, visible
 
 if TYPE_CHECKING:
     from smtptui.engine.connection import Conn
     from smtptui.engine.plan import SessionPlan
+    from smtptui.engine.replies import ReplyParser
     from smtptui.engine.session import Session
 
 #: How many lines of the message the transcript shows before folding the rest.
@@ -25,6 +26,8 @@ class MessageTransfer:
     plan: SessionPlan
     session: Session
     _conn: Conn | None
+    _parser: ReplyParser
+    _show_reply: Any
     _stage_started: float
     _emit: Any
     _now: Any
@@ -55,14 +58,22 @@ class MessageTransfer:
                 await self._conn.write(chunk, timeout)
                 sent += len(chunk)
                 self._emit(Progress(self._now(), sent, total, time.monotonic() - started))
+                if following and self._conn.has_unread and await self._refused_midway():
+                    return False  # a reply before the dot: the server will take no more
                 chunk = following
         except TimeoutError:
-            session.fail("dot", "timeout", f"the server stopped reading the message: "
-                         f"{sent} of {total} octets sent, nothing more taken in {timeout:g} s")
+            if await self._refused_midway():
+                return False
+            session.fail("dot", "data-stalled", f"the server stopped reading the message after "
+                         f"{sent:,} of {total:,} octets (nothing more taken in {timeout:g} s); "
+                         "a message cut off before its final dot is not delivered")
             return False
         except (ConnectionClosed, OSError) as exc:
-            session.fail("dot", "closed", f"the connection broke while sending the message "
-                         f"({sent} of {total} octets sent): {exc}", EXIT_CLOSED)
+            if await self._refused_midway():
+                return False
+            session.fail("dot", "data-broken", f"the connection broke while sending the message "
+                         f"(within octets {sent:,}-{sent + len(chunk):,} of {total:,}): {exc}; "
+                         "a message cut off before its final dot is not delivered", EXIT_CLOSED)
             return False
         if facts.lines > preview.shown:
             hidden = facts.lines - preview.shown
@@ -74,4 +85,23 @@ class MessageTransfer:
         self._say("info", "dot", f"message sent: {total} octets in {elapsed:.2f} s "
                   f"({rate:.1f} MB/s)")
         session.sent(SendData())
+        return True
+
+    async def _refused_midway(self) -> bool:
+        """Did the server, before it stopped reading or hung up, say why (552 too big, 554
+        policy...)? Then that reply is shown and is the session's failure."""
+        assert self._conn is not None
+        try:
+            while self._conn.has_unread:
+                self._parser.feed(await self._conn.read(1.0))
+        except (RemoteProtocolError, TimeoutError, OSError, ConnectionClosed):
+            pass
+        replies = self._parser.replies()
+        if not replies:
+            return False
+        reply = replies[0]
+        self._show_reply("dot", reply)
+        first = reply.lines[0] if reply.lines else ""
+        self.session.fail("dot", "reply", f"the server answered {reply.code} {first}".rstrip()
+                          + " in the middle of the message and stopped taking it", reply=reply)
         return True

@@ -9,17 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from smtptui.engine.errors import InputError
-from smtptui.engine.names import QUIT_AFTER, TLS_MODES
+from smtptui.engine.names import MAX_TIMEOUT, QUIT_AFTER, TLS_MODES
 
 MODES = ("smarthost", "direct")
 QUIT_AFTER_STAGES = QUIT_AFTER  # the engine's stage names, one list for flags and files
 
 #: Keys that would hold a secret; a profile file holding one is refused (see password_source).
 _SECRET_KEY = re.compile(r"(?:^|[_-])(password|passwd|secret|token)$", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # every C0 control but TAB, and DEL
+#: Every C0 control but TAB, DEL, C1, and the Unicode line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _ENV_VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MECH = re.compile(r"[A-Za-z0-9_-]{1,40}")
-_MAX_TIMEOUT = 86400.0
 
 
 class ProfileError(InputError):
@@ -71,6 +71,14 @@ def _line(value: Any) -> str:
     text = _string(value)
     if _CONTROL.search(text):
         raise FieldError("must be one line with no control characters")
+    return text
+
+
+def _subject(value: Any) -> str:
+    """One header line: no control characters at all (a TAB would be folding white space)."""
+    text = _line(value)
+    if "\t" in text:
+        raise FieldError("must not contain a TAB (it is one header line)")
     return text
 
 
@@ -204,8 +212,8 @@ def _timeout(value: Any) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise FieldError("must be a number of seconds (no quotes), or left out for RFC defaults")
-    if not 0 < value <= _MAX_TIMEOUT:
-        raise FieldError(f"must be more than 0 and at most {int(_MAX_TIMEOUT)} seconds")
+    if not 0 < value <= MAX_TIMEOUT:
+        raise FieldError(f"must be more than 0 and at most {int(MAX_TIMEOUT)} seconds")
     return float(value)
 
 
@@ -243,7 +251,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "sender": _address,
     "recipients": _recipients,
     "eml": _eml,
-    "subject": _line,
+    "subject": _subject,
     "body": _text,
     "tls": _choice(TLS_MODES),
     "verify": _verify,

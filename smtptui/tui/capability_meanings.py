@@ -173,12 +173,12 @@ def _size(params: tuple[str, ...], facts: MessageFacts | None) -> tuple[str, str
     if not limit:
         text = "no fixed limit"
         if facts is not None:
-            text += f"; this message {megabytes(facts.wire_size)}"
+            text += f"; this message {megabytes(facts.size)}"
         return text, "info"
     text = f"max {megabytes(limit)}"
     if facts is None:
         return text, "info"
-    size = facts.wire_size
+    size = facts.size
     text += f"; this message {megabytes(size)}"
     if size > limit:
         return text + ": too big, not sent", "bad"

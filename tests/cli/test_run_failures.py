@@ -29,7 +29,7 @@ async def greet(peer: Peer, ehlo: tuple[str, ...] = ("250 test.example",)) -> No
      "control character"),
     (["--from", "a@example.com", "--to", "b@example.net", "--eml", "/nonexistent/x.eml"],
      "does not exist"),
-    (["--from", "a@example.com", "--to", "b@example.net", "--timeout", "0"], "positive"),
+    (["--from", "a@example.com", "--to", "b@example.net", "--timeout", "0"], "more than 0"),
 ])
 def test_bad_input_exit_1_and_no_connection(scripted, args: list[str], message: str) -> None:
     server = scripted(standard)
@@ -294,3 +294,18 @@ def test_escape_sequences_are_shown_not_acted_on(scripted) -> None:
     assert run.code == 0
     assert "\x1b" not in run.out
     assert "[bold red]evil[/] \\x1b[2J\\x1b]0;title\\x07 ESMTP" in run.out
+
+
+def test_size_declares_the_message_without_stuffed_dots(scripted, tmp_path: Path) -> None:
+    """RFC 1870 §3: SIZE= counts CRLF line ends but not the dots that stuffing doubles, so a
+    message exactly at the server's limit is sent, not refused."""
+    eml = tmp_path / "dots.eml"
+    eml.write_bytes(b"Subject: dots\n\n.a\n..b\n.\nc\n")
+    size = len(eml.read_bytes().replace(b"\n", b"\r\n"))
+    ehlo = ("250-test.example", f"250 SIZE {size}")
+    server = scripted(lambda peer: standard(peer, ehlo=ehlo))
+    run = smtptui("run", *server_args(server), *ENVELOPE, "--eml", str(eml), "--json")
+    assert run.code == 0, run.out
+    (envelope,) = server.connections[0].envelopes
+    assert envelope.mail_from.endswith(f" SIZE={size}")
+    assert envelope.data == b"Subject: dots\r\n\r\n..a\r\n...b\r\n..\r\nc\r\n.\r\n"  # wire

@@ -385,3 +385,23 @@ def test_mx_is_taken_when_the_profile_is_in_direct_mode(dns_server, tmp_path: Pa
                        "--json").run
     assert run.code == 0, run.out + run.err
     assert [a["host"] for a in run.result["attempts"]] == ["mx2.example.net"]
+
+
+# -- sizes and numbers that would only fail mid-session -----------------------------------------
+
+@pytest.mark.parametrize("flag, value, message", [
+    ("--to", "a" * 65 + "@example.net", "its local part is 65 octets; RFC 5321 §4.5.3.1.1"),
+    ("--to", "b@" + ("d" * 60 + ".") * 5 + "example", "its domain is 312 octets"),
+    ("--from", "a" * 64 + "@" + ("d" * 62 + ".") * 3 + "xxx",
+     "the path <address> is 259 octets; RFC 5321 §4.5.3.1.3 allows 256"),
+    ("--helo", ("h" * 60 + ".") * 5 + "example", "RFC 5321 §4.5.3.1.2 allows 255"),
+    ("--timeout", "nan", "--timeout nan: give seconds, more than 0 and at most 86400"),
+    ("--timeout", "inf", "--timeout inf: give seconds"),
+    ("--timeout", "1e14", "--timeout 1e+14: give seconds"),
+])
+def test_what_would_break_a_session_half_way_is_refused_up_front(scripted, flag: str,
+                                                                 value: str, message: str) -> None:
+    args = {"--from": "a@example.com", "--to": "b@example.net", "--helo": "client.example"}
+    args[flag] = value
+    flat = [item for pair in args.items() for item in pair]
+    refused_before_connecting(scripted(standard), *flat, message=message)

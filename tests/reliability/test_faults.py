@@ -331,6 +331,9 @@ def until_data(then: str):
         await peer.readline()  # the first line of the message has arrived: now misbehave
         if then == "reset":
             await peer.reset()
+        elif then == "refuse":  # says why, then takes no more of the message
+            await peer.reply("552 5.3.4 Message size exceeds fixed limit")
+            await peer.stall()
         else:
             await peer.stall()
     return handler
@@ -340,7 +343,19 @@ def test_connection_reset_mid_data_exit_6(scripted, tmp_path: Path) -> None:
     eml = big_message(tmp_path / "m.eml", 2)
     run = run_against(scripted(until_data("reset")), "--eml", str(eml))
     result = assert_clean_failure(run, 6, "dot")
-    assert "broke" in result["error"] or "closed" in result["error"]
+    assert "broke" in result["error"] and "not delivered" in result["error"]
+    assert result["diagnosis"]["code"] == "closed-during-data"
+
+
+def test_a_refusal_in_the_middle_of_the_message_is_read_and_shown(scripted,
+                                                                  tmp_path: Path) -> None:
+    eml = big_message(tmp_path / "m.eml", 8)
+    run = run_against(scripted(until_data("refuse")), "--eml", str(eml))
+    result = assert_clean_failure(run, 26, "dot")
+    assert "552 5.3.4 Message size exceeds fixed limit" in result["error"]
+    assert result["diagnosis"]["code"] == "message-too-large"
+    assert "552 5.3.4 Message size exceeds fixed limit" in [
+        e["text"] for e in run.events() if e["kind"] == "recv"]
 
 
 def test_server_that_stops_reading_mid_data_hits_the_write_timeout(scripted,
@@ -348,8 +363,9 @@ def test_server_that_stops_reading_mid_data_hits_the_write_timeout(scripted,
     eml = big_message(tmp_path / "m.eml", 10)
     run = run_against(scripted(until_data("stall")), "--eml", str(eml))
     result = assert_clean_failure(run, 26, "dot")
-    assert "stopped reading" in result["error"]
+    assert "stopped reading" in result["error"] and "not delivered" in result["error"]
     assert f"in {STAGE_TIMEOUT} s" in result["error"]
+    assert result["diagnosis"]["code"] == "data-stalled"
 
 
 # -- STARTTLS: 220, then a close ---------------------------------------------------------------
@@ -367,3 +383,23 @@ def test_starttls_220_then_close_is_a_tls_failure(scripted) -> None:
     assert "hand-shake" in result["error"]
     assert "timed out" not in result["error"]  # seen at once, not waited out
     assert "closed" in result["error"] or "reset" in result["error"]
+
+
+async def ehlo_cut_short(peer: Peer) -> None:
+    """Two continuation lines, then a malformed last line."""
+    await ehlo_then(peer, "250-test.example greets you", "250-8BITMIME", "250\tSIZE 100")
+
+
+async def ehlo_then_silence(peer: Peer) -> None:
+    await ehlo_then(peer, "250-test.example greets you", "250-8BITMIME")
+    await peer.sleep(30)
+
+
+@pytest.mark.parametrize("handler, words", [
+    (ehlo_cut_short, "bad separator"), (ehlo_then_silence, "part of a reply came")])
+def test_the_lines_of_a_reply_that_never_ends_are_shown(scripted, handler, words: str) -> None:
+    run = run_against(scripted(handler))
+    result = assert_clean_failure(run, 22, "ehlo")
+    assert words in result["error"]
+    received = [e["text"] for e in run.events() if e["kind"] == "recv"]
+    assert received[-2:] == ["250-test.example greets you", "250-8BITMIME"]

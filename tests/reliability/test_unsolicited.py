@@ -156,3 +156,35 @@ def test_a_typed_command_after_the_server_left_ends_the_session_cleanly(scripted
         assert result.stage == "mail" and "connection" in result.error
 
     asyncio.run(user())
+
+
+def flooding(after: str):
+    """A server that, after its greeting (or its EHLO reply), never stops sending replies."""
+    async def handler(peer: Peer) -> None:
+        await peer.reply("220 test.example ESMTP")
+        if after == "ehlo":
+            await peer.expect("EHLO")
+            await peer.reply("250 test.example")
+        try:
+            for _ in range(200_000):
+                await peer.send("250 more\r\n" * 50)
+        except ConnectionError:
+            pass  # the client gave up, as it should
+    return handler
+
+
+@pytest.mark.parametrize("after, flags, stages", [
+    ("banner", ["--quit-after", "banner"], {"quit"}),
+    ("ehlo", [], {"mail", "rcpt"}),  # a "250 more" may pass for MAIL's answer
+])
+def test_a_server_that_never_stops_replying_is_given_up_on(scripted, after: str,
+                                                           flags: list[str],
+                                                           stages: set[str]) -> None:
+    got = measured("run", *server_args(scripted(flooding(after))), *ENVELOPE, "--timeout",
+                   STAGE_TIMEOUT, "--json", *flags)
+    assert got.peak_rss < MEMORY_CAP, got.peak_rss
+    run = got.run
+    assert run.code != 0 and run.result["stage"] in stages, run.out[-1500:]
+    assert "keeps sending replies nobody asked for" in run.result["error"]
+    shown = [e for e in run.events() if e.get("text", "").startswith("unsolicited reply")]
+    assert len(shown) == 10
