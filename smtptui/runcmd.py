@@ -92,7 +92,7 @@ def build_plan(args: argparse.Namespace) -> SessionPlan:
         raise InputError(f"--timeout {args.timeout:g}: give seconds, more than 0 and at most "
                          f"{MAX_TIMEOUT:g} (a day)")
     plan = SessionPlan(
-        host=host, port=port, sender=args.sender, recipients=recipients,
+        host=host, port=port, sender=args.sender.strip(), recipients=recipients,
         helo=args.helo or "", quit_after=(args.quit_after or "").lower(),
         timeouts=Timeouts.all(args.timeout) if args.timeout else Timeouts(),
         tls=tls, verify=not args.no_verify, ca_file=args.ca or "",
@@ -115,7 +115,8 @@ def profile_overrides(args: argparse.Namespace) -> dict[str, Any]:
     if args.server:
         host, port = parse_server(args.server, args.port or 25)
         changes.update(host=host, port=port, mode="smarthost")
-    simple = {"port": args.port, "sender": args.sender, "eml": args.eml, "helo": args.helo,
+    sender = args.sender.strip() if args.sender else args.sender  # as --to is trimmed
+    simple = {"port": args.port, "sender": sender, "eml": args.eml, "helo": args.helo,
               "quit_after": args.quit_after, "timeout": args.timeout, "tls": args.tls,
               "ca_file": args.ca, "auth_user": args.auth_user, "auth_mech": args.auth_mech,
               "dns": args.dns, "subject": args.subject, "body": args.body}

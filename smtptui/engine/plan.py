@@ -121,6 +121,9 @@ def parse_server(value: str, default_port: int = 25) -> tuple[str, int]:
         host, port_text = value, ""
     if not host:
         raise InputError(f"server {value!r}: no host name")
+    if value.endswith(":"):
+        raise InputError(f"server {value!r}: no port after ':' (leave ':' out for port "
+                         f"{default_port})")
     if port_text == "":
         return host, default_port
     if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:

@@ -29,6 +29,8 @@ async def greet(peer: Peer, ehlo: tuple[str, ...] = ("250 test.example",)) -> No
      "control character"),
     (["--from", "a@example.com", "--to", "b@example.net", "--eml", "/nonexistent/x.eml"],
      "does not exist"),
+    (["--server", "127.0.0.1:", "--from", "a@example.com", "--to", "b@example.net"],
+     "no port after ':'"),
     (["--from", "a@example.com", "--to", "b@example.net", "--timeout", "0"], "more than 0"),
 ])
 def test_bad_input_exit_1_and_no_connection(scripted, args: list[str], message: str) -> None:
