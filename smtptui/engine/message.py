@@ -23,6 +23,7 @@ class MessageFacts:
     long_lines: int  # lines over 998 octets
     lines: int
     stuffed: int = 0  # dots doubled by dot-stuffing
+    eight_bit_headers: bool = False  # 8-bit bytes before the first empty line (RFC 6532)
 
     @property
     def size(self) -> int:
@@ -137,6 +138,7 @@ class MessageSource:
         size = lines = long_lines = current = 0
         eight_bit = False
         raw_total = 0
+        headers = _HeaderWatch()
         for chunk in self.chunks():
             raw_total += len(chunk)
             if b"\x00" in chunk:
@@ -148,6 +150,7 @@ class MessageSource:
             if not eight_bit and not chunk.isascii():
                 eight_bit = True
             text = encoder.feed_text(chunk)
+            headers.feed(text)
             breaks = text.count(b"\n")
             size += len(text) + breaks
             if not breaks:
@@ -169,7 +172,8 @@ class MessageSource:
             lines += 1
             if current > MAX_TEXT_LINE:
                 long_lines += 1
-        self._facts = MessageFacts(size, eight_bit, long_lines, lines, encoder.stuffed)
+        self._facts = MessageFacts(size, eight_bit, long_lines, lines, encoder.stuffed,
+                                   headers.eight_bit)
         return self._facts
 
     def wire_chunks(self) -> Iterator[bytes]:
@@ -180,3 +184,23 @@ class MessageSource:
             if out:
                 yield out
         yield encoder.finish()
+
+
+class _HeaderWatch:
+    """Whether the header section (up to the first empty line) holds 8-bit bytes, fed the
+    LF-form text chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.eight_bit = False
+        self._done = False
+        self._last = b"\n"  # the message starts at a line start
+
+    def feed(self, text: bytes) -> None:
+        if self._done or not text:
+            return
+        seen = self._last + text
+        end = seen.find(b"\n\n")
+        head = seen if end < 0 else seen[:end]
+        self.eight_bit = self.eight_bit or not head.isascii()
+        self._done = end >= 0
+        self._last = text[-1:]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from smtptui.engine import commands
 from smtptui.engine.capabilities import Capabilities, helo_capabilities, parse_ehlo
+from smtptui.engine.envelope import start_mail
 from smtptui.engine.plan import SessionPlan
 from smtptui.engine.record import field, record
 from smtptui.engine.replies import Reply
@@ -268,38 +269,15 @@ class Session:
 
     def _start_mail(self) -> None:
         assert self.caps is not None
-        plan, caps = self.plan, self.caps
+        plan = self.plan
         facts = plan.message.scan() if plan.message is not None else None
-        addresses = [plan.sender, *plan.recipients]
-        utf8 = not all(commands.is_ascii(a) for a in addresses)
-        if utf8 and not caps.has("SMTPUTF8"):
-            self._record_failure("mail", "smtputf8", "an address is not ASCII and the server "
-                                 "does not offer SMTPUTF8 (RFC 6531): nothing was sent")
+        start = start_mail(plan.sender, plan.recipients, facts, self.caps)
+        self.notes.extend(Note("info", "mail", note) for note in start.notes)
+        if start.error:
+            self._record_failure("mail", start.kind, start.error)
             self._quit()
             return
-        body = None
-        if facts is not None and facts.eight_bit:
-            if not caps.has("8BITMIME"):
-                self._record_failure("mail", "8bit", "the message has 8-bit bytes and the server "
-                                     "does not offer 8BITMIME (RFC 6152): nothing was sent")
-                self._quit()
-                return
-            body = "8BITMIME"
-        size = None
-        if facts is not None and caps.has("SIZE"):
-            size = facts.size  # RFC 1870: without the dots that stuffing doubles
-            limit = caps.size_limit
-            if limit is not None and size > limit:
-                self._record_failure("mail", "size", f"the message is {size} octets and the "
-                                     f"server accepts at most {limit} (SIZE): nothing was sent")
-                self._quit()
-                return
-        if facts is not None and facts.long_lines:
-            self.notes.append(Note("info", "mail", f"{facts.long_lines} line(s) are longer than "
-                                   "998 octets (RFC 5321 §4.5.3.1.6): a server may refuse, "
-                                   "wrap or truncate them"))
-        self._next = Send("mail", commands.mail_from(plan.sender, size=size, body=body,
-                                                     smtputf8=utf8))
+        self._next = Send("mail", start.line)
 
     def _mail(self, reply: Reply) -> None:
         if reply.code != 250:

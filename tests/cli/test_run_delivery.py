@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from smtptui.engine.transcript import Progress
 from smtptui.output import Printer
 from tests.cli.helpers import server_args, smtptui
@@ -151,3 +153,33 @@ def test_progress_only_on_a_terminal(tmp_path: Path, smtpd) -> None:
     os.close(leader)
     assert proc.returncode == 0
     assert b"octets (100%)" in seen and b"MB/s" in seen
+
+
+@pytest.mark.parametrize("smtputf8", [True, False])
+def test_utf8_in_the_header_asks_for_smtputf8(smtpd, tmp_path: Path, smtputf8: bool) -> None:
+    """RFC 6531 §3.4 / RFC 6532: UTF-8 header fields go with SMTPUTF8 on MAIL when offered;
+    without it the message still goes (8BITMIME), with a note that it may be refused."""
+    eml = tmp_path / "utf8.eml"
+    eml.write_bytes("Subject: Grüße\nFrom: <a@example.com>\n\nbody\n".encode())
+    server = smtpd(smtputf8=smtputf8)
+    run = smtptui("run", *server_args(server), "--from", "a@example.com", "--to",
+                  "b@example.net", "--eml", str(eml), "--json")
+    assert run.code == 0, run.out
+    (got,) = server.wait_for_messages(1)
+    assert ("SMTPUTF8" in got.mail_options) is smtputf8
+    assert "BODY=8BITMIME" in got.mail_options
+    noted = [e for e in run.events() if "8-bit bytes in its header" in e.get("text", "")]
+    assert len(noted) == (0 if smtputf8 else 1)
+    assert got.data == eml.read_bytes().replace(b"\n", b"\r\n")
+
+
+def test_utf8_in_the_body_only_needs_no_smtputf8(smtpd, tmp_path: Path) -> None:
+    eml = tmp_path / "body.eml"
+    eml.write_bytes("Subject: plain\n\nGrüße\n".encode())
+    server = smtpd(smtputf8=True)
+    run = smtptui("run", *server_args(server), "--from", "a@example.com", "--to",
+                  "b@example.net", "--eml", str(eml))
+    assert run.code == 0, run.out
+    (got,) = server.wait_for_messages(1)
+    assert "SMTPUTF8" not in got.mail_options and "BODY=8BITMIME" in got.mail_options
+    assert "8-bit bytes in its header" not in run.out
