@@ -42,6 +42,8 @@ def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run.add_argument("--timeout", type=float, help="one time-out in seconds for every stage "
                      "(default: RFC 5321 §4.5.3.2's per-stage values)")
     run.add_argument("--json", action="store_true", help="print JSON lines instead of text")
+    run.add_argument("--explain", action="store_true",
+                     help="explain every reply's codes (RFC 5321, RFC 3463) after it")
     run.add_argument("--tls", choices=TLS_MODES, help="TLS mode (default: starttls; implicit "
                      "on port 465)")
     run.add_argument("--no-verify", action="store_true", help="do not verify the certificate")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from smtptui.compose import compose_message
 from smtptui.engine.errors import InputError
 from smtptui.engine.message import MessageSource
 from smtptui.engine.plan import SessionPlan, Timeouts
-from smtptui.output import compose_message
 
 if TYPE_CHECKING:  # `smtptui run` without a profile imports this module for check_ca_file
     from smtptui.profiles import Profile

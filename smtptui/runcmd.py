@@ -6,13 +6,14 @@ import argparse
 import sys
 from typing import Any, TextIO
 
+from smtptui.compose import compose_message
 from smtptui.engine.errors import InputError, LocalProtocolError
 from smtptui.engine.message import MessageSource
 from smtptui.engine.names import MAX_TIMEOUT
 from smtptui.engine.plan import SessionPlan, Timeouts, parse_server
 from smtptui.engine.record import record
 from smtptui.engine.transcript import Event, Progress, Result
-from smtptui.output import Printer, compose_message
+from smtptui.output import Printer
 from smtptui.planning import check_ca_file
 
 
@@ -98,6 +99,7 @@ def build_plan(args: argparse.Namespace) -> SessionPlan:
         tls=tls, verify=not args.no_verify, ca_file=args.ca or "",
         auth_user=args.auth_user or "", auth_mech=(args.auth_mech or "").upper(),
         allow_plaintext_auth=args.allow_plaintext_auth,
+        explain=args.explain,
     )
     plan.validate()
     check_ca_file(plan)
@@ -146,6 +148,7 @@ def spec_from_args(args: argparse.Namespace) -> RunSpec:
     check_flags(args, direct=profile.mode == "direct", auth_user=profile.auth_user)
     plan = plan_from_profile(profile)
     plan.allow_plaintext_auth = args.allow_plaintext_auth
+    plan.explain = args.explain
     return RunSpec(plan, profile.mode == "direct", profile.dns, args.mx or "",
                    profile.password_source, profile.name)
 

@@ -61,6 +61,7 @@ class SessionPlan:
     allow_plaintext_auth: bool = False
     address: str = ""  # a fixed address to connect to (direct mode: the MX's address)
     label: str = ""  # e.g. "MX 2 of 3"
+    explain: bool = False  # a line explaining each reply's codes after it (--explain)
 
     def __post_init__(self) -> None:
         if not self.helo:

@@ -237,6 +237,11 @@ class Runner(Stepping, MessageTransfer):
         tls = self.session.tls_active
         for raw in reply.raw:
             self._say("recv", stage, visible(raw), tls)
+        if self.plan.explain and reply.code:
+            from smtptui.engine.explain import explain_reply
+
+            for item in explain_reply(reply):
+                self._say("info", stage, f"{item.code}: {item.summary} ({item.reference})")
         if self._parser.bare_lf_lines and not self._bare_lf_noted:
             self._bare_lf_noted = True
             self._say("info", stage, "the server ends its reply lines with a bare LF, not CRLF "
