@@ -114,9 +114,9 @@ def build_plan(args: argparse.Namespace) -> SessionPlan:
 def profile_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """The flags the user gave, as profile fields (only those given)."""
     changes: dict[str, Any] = {}
-    if args.server:
-        host, port = parse_server(args.server, args.port or 25)
-        changes.update(host=host, port=port, mode="smarthost")
+    if args.server:  # a port only when one is given: the profile's own port stays otherwise
+        host, port = parse_server(args.server, args.port or 0)
+        changes.update(host=host, mode="smarthost", **({"port": port} if port else {}))
     sender = args.sender.strip() if args.sender else args.sender  # as --to is trimmed
     simple = {"port": args.port, "sender": sender, "eml": args.eml, "helo": args.helo,
               "quit_after": args.quit_after, "timeout": args.timeout, "tls": args.tls,

@@ -48,6 +48,16 @@ def test_run_profile_with_overrides(tmp_path: Path, smtpd) -> None:
     assert any(b"RCPT TO:<c@example.org>" in p.read_bytes() for p in files)
 
 
+def test_a_server_flag_without_a_port_keeps_the_profiles_port(tmp_path: Path, smtpd) -> None:
+    server = smtpd()
+    folder = tmp_path / "profiles"
+    write_profiles(folder, server.port)
+    run = smtptui("run", "relay", "--profiles", str(folder), "--server", "127.0.0.1", "--json")
+    assert run.code == 0, run.out + run.err
+    assert run.result["port"] == server.port  # not reset to 25
+    assert len(server.wait_for_messages(1)) == 1
+
+
 def test_profiles_list_shows_broken_and_show(tmp_path: Path) -> None:
     folder = tmp_path / "profiles"
     write_profiles(folder, 2525)
