@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from smtptui.engine.diagnose_reply_texts import REPLY_TEXTS
-from smtptui.engine.diagnose_rules import match_reply
+from smtptui.engine.diagnose_rules import forward_address, match_reply
 from smtptui.engine.diagnose_texts import SESSION_TEXTS
 from smtptui.engine.explain import basic_title, enhanced_title, explain_reply
 from smtptui.engine.record import record
@@ -208,12 +208,13 @@ def _tls(detail: str) -> str:
     return "tls-failed"
 
 
-def _make(code: str, facts: Facts, service: str = "") -> Diagnosis:
+def _make(code: str, facts: Facts, service: str = "", forward: str = "") -> Diagnosis:
     cause, explanation, next_step = DIAGNOSES[code]
     values = {
         "stage": STAGES.get(facts.stage, facts.stage or "this step"),
         "service": service,
         "detail": facts.detail or "no further details",
+        "forward": forward or "the address the reply names",
     }
     return Diagnosis(cause.format_map(values), explanation.format_map(values),
                      next_step.format_map(values), code)
@@ -243,7 +244,7 @@ def _from_reply(facts: Facts, reply: Reply) -> Diagnosis:
     if code == "auth-not-offered":
         code = _no_auth(facts)
     if code is not None:
-        return _make(code, facts)
+        return _make(code, facts, forward=forward_address(reply) or "")
     return _fallback(facts, reply)
 
 

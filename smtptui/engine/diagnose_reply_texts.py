@@ -99,6 +99,15 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
         "Authenticate (AUTH) if this is your provider's server, or send to the recipient "
         "domain's own MX instead.",
     ),
+    "spf-temporary": (
+        "Temporary SPF error",
+        "The receiving server could not finish its SPF check of the sender domain (a DNS "
+        "time-out or lookup failure on its side or at the domain's name servers), so it "
+        "deferred the message; the refusal is temporary.",
+        "Try again later; if it persists, check that the sender domain's name servers answer "
+        "quickly (dig TXT for the domain) and that its SPF record needs no more than 10 DNS "
+        "lookups.",
+    ),
     "spf-failed": (
         "Sender rejected: SPF",
         "The sender domain's SPF record does not allow mail from your IP address, or it is "
@@ -119,9 +128,13 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
         "or use a From address whose domain you control.",
     ),
     "sender-authentication-failed": (
-        "Sender rejected: authentication checks",
-        "The message failed several sender authentication checks (SPF, DKIM, DMARC) at once.",
-        "Set up SPF and DKIM for the From domain (and DMARC), then send again.",
+        "Sender authentication failed",
+        "The server refused or held back the message because it did not pass the sender "
+        "authentication checks it requires: more than one of SPF, DKIM and DMARC failed, or "
+        "neither SPF nor DKIM passed.",
+        "Set up SPF and DKIM for the sender domain: make its SPF record allow this server's "
+        "IP, sign with DKIM for the From domain, and align them with the From domain as its "
+        "DMARC policy requires; then send again.",
     ),
     "reverse-dns-failed": (
         "Sender rejected: reverse DNS",
@@ -143,10 +156,34 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "sender-rejected": (
         "Sender rejected",
-        "The server refused the sender address (MAIL FROM): its domain may not exist, it may "
-        "fail verification, or you may not be allowed to use it.",
+        "The server refused the sender address (MAIL FROM); its words say why, commonly a "
+        "domain that does not exist, an address that fails verification, or one you are not "
+        "allowed to use.",
         "Use a sender address in a real domain that you are allowed to send as; read the "
         "server's text for the exact reason.",
+    ),
+    "sender-blocked": (
+        "Sender address blocked",
+        "The server refuses this sender address or its domain, which is on a block list of "
+        "the server or of the recipient; the list is about the address, not your IP.",
+        "Send from another address if you can; otherwise ask the recipient or the receiving "
+        "site's postmaster why the address or domain is blocked.",
+    ),
+    "sender-identity-unverified": (
+        "Sender identity not verified",
+        "The sending service (Amazon SES, for example) only sends from addresses or domains "
+        "verified in the sender's account, and an identity it checked (usually the sender "
+        "address; in a sandbox account also the recipient) is not verified.",
+        "Verify the sender address or its domain in the sending service's console (and the "
+        "recipients too, while the account is in a sandbox), or send from an identity that is "
+        "already verified.",
+    ),
+    "sending-quota-exceeded": (
+        "Sending limit reached",
+        "The server refused because the sending account (or address) has reached a sending "
+        "limit for a period, such as messages or recipients per day.",
+        "Wait until the limit resets (often within 24 hours) or send less; ask the provider "
+        "about its limits if the volume is legitimate.",
     ),
     "helo-rejected": (
         "EHLO name rejected",
@@ -172,8 +209,22 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "mailbox-moved": (
         "Mailbox has moved",
-        "The mailbox existed once but has moved, and no forwarding address is known.",
+        "The mailbox existed once but has moved, and the reply names no new address.",
         "Ask the recipient for their new address.",
+    ),
+    "recipient-redirected": (
+        "Recipient to be sent elsewhere",
+        "The server does not deliver to this address and names the one to try instead, "
+        "{forward} (RFC 5321 §3.4).",
+        "Send to {forward} instead, once you are sure it belongs to the recipient.",
+    ),
+    "recipient-deferred": (
+        "Recipient not accepted for now",
+        "The server refused this recipient with a temporary error, so it may accept the "
+        "address on a later try; servers do this while they cannot yet check an address or "
+        "its domain (a lookup failing, or address verification still in progress).",
+        "Try again later (a real mail server's queue retries by itself); if it keeps failing, "
+        "check the spelling of the address.",
     ),
     "user-not-local": (
         "User not local",
@@ -195,9 +246,24 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
         "The mailbox exists but is disabled and takes no mail.",
         "Reach the recipient by other means; their administrator must enable the mailbox.",
     ),
+    "mailbox-deferred": (
+        "Mailbox unavailable for now",
+        "The server will not deliver to this mailbox at the moment (it says it is disabled, "
+        "busy or held back for now); the refusal is temporary.",
+        "Try again later (a real mail server's queue retries by itself); if it keeps failing, "
+        "reach the recipient by other means.",
+    ),
+    "recipient-rate-limited": (
+        "Recipient receiving too much mail",
+        "The recipient's mailbox is receiving mail faster than the server allows, so it takes "
+        "no more for now; the limit is the recipient's, not yours.",
+        "Send again later, when the mailbox takes mail again (a real mail server's queue "
+        "retries by itself); if it keeps happening, tell the recipient by other means.",
+    ),
     "too-many-recipients": (
         "Too many recipients",
-        "The server takes fewer recipients per message than were given.",
+        "The server takes fewer recipients per transaction than were given (RFC 5321 "
+        "§4.5.3.1.8).",
         "Send the rest in another transaction or message; the accepted recipients are fine.",
     ),
     "greylisted": (
@@ -206,6 +272,16 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
         "unknown sender and accepts a retry after a few minutes, to weed out spam software.",
         "Try again later (after 5 to 15 minutes) from the same IP; a real mail server's queue "
         "does this by itself.",
+    ),
+    "policy-deferred": (
+        "Temporary policy deferral",
+        "The server deferred this with a temporary error without saying why in a standard "
+        "way; likely causes are greylisting (a first attempt from an unknown sender refused on "
+        "purpose), a rate limit, the reputation of your IP address or domain, or a temporary "
+        "fault on its side.",
+        "Try again later (a greylisting server accepts a retry from the same IP after 5 to 15 "
+        "minutes; a real mail server's queue retries by itself); if it keeps failing, send the "
+        "exact reply to the receiving site's postmaster.",
     ),
     "no-recipient-accepted": (
         "No recipient accepted",
@@ -245,9 +321,17 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "content-rejected": (
         "Content rejected",
-        "The server's filter rejected the message content (spam, virus, or a forbidden "
-        "attachment).",
+        "The server's filter rejected the message for its content; the reply's words say what "
+        "it objected to (a spam score, a virus, an attachment type, a listed link).",
         "Check the message for what the reply names (links, attachments, wording); ask the "
         "receiving site's postmaster if it is a false positive.",
+    ),
+    "content-deferred": (
+        "Message held back for its content",
+        "The server deferred the message because its filter found the content or links "
+        "suspicious, sometimes together with the sender's reputation; the refusal is "
+        "temporary, but the same message may be held back again.",
+        "Check the message's links, attachments and wording, and the sender domain's SPF and "
+        "DKIM; then try again later.",
     ),
 }

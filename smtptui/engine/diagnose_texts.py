@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 #: Placeholders filled in by diagnose(): {stage} (the step in plain words, "RCPT TO"),
-#: {service} (what answered instead of SMTP) and {detail} (the driver's own words).
-#: Server text is never put into these templates.
+#: {service} (what answered instead of SMTP), {detail} (the driver's own words) and {forward}
+#: (the address a 551 reply says to try, taken only when it is a plain address). Other server
+#: text is never put into these templates.
 SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
     # DNS
     "no-such-domain": (
@@ -113,18 +114,28 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "blocklisted": (
         "Sending IP is on a block list",
-        "The server rejected you because your IP address or domain is listed on a DNS block "
-        "list (DNSBL/RBL) that it consults.",
+        "The reply says your sending IP address (or its network) is on a block list the "
+        "server consults: a public DNS block list (DNSBL/RBL) or the receiver's own.",
         "Look the IP up on the list the reply names (the reply often has a link), fix the "
         "cause (compromised account, open relay, dynamic IP) and request removal; or send "
         "through a smart host with a clean reputation.",
     ),
     "rate-limited": (
         "Rate limited",
-        "The server is limiting how many connections or messages it accepts from you, because "
-        "you sent too much or too fast.",
-        "Wait and try again later with fewer connections and messages; if the volume is "
-        "legitimate, ask the receiving site's postmaster about their limits.",
+        "The server says it is limiting, for now, how much mail it takes from you "
+        "(connections, messages or recipients); such limits follow the volume of mail from "
+        "your IP address, and often its reputation.",
+        "Wait and try again later, with fewer connections, messages and recipients at a time; "
+        "if the volume is legitimate, ask the receiving site's postmaster about their limits.",
+    ),
+    "volume-blocked": (
+        "Blocked for the volume of mail",
+        "The server refused the message permanently because of the volume of mail it saw from "
+        "your IP address or domain (too much, too fast, or a flood of unsolicited mail); this "
+        "is a block, not a delay, so sending the same again will not help.",
+        "Find out what sent so much mail from your IP (a compromised account, a script, a bulk "
+        "campaign), stop it, and follow the receiver's bulk-sender guidelines (the reply often "
+        "links them); then ask its postmaster to lift the block.",
     ),
     "connection-closed": (
         "Connection closed unexpectedly",

@@ -12,6 +12,8 @@ from smtptui.engine.explain_tables import (
     CLASSES,
     ENHANCED_CODES,
     SUBJECTS,
+    SUCCESS_DETAILS,
+    SUCCESS_SUBJECTS,
 )
 from smtptui.engine.record import record
 from smtptui.engine.replies import Reply
@@ -62,8 +64,14 @@ def explain_enhanced(code: str) -> Explanation | None:
     klass, subject, detail = match.group(1), int(match.group(2)), int(match.group(3))
     shown = f"{klass.upper()}.{subject}.{detail}"
     prefix = CLASSES.get(klass, "")
-    entry = ENHANCED_CODES.get(f"{subject}.{detail}")
-    if entry is not None:
+    key = f"{subject}.{detail}"
+    entry = ENHANCED_CODES.get(key)
+    if klass == "2" and key not in SUCCESS_DETAILS:
+        # A success reports a positive action: say what it concerns, not a fault's wording.
+        words = SUCCESS_SUBJECTS.get(str(subject), "its subject is not a registered one")
+        reference = entry[2] if entry else SUBJECTS.get(str(subject), ("", CLASS_REFERENCE))[1]
+        sentence = f"the request was carried out; {words}."
+    elif entry is not None:
         _, sentence, reference = entry
     elif str(subject) in SUBJECTS:
         words, reference = SUBJECTS[str(subject)]

@@ -132,6 +132,20 @@ SUBJECTS: dict[str, tuple[str, str]] = {
 }
 CLASS_REFERENCE = "RFC 3463 §2"
 
+#: Class 2 reports a positive action (RFC 3463 §2): what the success concerns, by subject.
+SUCCESS_SUBJECTS: dict[str, str] = {
+    "0": "it gives no further detail",
+    "1": "it concerns the sender or recipient address",
+    "2": "it concerns the recipient's mailbox",
+    "3": "it concerns the receiving mail system",
+    "4": "it concerns the network or routing",
+    "5": "it concerns the SMTP exchange",
+    "6": "it concerns the message content",
+    "7": "it concerns security or policy (such as authentication or TLS)",
+}
+#: Enhanced codes whose registered meaning reads as a success, so class 2 may use it as is.
+SUCCESS_DETAILS: frozenset[str] = frozenset({"0.0", "1.5", "1.9", "3.6", "6.4"})
+
 #: Enhanced status codes keyed by "subject.detail": (short title, sentence, reference).
 #: Every code of RFC 3463 and the IANA "SMTP Enhanced Status Codes" registry.
 ENHANCED_CODES: dict[str, tuple[str, str, str]] = {

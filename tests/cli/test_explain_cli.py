@@ -42,7 +42,7 @@ def test_explain_follows_every_reply(scripted) -> None:
     events = [e for e in run.events() if e["kind"] in ("recv", "info")]
     after = {events[i]["text"].split()[0]: events[i + 1]["text"]
              for i in range(len(events) - 1) if events[i]["kind"] == "recv"
-             and not events[i]["text"][3:4] == "-"}
+             and events[i]["text"][3:4] != "-"}
     assert after["220"].startswith("220: ") and "RFC 5321" in after["220"]
     assert after["550"].startswith("550: ")
     explained = [e["text"] for e in events if e["text"].startswith("5.1.1: ")]

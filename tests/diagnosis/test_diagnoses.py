@@ -63,6 +63,9 @@ def test_banner_never_completes(scripted, handler, code: str, cause: str) -> Non
      "rate-limited", "Rate limited"),
     ("554 5.7.1 mx.example.net ESMTP not accepting messages from you", "connection-rejected",
      "Connection rejected"),
+    ("421 4.7.1 [TS03] All messages from 127.0.0.1 will be permanently deferred; Retrying "
+     "will NOT succeed. See https://postmaster.yahooinc.com/error-codes",
+     "connection-rejected", "Connection rejected"),
 ])
 def test_refused_at_the_greeting(scripted, banner: str, code: str, words: str) -> None:
     server = scripted(misbehaving(banner=banner))
@@ -80,9 +83,10 @@ def test_refused_at_the_greeting(scripted, banner: str, code: str, words: str) -
     ("RCPT", "450 4.7.1 <b@example.net>: Recipient address rejected: Greylisted, see "
      "http://postgrey.example/help/example.net.html", 24, "greylisted", "Greylisting",
      "try again later"),
-    ("RCPT", "450 4.7.1 Service unavailable, try again later", 24, "greylisted", "Greylisting",
-     "try again later"),
-    ("DOT", "451 4.7.1 Please try again later", 26, "greylisted", "Greylisting", "try again"),
+    ("RCPT", "450 4.7.1 Service unavailable, try again later", 24, "policy-deferred",
+     "Temporary policy deferral", "try again later"),
+    ("DOT", "451 4.7.1 Please try again later", 26, "policy-deferred",
+     "Temporary policy deferral", "try again"),
     ("RCPT", "554 5.7.1 <b@example.net>: Relay access denied", 24, "relay-denied",
      "Relaying denied", "authenticate"),
     ("MAIL", "530 5.7.0 Authentication required", 23, "auth-required",
@@ -97,6 +101,17 @@ def test_refused_at_the_greeting(scripted, banner: str, code: str, words: str) -
      "mailbox table", 24, "unknown-recipient", "Unknown recipient", "spelling"),
     ("DOT", "552 5.3.4 Error: message file too big", 26, "message-too-large",
      "Message too large", "smaller"),
+    ("RCPT", "551 5.1.6 User not local; please try <c@example.org>", 24,
+     "recipient-redirected", "sent elsewhere", "send to c@example.org"),
+    ("RCPT", "450 4.1.1 <b@example.net>: Recipient address rejected: unverified address: "
+     "Address verification in progress", 24, "recipient-deferred", "not accepted for now",
+     "try again later"),
+    ("DOT", ("550-5.7.26 This mail has been blocked because the sender is",
+             "550-5.7.26 unauthenticated. Gmail requires all senders to authenticate with",
+             "550-5.7.26 either SPF or DKIM.",
+             "550-5.7.26  DKIM = did not pass",
+             "550 5.7.26  SPF [example.com] with ip: [127.0.0.1] = did not pass"), 26,
+     "sender-authentication-failed", "Sender authentication failed", "sign with DKIM"),
 ])
 def test_refusals(scripted, verb: str, reply: str | tuple[str, ...], exit_code: int, code: str,
                   cause: str, step: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -133,15 +134,25 @@ def test_plain_421_greeting_is_service_unavailable() -> None:
 @pytest.mark.parametrize(("stage", "raw"), [
     ("rcpt", b"450 4.2.0 <bob@example.org>: Recipient address rejected: Greylisted, see "
              b"http://postgrey.schweikert.ch/help/example.org.html\r\n"),
-    ("rcpt", b"451 4.7.1 Please try again later\r\n"),
     ("rcpt", b"450 Greylisted for 5 minutes\r\n"),
     ("dot", b"451 4.7.1 Greylisting in action, please come back later\r\n"),
-    ("dot", b"451 Try again later\r\n"),
 ])
 def test_greylisting_says_try_again_later(stage: str, raw: bytes) -> None:
     found = on_reply(stage, raw)
     assert found.code == "greylisted"
     assert found.cause == "Greylisting"
+    assert "Try again later" in found.next_step
+
+
+@pytest.mark.parametrize(("stage", "raw"), [
+    ("rcpt", b"451 4.7.1 Please try again later\r\n"),
+    ("dot", b"451 Try again later\r\n"),
+])
+def test_a_bare_try_again_later_is_a_deferral_not_certain_greylisting(stage: str,
+                                                                       raw: bytes) -> None:
+    found = on_reply(stage, raw)
+    assert found.code == "policy-deferred"
+    assert "greylisting" in found.explanation and "rate limit" in found.explanation
     assert "Try again later" in found.next_step
 
 
@@ -536,7 +547,7 @@ def test_every_diagnosis_text_is_complete_and_ids_are_stable_slugs() -> None:
         assert re.fullmatch(r"[0-9a-z]+(-[0-9a-z]+)*", code), code
         assert cause and not cause.endswith(".")
         assert explanation.endswith(".") and next_step.endswith(".")
-        filled = explanation.format(stage="RCPT TO", service="x", detail="y")
+        filled = explanation.format(stage="RCPT TO", service="x", detail="y", forward="z")
         assert "{" not in filled
 
 
@@ -618,3 +629,186 @@ def test_local_failures_without_a_reply_are_diagnosed() -> None:
     assert "Network is unreachable" in unreachable.explanation
     endless = diagnose(Facts(stage="auth", kind="auth-rounds", detail="stopped after 5 rounds"))
     assert endless is not None and endless.code == "auth-endless"
+
+
+# --- an outside audit: never claim more than the reply says -------------------------------
+
+_GMAIL_7_26 = (b"550-5.7.26 This mail has been blocked because the sender is\r\n"
+               b"550-5.7.26 unauthenticated. Gmail requires all senders to authenticate with\r\n"
+               b"550-5.7.26 either SPF or DKIM.\r\n"
+               b"550-5.7.26 \r\n"
+               b"550-5.7.26  Authentication results:\r\n"
+               b"550-5.7.26  DKIM = did not pass\r\n"
+               b"550-5.7.26  SPF [example.com] with ip: [192.0.2.1] = did not pass\r\n"
+               b"550-5.7.26 \r\n"
+               b"550-5.7.26  For instructions on setting up authentication, go to\r\n"
+               b"550 5.7.26  https://support.google.com/mail/answer/81126#authentication x\r\n")
+
+# (stage, the exact reply, the diagnosis code, words it must say, words it must not say),
+# each as an audit found it: the reply's own words beat a guess from the code's subject.
+AUDIT = [
+    # 1. AUTH codes are answers to AUTH only (RFC 4954 §6)
+    ("dot", b"554 5.7.9 Message not accepted for policy reasons.  See "
+            b"https://postmaster.yahooinc.com/error-codes\r\n",
+     "policy-rejected", ("policy",), ("mechanism",)),
+    ("dot", b"432 4.3.2 STOREDRV.Deliver; mailbox database thread limit exceeded\r\n",
+     "service-busy", ("temporary",), ("PLAIN", "password")),
+    ("rcpt", b"550 5.7.13 User account disabled\r\n",
+     "mailbox-disabled", ("mailbox", "disabled"), ("credentials",)),
+    ("auth", b"534 5.7.9 Authentication mechanism is too weak\r\n", "auth-too-weak",
+     ("mechanism",), ()),
+    ("auth", b"550 5.7.13 User account disabled\r\n", "account-disabled", ("account",), ()),
+    # 2. the words ("not found") beat X.1.10's narrower meaning (null MX)
+    ("rcpt", b"550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP "
+             b"address lookup\r\n",
+     "unknown-recipient", ("does not exist", "spelling"), ("null MX",)),
+    # 3. a 4.7.x deferral is greylisting only when it says so
+    ("rcpt", b"451 4.7.0 Temporary server error. Please try again later. PRX4 "
+             b"[x.outlook.com]\r\n",
+     "policy-deferred", ("greylisting", "rate limit", "reputation", "fault", "Try again later"),
+     ("Greylisting:",)),
+    ("rcpt", b"451 4.7.500 Server busy. Please try again later from [192.0.2.1]. (S77714)\r\n",
+     "policy-deferred", ("Try again later",), ()),
+    ("mail", b"450 4.7.1 Error: too much mail from [192.0.2.1]\r\n",
+     "rate-limited", ("limiting", "later"), ("greylisting",)),
+    # 4. a per-client recipient limit is a rate limit, not RFC 5321's per-transaction limit
+    ("rcpt", b"450 4.7.1 Error: too many recipients from [192.0.2.1]\r\n",
+     "rate-limited", ("recipients", "fewer"), ("another transaction",)),
+    ("rcpt", b"452 4.5.3 Error: too many recipients\r\n", "too-many-recipients",
+     ("another transaction",), ()),
+    # 5. a 4xx is never diagnosed as a permanent condition
+    ("rcpt", b"450-4.2.1 The user you are trying to contact is receiving mail at a rate that\r\n"
+             b"450-4.2.1 prevents additional messages from being delivered. Please resend your\r\n"
+             b"450-4.2.1 message at a later time. If the user is able to receive mail at that\r\n"
+             b"450-4.2.1 time, your message will be delivered. For more information, go to\r\n"
+             b"450 4.2.1  https://support.google.com/mail/?p=ReceivingRate x - gsmtp\r\n",
+     "recipient-rate-limited", ("recipient", "later"), ("disabled",)),
+    ("rcpt", b"450 4.1.1 <b@example.net>: Recipient address rejected: unverified address: "
+             b"Address verification in progress\r\n",
+     "recipient-deferred", ("temporary", "verification", "later"), ("does not exist",)),
+    ("rcpt", b"450 4.1.2 <b@example.net>: Recipient address rejected: Domain not found\r\n",
+     "recipient-deferred", ("temporary", "later"), ("not valid",)),
+    ("rcpt", b"451 4.7.24 <b@example.net>: Recipient address rejected: SPF temporary error "
+             b"(DNS timeout)\r\n",
+     "spf-temporary", ("temporary", "DNS", "later"), ("Add this server",)),
+    ("rcpt", b"450 4.2.1 <b@example.net>: Recipient address rejected: mailbox temporarily "
+             b"disabled\r\n",
+     "mailbox-deferred", ("temporary", "later"), ("takes no mail",)),
+    # 6. X.7.26: several authentication checks failed, not only SPF
+    ("dot", _GMAIL_7_26, "sender-authentication-failed", ("SPF", "DKIM", "DMARC"), ()),
+    ("rcpt", b"550 5.7.1 Message not authenticated: SPF and DKIM both failed for "
+             b"example.com\r\n",
+     "sender-authentication-failed", ("SPF", "DKIM"), ("Log in",)),
+    ("dot", b"550 5.7.9 This mail has been blocked because the sender is unauthenticated. "
+            b"Yahoo requires all senders to authenticate with either SPF or DKIM.\r\n",
+     "sender-authentication-failed", ("SPF", "DKIM"), ("mechanism",)),
+    # 7. rate wording does not outrank the reply
+    ("dot", b"550-5.7.28 [192.0.2.1] Our system has detected an unusual rate of\r\n"
+            b"550-5.7.28 unsolicited mail originating from your IP address. To protect our\r\n"
+            b"550-5.7.28 users from spam, mail sent from your IP address has been blocked.\r\n"
+            b"550 5.7.28  https://support.google.com/mail/?p=UnsolicitedIPError x - gsmtp\r\n",
+     "volume-blocked", ("block", "will not help"), ("Wait and try again",)),
+    ("dot", b"421-4.7.26 This mail has been rate limited because it is unauthenticated.\r\n"
+            b"421-4.7.26 Gmail requires all senders to authenticate with either SPF or DKIM.\r\n"
+            b"421 4.7.26  https://support.google.com/mail/answer/81126 x - gsmtp\r\n",
+     "sender-authentication-failed", ("SPF", "DKIM"), ()),
+    ("rcpt", b"452 4.2.2 <b@example.net>: Recipient address rejected: too many messages in "
+             b"mailbox\r\n",
+     "mailbox-full", ("quota",), ("limiting",)),
+    ("dot", b"554 5.7.1 Your message rated as spam (score 12.3)\r\n",
+     "content-rejected", ("content",), ("limiting",)),
+    ("dot", b"421-4.7.28 [192.0.2.1] Our system has detected an unusual rate of\r\n"
+            b"421 4.7.28 unsolicited mail originating from your IP address.\r\n",
+     "rate-limited", ("later",), ()),
+    # 8. a list name alone does not put your IP on a DNS block list
+    ("dot", b"554 5.7.1 Message rejected by Barracuda content filter: attachment type not "
+            b"allowed\r\n",
+     "content-rejected", ("attachment",), ("block list",)),
+    ("dot", b"554 5.7.1 Message contains a URL listed in Spamhaus DBL: example.biz\r\n",
+     "content-rejected", ("link",), ("your sending IP",)),
+    ("mail", b"550 5.7.1 Sender address blacklisted\r\n",
+     "sender-blocked", ("sender address", "not your IP"), ("DNSBL",)),
+    ("rcpt", b"554 5.7.1 <b@example.net>: Recipient address rejected: Blacklisted sender "
+             b"domain example.com\r\n",
+     "sender-blocked", ("domain",), ("DNSBL",)),
+    ("rcpt", b"550 5.1.1 <b@example.net>: User isn't listed in the directory\r\n",
+     "unknown-recipient", ("does not exist",), ("block list",)),
+    # 9. the MAIL and content fall-backs do not assert a cause
+    ("mail", b"550 5.4.5 Daily user sending limit exceeded. For more information on Gmail "
+             b"sending limits go to https://support.google.com/a/answer/166852 x - gsmtp\r\n",
+     "sending-quota-exceeded", ("sending limit", "resets"), ("may not exist",)),
+    ("dot", b"554 Message rejected: Email address is not verified. The following identities "
+            b"failed the check in region US-EAST-1: a@example.com\r\n",
+     "sender-identity-unverified", ("verif",), ("spam", "virus")),
+    ("dot", b"421-4.7.0 [192.0.2.1      15] Our system has detected that this message is\r\n"
+            b"421-4.7.0 suspicious due to the nature of the content and/or the links within.\r\n"
+            b"421-4.7.0 To best protect our users from spam, the message has been blocked.\r\n"
+            b"421 4.7.0  https://support.google.com/mail/answer/188131 x - gsmtp\r\n",
+     "content-deferred", ("content", "temporary"), ("overloaded",)),
+    ("banner", b"421 4.7.1 [TS03] All messages from 192.0.2.1 will be permanently deferred; "
+               b"Retrying will NOT succeed. See https://postmaster.yahooinc.com/error-codes\r\n",
+     "connection-rejected", ("reputation",), ("try again later",)),
+    ("mail", b"550 5.7.501 Access denied, spam abuse detected.\r\n",
+     "policy-rejected", ("policy",), ("may not exist",)),
+    # 10. the reply names the forwarding address (RFC 5321 §3.4)
+    ("rcpt", b"551 5.1.6 User not local; please try <b@example.org>\r\n",
+     "recipient-redirected", ("b@example.org", "RFC 5321 §3.4"), ("no forwarding",)),
+    ("rcpt", b"550 5.1.6 Mailbox has moved\r\n", "mailbox-moved", ("new address",), ()),
+]
+
+
+@pytest.mark.parametrize(("stage", "raw", "code", "says", "never"), AUDIT)
+def test_audit_diagnoses_claim_no_more_than_the_reply(stage: str, raw: bytes, code: str,
+                                                      says: tuple[str, ...],
+                                                      never: tuple[str, ...]) -> None:
+    found = on_reply(stage, raw)
+    assert found.code == code
+    words = f"{found.cause} {found.explanation} {found.next_step}".lower()
+    for word in says:
+        assert word.lower() in words, word
+    for word in never:
+        assert word.lower() not in words, word
+
+
+def test_a_forwarding_address_that_is_not_a_plain_address_is_not_repeated() -> None:
+    found = on_reply("rcpt", b"551 User not local; please try <{x}\x1b[2J@evil>\r\n")
+    assert found.code == "user-not-local"
+    assert "\x1b" not in found.explanation + found.next_step
+    assert "{x}" not in found.explanation + found.next_step
+
+
+#: Diagnoses whose words say the condition is permanent or that sending again will not help.
+PERMANENT_ONLY = {"unknown-recipient", "bad-recipient-domain", "recipient-null-mx",
+                  "mailbox-disabled", "content-rejected", "volume-blocked", "policy-rejected",
+                  "permanent-failure", "auth-too-weak", "password-transition"}
+
+
+@given(code=st.integers(400, 499), detail=st.sampled_from(
+           ["", "4.1.1 ", "4.1.2 ", "4.1.10 ", "4.2.1 ", "4.7.1 ", "4.7.28 ", "4.6.0 "]),
+       text=st.sampled_from(["User unknown", "Domain not found", "mailbox disabled",
+                             "spam content", "too many connections", "unusual rate of mail",
+                             "Recipient not found", "try again later", ""]),
+       stage=st.sampled_from(["rcpt", "mail", "data", "dot"]))
+def test_a_temporary_reply_never_gets_a_permanent_diagnosis(code: int, detail: str, text: str,
+                                                           stage: str) -> None:
+    found = on_reply(stage, f"{code} {detail}{text}\r\n".encode())
+    assert found.code not in PERMANENT_ONLY
+
+
+@pytest.mark.parametrize(("stage", "raw", "code"), [
+    ("rcpt", b"550 5.7.1 Mail from 192.0.2.1 refused, see https://www.spamhaus.org/\r\n",
+     "blocklisted"),
+    ("dot", b"554 5.7.1 Rejected by Barracuda: attachment type not allowed\r\n",
+     "content-rejected"),
+    ("rcpt", b"421 4.7.0 Too many errors from you, closing connection\r\n",
+     "service-unavailable"),
+])
+def test_list_and_rate_words_need_what_they_are_about(stage: str, raw: bytes,
+                                                       code: str) -> None:
+    assert on_reply(stage, raw).code == code
+
+
+def test_every_diagnosis_code_is_in_the_reply_codes_table() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "reply-codes.md").read_text()
+    table = " ".join(line for line in doc.splitlines() if line.startswith("| "))
+    assert set(re.findall(r"`([a-z0-9-]+)`", table)) == set(DIAGNOSES)

@@ -176,3 +176,31 @@ def test_explain_reply_without_an_enhanced_code_gives_only_the_basic_code() -> N
 def test_enhanced_code_of_another_class_is_not_taken() -> None:
     # "250 5.7.1" is contradictory; Reply.enhanced ignores it, so only the basic code is explained.
     assert [item.code for item in explain_reply(parse(b"250 5.7.1 odd\r\n"))] == ["250"]
+
+
+@pytest.mark.parametrize(("code", "concerns"), [
+    ("2.1.0", "sender or recipient address"),
+    ("2.6.0", "message content"),
+    ("2.7.0", "security or policy"),
+    ("2.2.0", "recipient's mailbox"),
+])
+def test_a_success_code_says_what_it_concerns_not_a_fault(code: str, concerns: str) -> None:
+    found = explain_enhanced(code)
+    assert found is not None
+    assert found.summary.startswith("Success: the request was carried out")
+    assert concerns in found.summary
+    assert "caused this" not in found.summary and "problem" not in found.summary
+    assert is_one_sentence(found.summary)
+    assert found.reference.startswith("RFC 3463")
+
+
+def test_success_codes_with_a_positive_meaning_keep_it() -> None:
+    assert explain_enhanced("2.1.5").summary == "Success: the recipient address is valid."  # type: ignore[union-attr]
+    assert "no detail" in explain_enhanced("2.0.0").summary  # type: ignore[union-attr]
+
+
+def test_the_replies_of_a_good_session_read_as_success() -> None:
+    for raw in (b"250 2.1.0 Ok\r\n", b"250 2.6.0 <id@example> Queued mail for delivery\r\n",
+                b"235 2.7.0 Authentication successful\r\n"):
+        _, enhanced = explain_reply(parse(raw))
+        assert enhanced.summary.startswith("Success: the request was carried out")
