@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -13,7 +14,13 @@ from pathlib import Path
 from smtptui.engine.errors import SmtpTuiError
 from smtptui.engine.record import record
 from smtptui.engine.transcript import visible
-from smtptui.profiles.files import atomic_write, ensure_private_dir, folder_lock
+from smtptui.profiles.files import (
+    LOCK_NAME,
+    atomic_write,
+    clean_stale_temps,
+    ensure_private_dir,
+    folder_lock,
+)
 from smtptui.profiles.validate import slugify
 
 #: The environment variable that points smtptui at another history folder.
@@ -41,9 +48,11 @@ class HistoryEntry:
 
 def default_history_dir() -> Path:
     """`$SMTPTUI_HISTORY`, else the user data folder's `history` (~/.local/share/smtptui/...)."""
-    override = os.environ.get(ENV_HISTORY, "").strip()
-    if override:
-        return Path(override).expanduser()
+    override = os.environ.get(ENV_HISTORY, "")
+    if override.strip():
+        return Path(override.strip()).expanduser()
+    if override:  # set, but to blanks: a mistake, not a wish for the default folder
+        raise HistoryError(f"${ENV_HISTORY} is set to blanks; give a folder, or unset it")
     import platformdirs  # only here: a run that keeps no history never imports it
 
     return Path(platformdirs.user_data_dir("smtptui", appauthor=False)) / "history"
@@ -58,9 +67,17 @@ def _entry(path: Path) -> HistoryEntry | None:
     return HistoryEntry(when, match["outcome"], int(match["code"]), path)
 
 
-class History:
-    """Transcripts of past runs under ``directory/<profile-slug>/``, files mode 0600.
+def _header(profile_name: str) -> str:
+    """How a transcript file of this profile begins (up to its time)."""
+    return f"# smtptui transcript of profile {visible(profile_name)!r}, "
 
+
+class History:
+    """Transcripts of past runs under ``directory/<profile-slug>_<hash>/``, files mode 0600.
+
+    The folder name ends in a hash of the exact profile name, so two names with one slug
+    ("Relay", "relay!") never share a history. Runs kept by an older smtptui under
+    ``directory/<profile-slug>/`` still count, as far as their first line names the profile.
     ``keep`` is how many runs are kept per profile; older ones are removed on each record.
     """
 
@@ -71,11 +88,33 @@ class History:
         self.keep = keep
 
     def folder(self, profile_name: str) -> Path:
-        """The folder holding one profile's transcripts."""
+        """The folder holding one profile's transcripts (its slug, "_", a hash of the name)."""
         slug = slugify(profile_name)
         if not slug:
             raise HistoryError(f"no history for a profile named {profile_name!r}")
-        return self.directory / slug
+        digest = hashlib.sha256(profile_name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        return self.directory / f"{slug}_{digest}"
+
+    def _legacy(self, profile_name: str) -> list[HistoryEntry]:
+        """Runs kept in the older layout (a folder per slug, shared by names with one slug):
+        only those whose first line names exactly this profile."""
+        folder = self.directory / slugify(profile_name)
+        header = _header(profile_name)
+        out = []
+        for entry in self._entries(folder):
+            try:
+                with entry.path.open(encoding="utf-8", errors="replace") as handle:
+                    first = handle.readline(len(header))
+            except OSError:
+                continue
+            if first == header:
+                out.append(entry)
+        return out
+
+    def _all(self, profile_name: str) -> list[HistoryEntry]:
+        found = self._entries(self.folder(profile_name)) + self._legacy(profile_name)
+        found.sort(key=lambda e: (e.timestamp, e.path.name), reverse=True)
+        return found
 
     def record(self, profile_name: str, lines: Iterable[str], result_json: str,
                redact: Callable[[str], str] | None = None,
@@ -95,7 +134,7 @@ class History:
         code = result.get("exit_code")
         exit_code = code if isinstance(code, int) and not isinstance(code, bool) else -1
         when = (when or datetime.now(UTC)).astimezone(UTC)
-        body = [f"# smtptui transcript of profile {visible(profile_name)!r}, "
+        body = [f"{_header(profile_name)}"
                 f"{when.isoformat(timespec='microseconds').replace('+00:00', 'Z')}: "
                 f"{outcome}, exit code {exit_code}"]
         for line in lines:
@@ -109,8 +148,9 @@ class History:
         try:
             ensure_private_dir(folder)
             with folder_lock(folder):
+                clean_stale_temps(folder, ".log")
                 path = self._write_new(folder, when, exit_code, outcome, data)
-                self._prune(folder)
+                self._prune(profile_name)
         except OSError as exc:
             raise HistoryError(f"{folder}: cannot save the transcript: "
                                f"{exc.strerror or exc}") from None
@@ -137,15 +177,15 @@ class History:
         found.sort(key=lambda e: (e.timestamp, e.path.name), reverse=True)
         return found
 
-    def _prune(self, folder: Path) -> None:
-        for old in self._entries(folder)[self.keep:]:
+    def _prune(self, profile_name: str) -> None:
+        for old in self._all(profile_name)[self.keep:]:
             with contextlib.suppress(FileNotFoundError):
                 old.path.unlink()
 
     def list(self, profile_name: str) -> list[HistoryEntry]:
         """The profile's past runs, newest first (none when it never ran)."""
         try:
-            return self._entries(self.folder(profile_name))
+            return self._all(profile_name)
         except OSError as exc:
             raise HistoryError(f"{self.folder(profile_name)}: cannot list the history: "
                                f"{exc.strerror or exc}") from None
@@ -157,3 +197,42 @@ class History:
         except OSError as exc:
             raise HistoryError(f"{entry.path}: cannot read the transcript: "
                                f"{exc.strerror or exc}") from None
+
+    def rename(self, old_name: str, new_name: str) -> None:
+        """Move profile ``old_name``'s past runs to ``new_name`` (after a rename of the profile).
+
+        Runs already kept under ``new_name`` stay; only the newest ``keep`` remain. The old
+        folder is removed once empty.
+        """
+        entries = self.list(old_name)
+        if not entries or old_name == new_name:
+            return
+        target = self.folder(new_name)
+        old_folder = self.folder(old_name)
+        try:
+            ensure_private_dir(target)
+            with folder_lock(target):
+                for entry in entries:
+                    self._move(entry.path, target)
+                self._prune(new_name)
+            with contextlib.suppress(OSError):
+                (old_folder / LOCK_NAME).unlink(missing_ok=True)
+                old_folder.rmdir()  # only when empty
+        except OSError as exc:
+            raise HistoryError(f"{target}: cannot move the past runs of {old_name!r}: "
+                               f"{exc.strerror or exc}") from None
+
+    @staticmethod
+    def _move(path: Path, folder: Path) -> None:
+        """Move one transcript into ``folder``, never over a file already there."""
+        new = folder / path.name
+        try:
+            os.link(path, new)
+        except FileExistsError:
+            return  # the same run kept twice: the one in place stays
+        except OSError:
+            if new.exists():
+                return
+            os.replace(path, new)
+            return
+        os.unlink(path)

@@ -32,7 +32,9 @@ def mode_of(path: Path) -> int:
 def test_a_run_is_kept_privately_and_reads_back(tmp_path: Path) -> None:
     history = History(tmp_path / "history")
     path = history.record("Main relay", LINES, DELIVERED, when=T0)
-    assert path.parent == tmp_path / "history" / "main-relay"
+    assert path.parent == history.folder("Main relay")
+    assert path.parent.parent == tmp_path / "history"
+    assert path.parent.name.startswith("main-relay_")  # the slug, then a hash of the name
     assert mode_of(path) == 0o600
     assert mode_of(path.parent) == 0o700 and mode_of(path.parent.parent) == 0o700
     [entry] = history.list("Main relay")
@@ -55,7 +57,7 @@ def test_newest_first_and_only_the_last_n_are_kept(tmp_path: Path) -> None:
     assert [(e.outcome, e.exit_code) for e in entries] == [
         ("delivered", 0), ("failed", 24), ("delivered", 0)]
     assert [history.read(e).splitlines()[1] for e in entries] == ["run 4", "run 3", "run 2"]
-    assert len(list((tmp_path / "p").glob("*.log"))) == 3
+    assert len(list(history.folder("p").glob("*.log"))) == 3
     assert history.list("never ran") == []
 
 
@@ -91,8 +93,8 @@ def test_a_run_with_no_usable_result_is_still_kept(tmp_path: Path) -> None:
 
 def test_foreign_files_in_the_history_folder_are_left_alone(tmp_path: Path) -> None:
     history = History(tmp_path, keep=1)
-    (tmp_path / "p").mkdir()
-    notes = tmp_path / "p" / "my-notes.txt"
+    history.folder("p").mkdir()
+    notes = history.folder("p") / "my-notes.txt"
     notes.write_text("keep me")
     history.record("p", ["a"], DELIVERED, when=T0)
     history.record("p", ["b"], DELIVERED, when=T0 + timedelta(seconds=1))
@@ -113,14 +115,14 @@ def test_a_full_disk_gives_a_clear_error_and_leaves_nothing_behind(tmp_path: Pat
         history.record("p", ["b"], DELIVERED, when=T0 + timedelta(seconds=1))
     monkeypatch.undo()
     assert [e.timestamp for e in history.list("p")] == [T0]
-    assert sorted(p.name for p in (tmp_path / "p").iterdir() if p.name != ".lock") == [
+    assert sorted(p.name for p in history.folder("p").iterdir() if p.name != ".lock") == [
         history.list("p")[0].path.name]
 
 
 def test_an_unusable_history_folder_gives_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "afile"
     blocker.write_text("")
-    with pytest.raises(HistoryError, match=r"afile/p: cannot save the transcript"):
+    with pytest.raises(HistoryError, match=r"afile/p_[0-9a-f]+: cannot save the transcript"):
         History(blocker).record("p", ["a"], DELIVERED)
 
 

@@ -8,11 +8,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smtptui.profiles.model import FIELDS, Profile
-from smtptui.profiles.validate import CHECKS, FieldError, ProfileError, key_line, secret_keys
+from smtptui.profiles.validate import (
+    CHECKS,
+    FieldError,
+    ProfileError,
+    key_line,
+    nesting_depth,
+    secret_keys,
+)
 
 HEADER = "smtptui profile: every field is described in docs/profiles.md"
 _DEFAULTS = Profile(name="-").to_fields()
 _AT_LINE = re.compile(r"\s+at line (\d+) col (\d+)\s*$")
+#: The deepest nesting of tables and arrays a profile file may have (a flat file is 1).
+MAX_DEPTH = 32
 
 if TYPE_CHECKING:
     from tomlkit.toml_document import TOMLDocument
@@ -29,6 +38,12 @@ def parse_profile(text: str, path: Path) -> Profile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(text, path, exc) from None
+    except RecursionError:
+        raise ProfileError(path, None, None, f"arrays or tables nested too deeply (more than "
+                           f"{MAX_DEPTH} levels)") from None
+    if nesting_depth(data, MAX_DEPTH) > MAX_DEPTH:
+        raise ProfileError(path, None, None, f"arrays or tables nested too deeply (more than "
+                           f"{MAX_DEPTH} levels)")
     for dotted in secret_keys(data):
         raise ProfileError(
             path, key_line(text, dotted), dotted,
@@ -53,6 +68,8 @@ def _syntax_error(text: str, path: Path, error: tomllib.TOMLDecodeError) -> Prof
 
     try:
         tomlkit.parse(text)
+    except RecursionError:
+        return ProfileError(path, None, None, f"not valid TOML: {error}")
     except ParseError as exc:
         message = _AT_LINE.sub("", str(exc))
         return ProfileError(path, exc.line, None,

@@ -5,8 +5,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
+import stat
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +20,8 @@ except ImportError:  # pragma: no cover - Windows
 
 #: The lock file kept in every folder that this module writes into.
 LOCK_NAME = ".lock"
+#: Seconds after which a temporary file of ours is taken as left by a killed write.
+STALE_AFTER = 600.0
 
 _thread_locks: dict[str, threading.Lock] = {}
 _thread_locks_guard = threading.Lock()
@@ -52,8 +57,12 @@ def atomic_write(path: Path, data: bytes, *, replace: bool = True, mode: int = 0
     """Write ``data`` to ``path`` all at once: a temporary file beside it, fsync, then rename.
 
     With ``replace=False`` an existing file is never touched (FileExistsError instead).
+    With ``replace=True`` a ``path`` that is a symbolic link keeps it: the link's target is
+    replaced (the temporary file beside the target), never the link by a plain file.
     On any failure the temporary file is removed and the old file, if any, is intact.
     """
+    if replace and path.is_symlink():
+        path = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         try:
@@ -75,6 +84,30 @@ def atomic_write(path: Path, data: bytes, *, replace: bool = True, mode: int = 0
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def clean_stale_temps(directory: Path, suffix: str, older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove the temporary files that a killed ``atomic_write`` left in ``directory``:
+    only our own pattern (``.NAME<suffix>.XXXXXXXX.tmp``), only plain files last changed more
+    than ``older_than`` seconds ago. Best effort: a file that cannot be removed stays."""
+    pattern = re.compile(rf"\..+{re.escape(suffix)}\.[a-z0-9_]{{8}}\.tmp")
+    removed = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > older_than:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 def _link_new(tmp: str, path: Path) -> None:

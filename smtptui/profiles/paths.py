@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -16,7 +17,11 @@ _EXAMPLE_SUFFIXES = (".toml", ".eml")
 
 
 def default_profiles_dir() -> Path:
-    """`$SMTPTUI_PROFILES`, else the user config folder's `profiles` (~/.config/smtptui/...)."""
+    """`$SMTPTUI_PROFILES`, else the user config folder's `profiles` (~/.config/smtptui/...).
+
+    A blank `$SMTPTUI_PROFILES` counts as unset here; the commands refuse one of blanks
+    only (smtptui.profilescmd.profiles_dir) before asking this.
+    """
     override = os.environ.get(ENV_PROFILES, "").strip()
     if override:
         return Path(override).expanduser()
@@ -33,12 +38,23 @@ def example_files() -> dict[str, bytes]:
             if entry.name.endswith(_EXAMPLE_SUFFIXES) and not entry.name.startswith(".")}
 
 
-def seed_examples(directory: Path) -> list[Path]:
+def seed_examples(directory: Path, warn: Callable[[str], None] | None = None) -> list[Path]:
     """On first run (``directory`` missing or holding no .toml file) copy the examples in.
 
     Never writes over an existing file. Returns the files written (none when not a first run).
+    With ``warn``, a folder that cannot be made or written to is said there in one line and
+    the examples are left out (a read-only folder is then simply empty); without, ProfileError.
     """
-    directory = Path(directory)
+    try:
+        return _seed(Path(directory))
+    except ProfileError as exc:
+        if warn is None:
+            raise
+        warn(f"the example profiles were not copied: {exc}")
+        return []
+
+
+def _seed(directory: Path) -> list[Path]:
     try:
         if directory.is_dir() and any(p.suffix == ".toml" and not p.name.startswith(".")
                                       for p in directory.iterdir()):

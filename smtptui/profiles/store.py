@@ -10,9 +10,14 @@ from typing import NamedTuple
 
 from smtptui.engine import record
 from smtptui.profiles.document import parse_profile, render
-from smtptui.profiles.files import atomic_write, ensure_private_dir, folder_lock
-from smtptui.profiles.model import Profile
-from smtptui.profiles.validate import ProfileError, ProfileNotFound, check_field, slugify
+from smtptui.profiles.files import (
+    atomic_write,
+    clean_stale_temps,
+    ensure_private_dir,
+    folder_lock,
+)
+from smtptui.profiles.model import FIELDS, Profile
+from smtptui.profiles.validate import ProfileError, ProfileNotFound, check_field, shown, slugify
 
 
 class BrokenProfile(NamedTuple):
@@ -23,13 +28,14 @@ class BrokenProfile(NamedTuple):
 
     @property
     def name(self) -> str:
-        """The file name stem, as the name to show (the file's own name field may be unreadable)."""
-        return self.path.stem
+        """The file name stem, as the name to show (the file's own name field may be unreadable),
+        with control and bidi characters made visible: a file name is not to drive a terminal."""
+        return shown(self.path.stem)
 
     @property
     def message(self) -> str:
-        """The one-line error: path, line, field and what is wrong."""
-        return str(self.error)
+        """The one-line error: path, line, field and what is wrong (made safe to print)."""
+        return shown(str(self.error))
 
 
 def load_file(path: Path) -> Profile:
@@ -45,7 +51,13 @@ def load_file(path: Path) -> Profile:
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise ProfileError(path, line, None, "not valid UTF-8") from None
-    return parse_profile(text.removeprefix("\ufeff"), path)
+    try:
+        return parse_profile(text.removeprefix("\ufeff"), path)
+    except ProfileError:
+        raise
+    except Exception as exc:  # one odd file (say, a parser's bug) must never stop a listing
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise ProfileError(path, None, None, f"cannot be read: {reason}") from None
 
 
 class ProfileStore:
@@ -56,8 +68,10 @@ class ProfileStore:
     hand edits made meanwhile survive. A broken file is never written over or deleted.
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, history_dir: Path | None = None) -> None:
         self.directory = Path(directory)
+        #: The history folder whose transcripts follow a rename (None: the default one).
+        self.history_dir = history_dir
 
     def _files(self) -> list[Path]:
         try:
@@ -70,7 +84,11 @@ class ProfileStore:
         return [p for p in entries if p.suffix == ".toml" and not p.name.startswith(".")]
 
     def load_all(self) -> list[Profile | BrokenProfile]:
-        """Every profile in the folder, by name; a file that cannot be used is a BrokenProfile."""
+        """Every profile in the folder, by name; a file that cannot be used is a BrokenProfile.
+
+        Temporary files that a killed save left behind (ours, some minutes old) are removed.
+        """
+        clean_stale_temps(self.directory, ".toml")
         out: list[Profile | BrokenProfile] = []
         loaded: list[Profile] = []
         for path in self._files():
@@ -99,6 +117,9 @@ class ProfileStore:
         """The profile called ``name`` (exactly, then ignoring case, then by file name)."""
         items = self.load_all()
         wanted = name.strip()
+        # A usable profile first: a broken file named like it (its name is its file name)
+        # must not hide it.
+        items.sort(key=lambda item: isinstance(item, BrokenProfile))
         for test in (lambda p: p.name == wanted,
                      lambda p: p.name.casefold() == wanted.casefold(),
                      lambda p: p.path.stem == slugify(wanted)):
@@ -179,15 +200,21 @@ class ProfileStore:
     def save(self, profile: Profile) -> Profile:
         """Write ``profile`` to its file (``<slug>.toml`` when new); returns it as saved.
 
-        The file's comments, unknown keys and hand edits are kept. ProfileError, and the old
-        file intact, if the file is broken, the name is taken, or the write fails.
+        Only the fields changed since the profile was read (its ``document``) are written,
+        into the file as it is now: comments, unknown keys and hand edits made meanwhile are
+        kept. A field changed both here and in the file is refused (ProfileError naming it).
+        A file that is a symbolic link is written through to the link's target. ProfileError,
+        and the old file intact, if the file is broken, the name is taken, or the write fails.
         """
         profile = profile.copy()
         profile.check()
         with self._locked():
+            clean_stale_temps(self.directory, ".toml")
             own = profile.path if self._owns(profile.path) else None
             target = own or self._slug_path(profile.name)
             current = self._current(target)
+            if own is not None and current is not None:
+                profile = _merge(profile, current)
             if (current is not None and own is None
                     and current.name.casefold() != profile.name.casefold()):
                 raise ProfileError(target, None, "name", f"this file already holds the profile "
@@ -207,18 +234,46 @@ class ProfileStore:
             target = self._slug_path(new)
             self._check_name_free(new, keep=current.path)
             renamed = record.replace(current, name=new, recipients=list(current.recipients))
-            if target == current.path:
-                return self._write(renamed, target, current, replace=True)
-            if target.exists():
+            if target == current.path:  # one file name for both (say, "Relay" to "relay")
+                saved = self._write(renamed, target, current, replace=True)
+                self._move_history(current.name, new)
+                return saved
+            if target.exists() or target.is_symlink():
                 raise ProfileError(target, None, "name", "a file of that name already exists")
-            saved = self._write(renamed, target, current, replace=False)
+            if current.path.is_symlink():
+                saved = self._rename_link(renamed, current, target)
+            else:
+                saved = self._write(renamed, target, current, replace=False)
             try:
                 os.unlink(current.path)
             except OSError as exc:
                 raise ProfileError(current.path, None, None,
                                    f"saved as {target.name}, but the old file could not be "
                                    f"removed: {exc.strerror or exc}") from None
+            self._move_history(current.name, new)
             return saved
+
+    def _rename_link(self, renamed: Profile, current: Profile, target: Path) -> Profile:
+        """A profile file that is a symbolic link: the new name written through to the link's
+        target, then a new link of the new file name to the same place."""
+        assert current.path is not None
+        saved = self._write(renamed, current.path, current, replace=True)
+        try:
+            os.symlink(os.readlink(current.path), target)
+        except OSError as exc:
+            raise ProfileError(target, None, None, f"renamed inside {current.path.name}, but "
+                               f"the link could not be renamed: {exc.strerror or exc}") from None
+        return record.replace(saved, recipients=list(saved.recipients), path=target)
+
+    def _move_history(self, old: str, new: str) -> None:
+        """The renamed profile's past runs go with it (ProfileError if they cannot)."""
+        from smtptui.history import History, HistoryError
+
+        try:
+            History(self.history_dir).rename(old, new)
+        except (HistoryError, OSError) as exc:
+            raise ProfileError(None, None, None, f"renamed to {new!r}, but its past runs stay "
+                               f"under the old name: {exc}") from None
 
     def duplicate(self, name: str, new_name: str) -> Profile:
         """Copy profile ``name`` (comments and all) to a new profile called ``new_name``."""
@@ -244,3 +299,29 @@ class ProfileStore:
                 raise ProfileError(profile.path, None, None,
                                    f"cannot delete: {exc.strerror or exc}") from None
             return profile.path
+
+
+def _merge(profile: Profile, current: Profile) -> Profile:
+    """``current`` (the file as it is now) with the fields ``profile`` changed since it was
+    read from its ``document``; a field changed in both ways is refused (ProfileError)."""
+    if profile.document is None:
+        return profile  # not read from a file: every field is meant as given
+    base_text = profile.document if isinstance(profile.document, str) else (
+        profile.document.as_string())
+    try:
+        base = parse_profile(base_text, current.path or Path("-"))
+    except ProfileError:
+        return profile
+    changes = {}
+    for name in FIELDS:
+        mine, was, now = getattr(profile, name), getattr(base, name), getattr(current, name)
+        if mine in (was, now):
+            continue
+        if now != was:
+            raise ProfileError(current.path, None, name,
+                               "was changed in the file too since this profile was opened; "
+                               "nothing was saved, the file keeps its own value: reopen the "
+                               "profile and make the change again")
+        changes[name] = mine
+    recipients = changes.pop("recipients", current.recipients)
+    return record.replace(current, recipients=list(recipients), **changes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -20,6 +21,8 @@ _SECRET_KEY = re.compile(r"(?:^|[_-])(password|passwd|secret|token)$", re.IGNORE
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _ENV_VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MECH = re.compile(r"[A-Za-z0-9_-]{1,40}")
+#: The longest slug in bytes: `.<slug>.toml.XXXXXXXX.tmp` stays far below 255 bytes.
+SLUG_BYTES = 100
 
 
 class ProfileError(InputError):
@@ -112,7 +115,17 @@ def _name(value: Any) -> str:
         raise FieldError("must be at most 100 characters")
     if not slugify(text):
         raise FieldError("must contain at least one letter or digit")
+    hidden = next((ch for ch in text if _hidden_format(ch)), None)
+    if hidden is not None:
+        raise FieldError(f"must not contain invisible formatting characters such as "
+                         f"U+{ord(hidden):04X} ({unicodedata.name(hidden, 'unnamed')})")
     return text
+
+
+def _hidden_format(ch: str) -> bool:
+    """A format character (bidi overrides, zero-width space, ...) but for the zero-width
+    joiner and non-joiner, which some scripts and emoji need."""
+    return unicodedata.category(ch) == "Cf" and ch not in "\u200c\u200d"
 
 
 def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
@@ -281,17 +294,36 @@ def check_field(field: str, value: Any) -> Any:
 
 
 def secret_keys(data: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
-    """Yield the dotted names of keys anywhere in ``data`` that would hold a secret."""
-    for key, value in data.items():
-        dotted = f"{prefix}{key}"
-        if _SECRET_KEY.search(str(key)):
-            yield dotted
+    """Yield the dotted names of keys anywhere in ``data`` (tables, arrays, arrays of arrays)
+    that would hold a secret. Walks without recursion, so any depth is safe."""
+    stack: list[tuple[str, Any]] = [(prefix.removesuffix("."), data)]
+    while stack:
+        where, value = stack.pop()
         if isinstance(value, Mapping):
-            yield from secret_keys(value, dotted + ".")
+            for key, item in reversed(list(value.items())):
+                dotted = f"{where}.{key}" if where else str(key)
+                stack.append((dotted, item))
+                if _SECRET_KEY.search(str(key)):
+                    yield dotted
         elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, Mapping):
-                    yield from secret_keys(item, dotted + ".")
+            stack.extend((where, item) for item in reversed(value))
+
+
+def nesting_depth(data: Any, limit: int) -> int:
+    """How deeply ``data``'s tables and arrays nest (a flat table is 1), counted without
+    recursion and only up to ``limit + 1``: a caller refuses anything past ``limit``."""
+    deepest = 0
+    stack: list[tuple[int, Any]] = [(1, data)]
+    while stack:
+        depth, value = stack.pop()
+        if not isinstance(value, (Mapping, list)):
+            continue
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        items = value.values() if isinstance(value, Mapping) else value
+        stack.extend((depth + 1, item) for item in items)
+    return deepest
 
 
 def key_line(text: str, dotted: str) -> int | None:
@@ -315,6 +347,25 @@ def key_line(text: str, dotted: str) -> int | None:
 
 
 def slugify(name: str) -> str:
-    """The file name stem for a profile name: lower-case letters, digits and single dashes."""
-    slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", name).casefold()).strip("-")
-    return slug[:80].strip("-")
+    """The file name stem for a profile name: lower-case letters, digits and single dashes.
+
+    At most 80 characters and SLUG_BYTES bytes of UTF-8: a longer one is cut (on a character
+    boundary) and ends in a short hash of the whole, so two long names still differ and the
+    file name, with its temporary-file prefix and suffix, fits a 255-byte name limit.
+    """
+    full = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", name).casefold()).strip("-")
+    slug = full[:80].strip("-")
+    if len(slug.encode("utf-8")) <= SLUG_BYTES:
+        return slug
+    digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:8]
+    head = slug.encode("utf-8")[:SLUG_BYTES - 9].decode("utf-8", "ignore").strip("-")
+    return f"{head}-{digest}"
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters, bidi controls and other
+    invisible format characters written as escapes (``\\x1b``, ``\\u202e``)."""
+    from smtptui.engine.transcript import visible  # only to print: the first screen needs none
+
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) == "Cf"
+                   or ch in "\u2028\u2029" else ch for ch in visible(text))

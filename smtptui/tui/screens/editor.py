@@ -349,8 +349,12 @@ class ProfileEditor(ModalScreen[Profile | None]):
                                        f"a profile named {name!r} already exists")
             base = original or Profile(name=values["name"])
             return self.store.save(record.replace(base, **values))
-        edited = record.replace(original, **values)
-        if values["name"] == original.name:
+        # Only what the user changed here: the store merges it into the file as it is now,
+        # so edits made by hand while the form was open are kept (or a clash is refused).
+        changed = {name: value for name, value in values.items()
+                   if self._raw(name) != self._initial.get(name)}
+        edited = record.replace(original, **changed)
+        if edited.name == original.name:
             return self.store.save(edited)
         # A new name: save the edits under the old name, then rename (file and all).
         self.store.save(record.replace(edited, name=original.name))
