@@ -117,11 +117,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         from smtptui.profilescmd import run_profiles
 
         return run_profiles(args)
-    from pathlib import Path
+    from smtptui.engine.errors import InputError
+    from smtptui.profilescmd import profiles_dir
 
+    try:  # an empty --profiles is refused, never taken for the default folder
+        directory = profiles_dir(args.profiles)
+    except InputError as exc:
+        sys.stderr.write(f"smtptui: error: {exc}\n")
+        return 1
     from smtptui.tui.startup import rest_collector
 
     rest_collector()  # the start-up makes no garbage worth collecting; resumed after it
     from smtptui.tui.app import run_app
 
-    return run_app(Path(args.profiles).expanduser() if args.profiles else None, args.demo)
+    return run_app(directory, args.demo)

@@ -155,14 +155,19 @@ def spec_from_args(args: argparse.Namespace) -> RunSpec:
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """The whole `smtptui run` command; returns the exit code."""
+    from smtptui.secrets import password_needed
+
     try:
         spec = spec_from_args(args)
         auth = None
-        if spec.plan.auth_user:
+        if password_needed(spec.plan.auth_user, spec.plan.quit_after):
             from smtptui.engine.auth import make_exchange
             from smtptui.secrets import read_password_source
 
-            password = read_password_source(spec.password_source, spec.plan.auth_user)
+            where = ("--password-env" if args.password_env else "--password-command"
+                     if args.password_command else f"profile {spec.profile_name!r}: "
+                     "password_source" if spec.profile_name else "")
+            password = read_password_source(spec.password_source, spec.plan.auth_user, where)
             auth = make_exchange(spec.plan.auth_user, password, spec.plan.auth_mech,
                                  spec.plan.allow_plaintext_auth)
     except (InputError, LocalProtocolError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -190,16 +191,18 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         if profile is None:
             return
         from smtptui.planning import plan_from_profile
+        from smtptui.secrets import password_needed
 
         try:
             plan = plan_from_profile(profile)
-            if profile.auth_user and profile.password_source not in ("", "prompt"):
+            needed = password_needed(profile.auth_user, profile.quit_after)
+            if needed and profile.password_source not in ("", "prompt"):
                 plan_auth = make_auth(profile, password_from_source(profile))
-            elif profile.auth_user:
+            elif needed:
                 self._prompt_password(plan, profile, controls)
                 return
             else:
-                plan_auth = None
+                plan_auth = None  # no AUTH, or the session stops before it
         except SmtpTuiError as exc:
             self._say("error", str(exc))
             self.notify(str(exc), title="cannot start", severity="error", markup=False)
@@ -385,7 +388,8 @@ def run_app(profiles_dir: Path | None, demo: bool) -> int:
 
     directory = profiles_dir or default_profiles_dir()
     try:
-        seed_examples(directory)
+        seed_examples(directory, warn=lambda text: print(f"smtptui: warning: {text}",
+                                                         file=sys.stderr))
     except ProfileError as exc:
         print(f"smtptui: {exc}")
         return 1

@@ -198,4 +198,5 @@ def password_from_source(profile: Profile) -> str:
     """The password from an env: or command: source (InputError if there is none)."""
     from smtptui.secrets import read_password_source
 
-    return read_password_source(profile.password_source, profile.auth_user)
+    return read_password_source(profile.password_source, profile.auth_user,
+                                f"profile {profile.name!r}: password_source")

@@ -81,3 +81,26 @@ def test_first_run_copies_the_examples() -> None:
     assert listing.code == 0
     names = {line.split()[0] for line in listing.out.splitlines()}
     assert {"smarthost", "submission", "implicit-tls", "direct-mx", "seed-walkthrough"} <= names
+
+
+def test_a_password_command_runs_only_when_auth_is_reached(tmp_path: Path, smtpd) -> None:
+    server = smtpd()
+    folder = tmp_path / "profiles"
+    path = write_profiles(folder, server.port)
+    ran = tmp_path / "ran"
+    path.write_text(path.read_text() + f'auth_user = "alice"\npassword_source = '
+                    f'"command:touch {ran}; echo pw"\n')
+    run = smtptui("run", "relay", "--profiles", str(folder), "--quit-after", "connect")
+    assert run.code == 0, run.out + run.err
+    assert not ran.exists()  # AUTH is never reached: the secret is not fetched
+    (folder / "relay.toml").write_text(path.read_text().replace(f"touch {ran}; echo pw",
+                                                                "exit 3"))
+    run = smtptui("run", "relay", "--profiles", str(folder))
+    assert run.code == 1 and "profile 'relay': password_source" in run.err
+    assert "--password" not in run.err  # no flag was given; the profile is named
+
+
+def test_an_empty_profiles_folder_argument_is_refused(tmp_path: Path) -> None:
+    for args in (["--profiles", ""], ["profiles", "--profiles", " "]):
+        run = smtptui(*args)
+        assert run.code == 1 and "--profiles" in run.err and "empty" in run.err, run.err
