@@ -117,6 +117,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from smtptui.profilescmd import run_profiles
 
         return run_profiles(args)
+    from smtptui.tui.startup import rest_collector
+
+    rest_collector()  # the start-up makes no garbage worth collecting; resumed after it
     from smtptui.engine.errors import InputError
     from smtptui.profilescmd import profiles_dir
 
@@ -125,9 +128,6 @@ def _dispatch(args: argparse.Namespace) -> int:
     except InputError as exc:
         sys.stderr.write(f"smtptui: error: {exc}\n")
         return 1
-    from smtptui.tui.startup import rest_collector
-
-    rest_collector()  # the start-up makes no garbage worth collecting; resumed after it
     from smtptui.tui.app import run_app
 
     return run_app(directory, args.demo)
