@@ -68,7 +68,7 @@ def summary(result: Result) -> list[str]:
         lines.append("stage times: " + ", ".join(f"{stage} {seconds * 1000:.1f} ms"
                                                  for stage, seconds in result.timings.items()))
     if result.rejected:
-        lines.append(f"recipients accepted: {len(result.accepted)}, refused: "
+        lines.append(f"recipients accepted: {len(result.accepted)}, not accepted: "
                      + ", ".join(f"{r.address} ({r.code or r.text})" for r in result.rejected))
     verdict = {"delivered": "message accepted by the server", "stopped": "session stopped as asked",
                "failed": f"FAILED in stage {result.stage}: {result.error}"}[result.outcome]

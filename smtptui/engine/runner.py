@@ -91,8 +91,7 @@ class Runner(Stepping, MessageTransfer):
                     # RFC 5321 §4.1.1.4: the reply to the dot decides, and none came.
                     why += ("; the message was sent in full, so the server may still deliver "
                             "it (its reply to the final dot never came)")
-                self._say("error", stage, why)
-                self.session.fail(stage, "abandoned", why, EXIT_INTERRUPTED)
+                self.session.fail(stage, "abandoned", why, EXIT_INTERRUPTED)  # said once
             raise
         finally:
             self._flush_notes()

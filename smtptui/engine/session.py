@@ -360,6 +360,10 @@ class Session:
         out = self.outcome
         if out.outcome == "failed":  # keep the first failure: it is the cause
             return
+        if stage == "quit" and out.outcome in ("delivered", "stopped"):
+            # The transaction was over (or stopped as asked): a bad QUIT undoes nothing.
+            self.notes.append(Note("info", stage, f"{error} (after the session's end)"))
+            return
         out.outcome, out.stage, out.kind, out.error = "failed", stage, kind, error
         out.reply = reply
         out.exit_code = exit_code if exit_code is not None else EXIT_CODES.get(stage, EXIT_CLOSED)

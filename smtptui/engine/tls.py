@@ -21,7 +21,10 @@ def make_context(verify: bool = True, ca_file: str = "") -> ssl.SSLContext:
         try:
             context.load_verify_locations(cafile=ca_file)
         except (OSError, ssl.SSLError) as exc:
-            raise InputError(f"CA file {ca_file!r} cannot be used: {exc}") from None
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            if isinstance(exc, ssl.SSLError) and exc.reason == "NO_CERTIFICATE_OR_CRL_FOUND":
+                why = "it holds no certificate (PEM)"
+            raise InputError(f"CA file {ca_file!r} cannot be used: {why}") from None
     if not verify:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
@@ -192,8 +195,9 @@ def summary_lines(facts: dict[str, Any]) -> list[str]:
     if "issuer" in facts:
         lines.append(f"certificate issuer: {facts['issuer']}")
     if "not_after" in facts:
+        left = facts["days_left"]
         lines.append(f"certificate valid {facts['not_before'][:10]} to {facts['not_after'][:10]}"
-                     f" ({facts['days_left']} days left)")
+                     + (f" ({left} days left)" if left >= 0 else " (expired)"))
     if facts.get("verified"):
         lines.append("certificate verified")
         return lines

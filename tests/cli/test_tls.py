@@ -69,6 +69,7 @@ def test_no_verify_still_judges_the_certificate(smtpd, certs, kind: str,
     assert "certificate subject: " in run.out and "certificate names: DNS:" in run.out
     judged = [line for line in run.out.splitlines() if "verification would fail" in line]
     assert [line.split("=== ", 1)[1] for line in judged] == ([verdict] if verdict else [])
+    assert "days left)" not in run.out if kind == "expired" else "days left)" in run.out
 
 
 def test_a_failed_verification_says_how_to_see_the_certificate(smtpd, certs) -> None:
