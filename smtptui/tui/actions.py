@@ -163,7 +163,8 @@ class ViewActions(_Base):
         if self.profile is not None:
             line = run_command_line(self.profile, self.store.directory)
             self.copy_to_clipboard(line)
-            self.notify(self.scrub(line), title="copied to the clipboard", markup=False)
+            shown = run_command_line(self.profile, self.store.directory, shown=True)
+            self.notify(self.scrub(shown), title="copied to the clipboard", markup=False)
 
     def action_profiles(self) -> None:
         """Go to the profiles list."""

@@ -11,10 +11,13 @@ from pathlib import Path
 from smtptui.profiles import Profile, resolve_eml, slugify
 
 
-def run_command_line(profile: Profile, profiles_dir: Path | None = None) -> str:
+def run_command_line(profile: Profile, profiles_dir: Path | None = None,
+                     shown: bool = False) -> str:
     """The `smtptui run` command that does what this profile does (flags, no profile needed).
 
     A direct-mode profile (its route comes from DNS) is named instead, with its folder.
+    ``shown``: the form for the screen, with a password command left out (it may hold the
+    password itself).
     """
     if profile.mode != "smarthost":
         words = ["smtptui"]
@@ -49,7 +52,7 @@ def run_command_line(profile: Profile, profiles_dir: Path | None = None) -> str:
         if kind == "env":
             words += ["--password-env", value]
         elif kind == "command":
-            words += ["--password-command", value]
+            words += ["--password-command", "[command not shown]" if shown else value]
     if profile.timeout:
         words += ["--timeout", f"{profile.timeout:g}"]
     if profile.quit_after:

@@ -189,6 +189,21 @@ async def test_copying_the_session_as_a_command_line(tmp_path: Path, smtpd: Any,
 
 
 @aio
+async def test_a_copied_password_command_is_not_shown_on_screen(tmp_path: Path,
+                                                                smtpd: Any) -> None:
+    command = "printf %s 'S3cr3t-Pa55'"
+    make_profiles(tmp_path, smtpd().port, auth_user="alice",
+                  password_source=f"command:{command}")
+    app = SmtpTuiApp(tmp_path, open_profile="alpha")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        [notice] = [note.message for note in app._notifications]
+        assert command in shlex.split(app.clipboard)  # the clipboard can run it as it is
+        assert "S3cr3t" not in notice and "--password-command '[command not shown]'" in notice
+
+
+@aio
 async def test_saving_the_transcript(tmp_path: Path, smtpd: Any,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     server = smtpd()
