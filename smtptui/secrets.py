@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
 import os
-import subprocess
 import sys
 
 from smtptui.engine.errors import InputError
@@ -32,6 +30,8 @@ def read_password(env: str | None = None, command: str | None = None,
                              f"({where or '--password-env'})")
         return value
     if command:
+        import subprocess  # only for a command source: a plain run does not pay for it
+
         origin = where or "--password-command"
         try:
             proc = subprocess.run(command, shell=True, capture_output=True, timeout=60,
@@ -47,6 +47,8 @@ def read_password(env: str | None = None, command: str | None = None,
             raise InputError(f"the password command ({origin}) printed nothing")
         return value
     if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
         return getpass.getpass(f"Password for {prompt_user or 'AUTH'}: ")
     raise InputError("AUTH needs a password: --password-env VAR or --password-command CMD "
                      "(no terminal to prompt on)")

@@ -36,11 +36,12 @@ def test_a_smart_host_run_needs_no_asyncio_textual_or_dns() -> None:
 
 
 def test_a_plaintext_delivery_loads_neither_ssl_nor_dataclasses(sink) -> None:
-    """Start-up cost: OpenSSL and dataclasses' code generation only when a run needs them."""
+    """Start-up cost: OpenSSL, dataclasses, subprocess, email only when a run needs them."""
     code = ("import sys\nfrom smtptui.cli import main\n"
             f"code = main(['run', '--server', '127.0.0.1:{sink.port}', '--tls', 'off', "
             "'--from', 'a@example.com', '--to', 'b@example.net'])\n"
-            "bad = [m for m in sys.modules if m in ('ssl', '_ssl', 'dataclasses', 'asyncio')]\n"
+            "bad = [m for m in sys.modules if m in ('ssl', '_ssl', 'dataclasses', 'asyncio', "
+            "'subprocess', 'email')]\n"
             "print(code, bad); sys.exit(0 if code == 0 and not bad else 1)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-500:] + proc.stderr
