@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -357,6 +356,8 @@ def slugify(name: str) -> str:
     slug = full[:80].strip("-")
     if len(slug.encode("utf-8")) <= SLUG_BYTES:
         return slug
+    import hashlib  # only for names too long for a file name: it loads OpenSSL's libcrypto
+
     digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:8]
     head = slug.encode("utf-8")[:SLUG_BYTES - 9].decode("utf-8", "ignore").strip("-")
     return f"{head}-{digest}"
