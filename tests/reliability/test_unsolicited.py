@@ -185,11 +185,12 @@ def test_a_server_that_never_stops_replying_is_given_up_on(scripted, after: str,
     assert got.peak_rss < MEMORY_CAP, got.peak_rss
     run = got.run
     said = [e.get("text", "") for e in run.events()]
-    assert any("keeps sending replies nobody asked for" in text for text in said)
     shown = [text for text in said if text.startswith("unsolicited reply")]
-    assert len(shown) == 10
-    if stopped:  # a bad QUIT after --quit-after's stop undoes nothing: still exit 0
+    assert len(shown) <= 10  # the transcript is bounded too
+    if stopped:  # a bad QUIT after --quit-after's stop undoes nothing: still exit 0 (the
+        # flood may come before QUIT is sent, and be given up on, or answer it: both end)
         assert (run.code, run.result["outcome"]) == (0, "stopped"), run.out[-1500:]
     else:  # a "250 more" may pass for MAIL's answer
         assert run.code != 0 and run.result["stage"] in ("mail", "rcpt"), run.out[-1500:]
         assert "keeps sending replies nobody asked for" in run.result["error"]
+        assert len(shown) == 10
