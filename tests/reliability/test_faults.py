@@ -343,8 +343,12 @@ def test_connection_reset_mid_data_exit_6(scripted, tmp_path: Path) -> None:
     eml = big_message(tmp_path / "m.eml", 2)
     run = run_against(scripted(until_data("reset")), "--eml", str(eml))
     result = assert_clean_failure(run, 6, "dot")
-    assert "broke" in result["error"] and "not delivered" in result["error"]
-    assert result["diagnosis"]["code"] == "closed-during-data"
+    if "broke" in result["error"]:  # the reset met a write: the message was cut off
+        assert "not delivered" in result["error"]
+        assert result["diagnosis"]["code"] == "closed-during-data"
+    else:  # a loaded machine had handed every octet to the kernel before the reset came
+        assert "closed the connection" in result["error"]
+        assert result["diagnosis"]["code"] == "closed-after-data"
 
 
 def test_a_refusal_in_the_middle_of_the_message_is_read_and_shown(scripted,
