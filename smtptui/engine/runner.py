@@ -191,7 +191,7 @@ class Runner(Stepping, MessageTransfer):
         timeout = self.plan.timeouts.for_stage(stage)
         deadline = time.monotonic() + timeout
         while True:
-            replies = [scrub_reply(reply, self.session.auth) for reply in self._parser.replies()]
+            replies = self._replies()
             if replies:
                 for extra in replies[1:]:  # anything beyond one reply was not asked for
                     self._parser_pushback(extra)
@@ -222,6 +222,10 @@ class Runner(Stepping, MessageTransfer):
                 self._show_unfinished(stage)
                 session.fail(stage, "protocol", f"protocol error from the server: {exc}")
                 return None
+
+    def _replies(self) -> list[Reply]:
+        """The complete replies read so far, with any echo of the AUTH secret masked."""
+        return [scrub_reply(reply, self.session.auth) for reply in self._parser.replies()]
 
     def _show_unfinished(self, stage: str) -> None:
         """The lines of a reply that never ended, so the transcript shows all that came."""
@@ -269,7 +273,7 @@ class Runner(Stepping, MessageTransfer):
                 if time.monotonic() > deadline:
                     break
                 self._parser.feed(await self._conn.read(self.plan.timeouts.command))
-                extra += [scrub_reply(r, self.session.auth) for r in self._parser.replies()]
+                extra += self._replies()
         except RemoteProtocolError as exc:
             self.session.fail(stage, "protocol", f"protocol error from the server: {exc}")
             return False

@@ -27,6 +27,7 @@ class MessageTransfer:
     session: Session
     _conn: Conn | None
     _parser: ReplyParser
+    _replies: Any
     _show_reply: Any
     _stage_started: float
     _emit: Any
@@ -96,7 +97,7 @@ class MessageTransfer:
                 self._parser.feed(await self._conn.read(1.0))
         except (RemoteProtocolError, TimeoutError, OSError, ConnectionClosed):
             pass
-        replies = self._parser.replies()
+        replies = self._replies()
         if not replies:
             return False
         reply = replies[0]
