@@ -103,7 +103,7 @@ def checkout_tool(root: Path) -> Tool:
     package in the current directory instead, whatever PYTHONPATH says.
     """
     code = (f"import sys; sys.path.insert(0, {str(root)!r}); "
-            "from smtptui.cli import main; raise SystemExit(main())")
+            "from smtptui.main import main; raise SystemExit(main())")
     return Tool(f"smtptui run ({root.name})",
                 lambda server, eml: smtptui_cmd([sys.executable, "-c", code], server, eml))
 

@@ -12,7 +12,7 @@ untimed warm-up run each (which also seeds the example profiles). XDG folders an
 point into a temporary directory, so nothing outside it is touched.
 
 A reference row ("lean cli") starts the same workbench through `python -c` with the garbage
-collector paused before the TUI is imported and without `smtptui.cli`'s import of the
+collector paused before the TUI is imported and without `smtptui.main`'s import of the
 engine's plan module: what a leaner command line would give (--no-reference skips it).
 """
 

@@ -40,7 +40,7 @@ from statistics import median
 
 from textual.pilot import Pilot
 
-from smtptui.engine.transcript import Event
+from smtptui.smtp.transcript import Event
 from smtptui.tui.app import SmtpTuiApp
 from smtptui.tui.startup import collect_after_start, rest_collector
 from smtptui.tui.widgets.transcript import MAX_LINES, TranscriptView

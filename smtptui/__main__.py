@@ -1,5 +1,5 @@
 """Entry point for ``python -m smtptui``."""
 
-from smtptui.cli import main
+from smtptui.main import main
 
 raise SystemExit(main())

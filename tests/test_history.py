@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from smtptui.history import History, HistoryError, default_history_dir
+from smtptui.store.history import History, HistoryError, default_history_dir
 
 LINES = [
     "=== Trying 127.0.0.1:2525...",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import smtptui.profiles.files as files
-from smtptui.profiles import (
+import smtptui.store.files as files
+from smtptui.store.profiles import (
     BrokenProfile,
     Profile,
     ProfileError,

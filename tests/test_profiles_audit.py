@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from smtptui.history import History, HistoryError
-from smtptui.profiles import BrokenProfile, Profile, ProfileError, ProfileStore, load_file
-from smtptui.secrets import password_needed, read_password_source
+from smtptui.launch.passwords import password_needed, read_password_source
+from smtptui.store.history import History, HistoryError
+from smtptui.store.profiles import BrokenProfile, Profile, ProfileError, ProfileStore, load_file
 from tests.cli.helpers import smtptui
 
 OK = 'name = "ok"\nhost = "127.0.0.1"\n'

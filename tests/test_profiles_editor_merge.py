@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from smtptui.profiles import ProfileStore
+from smtptui.store.profiles import ProfileStore
 from smtptui.tui.screens.editor import ProfileEditor
 from tests.tui.test_screens import SIZE, Host, aio, static_text, type_into
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from smtptui.demo import DEMO_PROFILE, DemoServer
-from smtptui.history import History
+from smtptui.tui.demo import DEMO_PROFILE, DemoServer
+from smtptui.store.history import History
 from smtptui.tui.app import SmtpTuiApp
 
 HERE = Path(__file__).resolve().parent

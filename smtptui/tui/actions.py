@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smtptui.profiles import BrokenProfile, Profile, ProfileError
-from smtptui.tui.commands import HELP_EXTRAS, HELP_GROUPS
+from smtptui.store.profiles import BrokenProfile, Profile, ProfileError
+from smtptui.tui.bindings import HELP_EXTRAS, HELP_GROUPS
 from smtptui.tui.widgets.stepbar import StagePicker
 
 if TYPE_CHECKING:

@@ -13,10 +13,10 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 
-from smtptui.engine.errors import SmtpTuiError
-from smtptui.profiles import BrokenProfile, Profile, ProfileError, ProfileStore
+from smtptui.smtp.errors import SmtpTuiError
+from smtptui.store.profiles import BrokenProfile, Profile, ProfileError, ProfileStore
 from smtptui.tui.actions import ProfileActions, ViewActions
-from smtptui.tui.commands import FOOTER_PRIORITY, SmtpTuiCommands, app_bindings
+from smtptui.tui.bindings import FOOTER_PRIORITY, SmtpTuiCommands, app_bindings
 from smtptui.tui.session import SessionState, make_auth, password_from_source
 from smtptui.tui.startup import LazyHistory, collect_after_start, rest_collector, width_classes
 from smtptui.tui.widgets.data_progress import DataProgress
@@ -28,8 +28,8 @@ from smtptui.tui.widgets.stepbar import StagePicker, StepBar, activity
 from smtptui.tui.widgets.transcript import TranscriptView
 
 if TYPE_CHECKING:  # the engine's runner is imported when the first session starts
-    from smtptui.engine.runner import Runner
-    from smtptui.engine.transcript import Result
+    from smtptui.net.runner import Runner
+    from smtptui.smtp.transcript import Result
 
 #: Actions on the session or its transcript, and printable keys: off while in the sidebar.
 NOT_IN_SIDEBAR = {"step", "run", "run_to", "stop", "edit", "manual", "save", "copy_command",
@@ -190,8 +190,8 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         profile = self.profile
         if profile is None:
             return
-        from smtptui.planning import plan_from_profile
-        from smtptui.secrets import password_needed
+        from smtptui.launch.passwords import password_needed
+        from smtptui.launch.plans import plan_from_profile
 
         try:
             plan = plan_from_profile(profile)
@@ -260,7 +260,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
 
     def _on_item(self, item: object) -> None:
         """One report from the runner (called in the worker, on the app's event loop)."""
-        from smtptui.engine.transcript import Event, Pending, Progress, StageTiming
+        from smtptui.smtp.transcript import Event, Pending, Progress, StageTiming
 
         if isinstance(item, Event):
             if item.stage == "dot" and item.text == "." and item.kind == "send":
@@ -376,7 +376,7 @@ def run_app(profiles_dir: Path | None, demo: bool) -> int:
     """
     rest_collector()
     if demo:
-        from smtptui.demo import DEMO_PROFILE, DemoServer
+        from smtptui.tui.demo import DEMO_PROFILE, DemoServer
 
         with DemoServer() as server:
             app = SmtpTuiApp(server.profiles_dir, open_profile=DEMO_PROFILE,
@@ -384,7 +384,7 @@ def run_app(profiles_dir: Path | None, demo: bool) -> int:
                              after_start=collect_after_start)
             app.run()
             return app.return_code or 0
-    from smtptui.profiles import default_profiles_dir, seed_examples
+    from smtptui.store.profiles import default_profiles_dir, seed_examples
 
     directory = profiles_dir or default_profiles_dir()
     try:

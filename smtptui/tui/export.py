@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from smtptui.profiles import Profile, resolve_eml, slugify
+from smtptui.store.profiles import Profile, resolve_eml, slugify
 
 
 def run_command_line(profile: Profile, profiles_dir: Path | None = None,

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from smtptui.tui.widgets.stepbar import Status
 
 if TYPE_CHECKING:  # the engine is imported when the first session starts
-    from smtptui.engine.plan import SessionPlan
-    from smtptui.engine.runner import Runner
-    from smtptui.engine.transcript import Event, Result
-    from smtptui.profiles import Profile
+    from smtptui.net.runner import Runner
+    from smtptui.smtp.plan import SessionPlan
+    from smtptui.smtp.transcript import Event, Result
+    from smtptui.store.profiles import Profile
 
 #: What the status line calls each phase.
 PHASE_WORDS = {"empty": "choose a profile", "ready": "ready", "busy": "working",
@@ -63,12 +63,12 @@ class SessionState:
                 emit(item)
 
         if direct:
-            from smtptui.engine.walk import Walk
+            from smtptui.net.walk import Walk
 
             self.runner = Walk(plan, guarded, dns=dns or None, stepping=True,  # type: ignore[assignment]
                                auth=auth)
         else:
-            from smtptui.engine.runner import Runner
+            from smtptui.net.runner import Runner
 
             self.runner = Runner(plan, guarded, stepping=True, auth=auth)
         self.phase = "busy"
@@ -106,7 +106,7 @@ class SessionState:
 
     def stamp(self, event: Event) -> Event:
         """The event with its time from the clock; a command sent starts a new latency."""
-        from smtptui.engine.transcript import Event
+        from smtptui.smtp.transcript import Event
 
         now = self.clock()
         if event.kind == "send" or self._lines == 0:
@@ -189,14 +189,14 @@ class SessionState:
 
 def make_auth(profile: Profile, secret: str) -> object:
     """The AUTH exchange for ``profile`` with this password (InputError if unusable)."""
-    from smtptui.engine.auth import make_exchange
+    from smtptui.smtp.auth import make_exchange
 
     return make_exchange(profile.auth_user, secret, profile.auth_mech)
 
 
 def password_from_source(profile: Profile) -> str:
     """The password from an env: or command: source (InputError if there is none)."""
-    from smtptui.secrets import read_password_source
+    from smtptui.launch.passwords import read_password_source
 
     return read_password_source(profile.password_source, profile.auth_user,
                                 f"profile {profile.name!r}: password_source")

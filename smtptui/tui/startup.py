@@ -26,7 +26,7 @@ class LazyHistory:
 
     def __getattr__(self, name: str) -> Any:
         if self._history is None:
-            from smtptui.history import History
+            from smtptui.store.history import History
 
             self._history = History(self._directory)
         return getattr(self._history, name)

@@ -11,9 +11,9 @@ from aiosmtpd.smtp import SMTP
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smtptui.compose import compose_message, subject_header
-from smtptui.engine.errors import InputError
-from smtptui.engine.plan import SessionPlan
+from smtptui.launch.compose import compose_message, subject_header
+from smtptui.smtp.errors import InputError
+from smtptui.smtp.plan import SessionPlan
 from tests.cli.helpers import server_args, smtptui
 from tests.fixtures.scripted import standard
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import random
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from smtptui.engine.domains import split_resolver
-from smtptui.engine.errors import InputError
-from smtptui.mxcmd import run_mx
+from smtptui.cli.mx import run_mx
+from smtptui.smtp.domains import split_resolver
+from smtptui.smtp.errors import InputError
 from tests.fixtures.dnsserver import DNSServer
 
 T = 0.5
@@ -132,12 +130,6 @@ def test_a_bad_resolver_address_exits_1() -> None:
     assert err == "smtptui: --dns '127.0.0.1:99999': the port must be a number from 1 to 65535\n"
 
 
-def _cli_has_mx() -> bool:
-    spec = importlib.util.find_spec("smtptui.cli")
-    return bool(spec and spec.origin and "run_mx" in Path(spec.origin).read_text())
-
-
-@pytest.mark.skipif(not _cli_has_mx(), reason="`smtptui mx` is not wired in cli.py yet")
 def test_python_m_smtptui_mx(dns_server) -> None:
     server = dns_server(ZONES)
     args = [sys.executable, "-m", "smtptui", "mx", "--dns", server.address, "--timeout", "0.5"]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from smtptui.engine.transcript import Progress
-from smtptui.output import Printer
+from smtptui.cli.printer import Printer
+from smtptui.smtp.transcript import Progress
 from tests.cli.helpers import server_args, smtptui
 from tests.fixtures.scripted import standard
 

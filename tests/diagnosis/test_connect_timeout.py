@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from smtptui.engine.plan import SessionPlan, Timeouts
-from smtptui.engine.runner import Runner
-from smtptui.engine.transcript import Event
-from smtptui.output import summary
+from smtptui.cli.printer import summary
+from smtptui.net.runner import Runner
+from smtptui.smtp.plan import SessionPlan, Timeouts
+from smtptui.smtp.transcript import Event
 
 
 def test_connect_time_out_suspects_a_blocked_port() -> None:

@@ -1,7 +1,7 @@
 """The EHLO capability parser, on the seed article's Microsoft ESMTP sample among others."""
 
-from smtptui.engine.capabilities import parse_ehlo
-from smtptui.engine.replies import ReplyParser
+from smtptui.smtp.capabilities import parse_ehlo
+from smtptui.smtp.replies import ReplyParser
 
 SEED_EHLO = (
     b"250- mail.example.com Hello\r\n250-TURN\r\n250-SIZE\r\n250-ETRN\r\n250-PIPELINING\r\n"

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from smtptui.engine.checks import Check, local_checks
-from smtptui.engine.routes import make_resolver
+from smtptui.net.checks import Check, local_checks
+from smtptui.net.routes import make_resolver
 
 PUBLIC_V4 = "5.9.10.11"  # only ever a name in a question to the loopback DNS server
 PUBLIC_V6 = "2a01:4f8::10"
@@ -87,7 +87,7 @@ def test_private_addresses_are_not_looked_up(dns_server, local: str) -> None:
 def test_no_resolver_no_lookup_and_no_dnspython() -> None:
     code = (
         "import sys\n"
-        "from smtptui.engine.checks import local_checks\n"
+        "from smtptui.net.checks import local_checks\n"
         f"c = local_checks('h.example', '220 x.example', 'x.example', 0.1, '{PUBLIC_V4}')\n"
         "assert c[2].ok is None and 'no DNS resolver' in c[2].text, c[2]\n"
         "assert not any(m == 'dns' or m.startswith('dns.') for m in sys.modules)\n"

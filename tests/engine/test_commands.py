@@ -2,8 +2,8 @@
 
 import pytest
 
-from smtptui.engine.commands import check_address, command_line, mail_from
-from smtptui.engine.errors import InputError, LocalProtocolError
+from smtptui.smtp.commands import check_address, command_line, mail_from
+from smtptui.smtp.errors import InputError, LocalProtocolError
 
 
 @pytest.mark.parametrize("bad", ["a@b.c\r\nRCPT TO:<x@y>", "a\n@b", "a@b\x00", "a@b\x1b[31m"])

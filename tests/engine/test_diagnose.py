@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smtptui.engine.diagnose import (
+from smtptui.knowledge.diagnosis import (
     DIAGNOSES,
     KINDS,
     STAGES,
@@ -19,7 +19,7 @@ from smtptui.engine.diagnose import (
     diagnose,
     recognise_service,
 )
-from smtptui.engine.replies import Reply, ReplyParser
+from smtptui.smtp.replies import Reply, ReplyParser
 
 
 def parse(raw: bytes) -> Reply:

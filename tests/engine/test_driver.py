@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from smtptui.engine.runner import Runner
+from smtptui.net.runner import Runner
 from tests.reliability.helpers import plan_for
 
 

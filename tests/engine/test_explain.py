@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from smtptui.engine.explain import (
+from smtptui.knowledge.code_tables import BASIC_CODES, ENHANCED_CODES
+from smtptui.knowledge.codes import (
     Explanation,
     explain_code,
     explain_enhanced,
     explain_reply,
 )
-from smtptui.engine.explain_tables import BASIC_CODES, ENHANCED_CODES
-from smtptui.engine.replies import Reply, ReplyParser
+from smtptui.smtp.replies import Reply, ReplyParser
 
 # RFC 5321 §4.2.3, "Reply Codes in Numeric Order", copied from the RFC.
 RFC5321_CODES = [211, 214, 220, 221, 250, 251, 252, 354, 421, 450, 451, 452, 455,

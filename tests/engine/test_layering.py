@@ -1,15 +1,19 @@
-"""The engine never imports the UI: checked in a fresh interpreter."""
+"""The layers below the app never import it: checked in a fresh interpreter."""
 
 import pkgutil
 import subprocess
 import sys
 
-import smtptui.engine
+import smtptui
+
+#: Every package below the front ends, and the headless front end itself.
+HEADLESS = ("smtp", "net", "knowledge", "store", "launch", "cli")
 
 
-def test_engine_imports_no_textual() -> None:
-    modules = [f"smtptui.engine.{m.name}" for m in pkgutil.iter_modules(smtptui.engine.__path__)]
-    assert len(modules) >= 8
+def test_nothing_below_the_app_imports_textual() -> None:
+    modules = [info.name for info in pkgutil.walk_packages(smtptui.__path__, "smtptui.")
+               if info.name.split(".")[1] in HEADLESS]
+    assert len(modules) >= 40
     code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
             + "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich') "
               "or m.startswith('smtptui.tui')]\nprint(bad)\nsys.exit(1 if bad else 0)\n")
@@ -18,7 +22,7 @@ def test_engine_imports_no_textual() -> None:
 
 
 def test_headless_run_imports_neither_textual_nor_dns() -> None:
-    code = ("import sys, smtptui.cli, smtptui.runcmd, smtptui.engine.runner\n"
+    code = ("import sys, smtptui.main, smtptui.cli.run, smtptui.net.runner\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'dns')]\n"
             "print(bad); sys.exit(1 if bad else 0)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -26,7 +30,7 @@ def test_headless_run_imports_neither_textual_nor_dns() -> None:
 
 
 def test_a_smart_host_run_needs_no_asyncio_textual_or_dns() -> None:
-    code = ("import sys\nfrom smtptui.cli import main\n"
+    code = ("import sys\nfrom smtptui.main import main\n"
             "code = main(['run', '--server', '127.0.0.1:1', '--from', 'a@example.com', "
             "'--to', 'b@example.net', '--json'])\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('asyncio', 'textual', 'dns')]\n"
@@ -37,7 +41,7 @@ def test_a_smart_host_run_needs_no_asyncio_textual_or_dns() -> None:
 
 def test_a_plaintext_delivery_loads_neither_ssl_nor_dataclasses(sink) -> None:
     """Start-up cost: OpenSSL, dataclasses, subprocess, email only when a run needs them."""
-    code = ("import sys\nfrom smtptui.cli import main\n"
+    code = ("import sys\nfrom smtptui.main import main\n"
             f"code = main(['run', '--server', '127.0.0.1:{sink.port}', '--tls', 'off', "
             "'--from', 'a@example.com', '--to', 'b@example.net'])\n"
             "bad = [m for m in sys.modules if m in ('ssl', '_ssl', 'dataclasses', 'asyncio', "

@@ -4,8 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smtptui.engine.errors import InputError
-from smtptui.engine.message import DataEncoder, MessageSource
+from smtptui.launch.message import MessageSource
+from smtptui.smtp.data import DataEncoder
+from smtptui.smtp.errors import InputError
 
 SMUGGLING = [b"\n.\n", b"\n.\r\n", b"\r.\r\n", b"\r\n\x00.\r\n", b"\r\n.\r\r\n", b"\r.\n",
              b"\n.\r", b"\r.\r"]

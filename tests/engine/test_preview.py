@@ -7,7 +7,7 @@ import tracemalloc
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smtptui.engine.transcript import MessagePreview
+from smtptui.smtp.transcript import MessagePreview
 
 CUT = 998
 

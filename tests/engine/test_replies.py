@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smtptui.engine.errors import RemoteProtocolError
-from smtptui.engine.replies import MAX_LINE, MAX_REPLY_LINES, ReplyParser
+from smtptui.smtp.errors import RemoteProtocolError
+from smtptui.smtp.replies import MAX_LINE, MAX_REPLY_LINES, ReplyParser
 
 
 def parse(data: bytes) -> list:

@@ -9,15 +9,15 @@ import sys
 
 import pytest
 
-from smtptui.engine.domains import group_by_domain
-from smtptui.engine.errors import InputError
-from smtptui.engine.routes import (
+from smtptui.net.routes import (
     Route,
     RouteError,
     make_resolver,
     parse_server,
     resolve_route,
 )
+from smtptui.smtp.domains import group_by_domain
+from smtptui.smtp.errors import InputError
 from tests.fixtures.dnsserver import DNSServer
 
 T = 0.5  # seconds: every resolver in these tests gives up after this
@@ -388,6 +388,6 @@ def test_several_domains_get_one_route_each(dns_server) -> None:
 
 
 def test_importing_routes_does_not_load_dnspython() -> None:
-    code = ("import sys, smtptui.engine.routes, smtptui.mxcmd\n"
+    code = ("import sys, smtptui.net.routes, smtptui.cli.mx\n"
             "sys.exit(1 if any(m.split('.')[0] == 'dns' for m in sys.modules) else 0)\n")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smtptui.engine.tls import names_match
+from smtptui.net.tls import names_match
 
 
 @pytest.mark.parametrize("sans, name, expected", [

@@ -11,10 +11,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from smtptui.engine.message import MessageSource
-from smtptui.engine.plan import SessionPlan, Timeouts
-from smtptui.engine.runner import Runner
-from smtptui.engine.transcript import Event, Pending, Result
+from smtptui.launch.message import MessageSource
+from smtptui.net.runner import Runner
+from smtptui.smtp.plan import SessionPlan, Timeouts
+from smtptui.smtp.transcript import Event, Pending, Result
 from tests.cli.helpers import Run
 
 #: The peak resident memory one `smtptui run` may reach, whatever the server sends.

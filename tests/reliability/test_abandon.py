@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from smtptui.engine.runner import Runner
-from smtptui.engine.transcript import Event, Result
+from smtptui.net.runner import Runner
+from smtptui.smtp.transcript import Event, Result
 from tests.fixtures.scripted import Peer
 from tests.reliability.helpers import plan_for
 

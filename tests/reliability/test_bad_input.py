@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from smtptui.cli import make_parser
-from smtptui.engine.errors import InputError, LocalProtocolError
-from smtptui.runcmd import spec_from_args
+from smtptui.cli.parser import make_parser
+from smtptui.cli.run import spec_from_args
+from smtptui.smtp.errors import InputError, LocalProtocolError
 from tests.cli.helpers import server_args
 from tests.fixtures.scripted import ScriptedServer, standard
 from tests.reliability.helpers import (

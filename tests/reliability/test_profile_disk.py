@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from smtptui.profiles import Profile, ProfileStore
-from smtptui.profiles.validate import ProfileError
+from smtptui.store.profiles import Profile, ProfileStore
+from smtptui.store.profiles.validate import ProfileError
 
 
 @pytest.fixture
@@ -59,8 +59,8 @@ def test_an_unwritable_folder_gives_a_clear_error_and_keeps_the_profile(immutabl
 FULL_DISK = r"""
 import errno, json, os, sys
 from pathlib import Path
-from smtptui.profiles import Profile, ProfileStore
-from smtptui.profiles.validate import ProfileError
+from smtptui.store.profiles import Profile, ProfileStore
+from smtptui.store.profiles.validate import ProfileError
 
 folder = Path(sys.argv[1]) / "profiles"
 store = ProfileStore(folder)

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from smtptui.profiles import Profile, ProfileStore
+from smtptui.store.profiles import Profile, ProfileStore
 from smtptui.tui.app import SmtpTuiApp
 
 SIZE = (80, 24)

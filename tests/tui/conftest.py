@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from smtptui.demo import DemoServer
+from smtptui.tui.demo import DemoServer
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from smtptui.demo import DEMO_PROFILE, DemoServer
 from smtptui.tui.app import SmtpTuiApp
+from smtptui.tui.demo import DEMO_PROFILE, DemoServer
 from tests.fixtures.scripted import Peer
 from tests.tui.apphelp import (
     MESSAGE,
@@ -180,7 +180,7 @@ async def test_copying_the_session_as_a_command_line(tmp_path: Path, smtpd: Any,
         line = app.clipboard
     words = shlex.split(line)
     assert words[:4] == ["smtptui", "run", "--server", f"127.0.0.1:{server.port}"]
-    from smtptui.cli import main
+    from smtptui.main import main
 
     assert await asyncio.to_thread(main, words[1:]) == 0  # the copied line does the same
     [message] = server.messages

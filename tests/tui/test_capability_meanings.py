@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from smtptui.engine.capabilities import Capabilities, parse_ehlo
-from smtptui.engine.message import MessageFacts
-from smtptui.engine.replies import ReplyParser
-from smtptui.tui.capability_meanings import MEANINGS, SUPPORTED_AUTH, assess, diff, meaning
+from smtptui.knowledge.keywords import MEANINGS, SUPPORTED_AUTH, assess, diff, meaning
+from smtptui.smtp.capabilities import Capabilities, parse_ehlo
+from smtptui.smtp.data import MessageFacts
+from smtptui.smtp.replies import ReplyParser
 from tests.engine.test_capabilities import SEED_EHLO
 
 BRIEF_KEYWORDS = (

@@ -10,15 +10,15 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-from smtptui.demo import DemoServer
-from smtptui.engine.explain import explain_code, explain_enhanced
-from smtptui.engine.transcript import Event, Result
+from smtptui.knowledge.codes import explain_code, explain_enhanced
+from smtptui.smtp.transcript import Event, Result
 from smtptui.tui import app as app_module
 from smtptui.tui.app import SmtpTuiApp
-from smtptui.tui.commands import app_bindings
-from smtptui.tui.line_explain import SelectedLine
+from smtptui.tui.bindings import app_bindings
+from smtptui.tui.demo import DemoServer
 from smtptui.tui.widgets.explain import ExplainPanel
 from smtptui.tui.widgets.transcript import TranscriptView
+from smtptui.tui.widgets.transcript_rows import SelectedLine
 from tests.fixtures.scripted import Peer
 from tests.tui.apphelp import SIZE, aio, make_profiles, scrub, until
 

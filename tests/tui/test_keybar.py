@@ -8,7 +8,7 @@ from typing import Any
 from textual.binding import Binding
 
 from smtptui.tui.app import SmtpTuiApp
-from smtptui.tui.commands import FOOTER_PRIORITY
+from smtptui.tui.bindings import FOOTER_PRIORITY
 from smtptui.tui.screens.help import HelpScreen
 from smtptui.tui.widgets.keybar import KeyBar, fit, key_width, shown_keys
 from tests.tui.apphelp import aio, make_profiles, until

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from smtptui.tui.capability_meanings import MEANINGS
-from smtptui.tui.command_meanings import COMMANDS, END_OF_DATA, MESSAGE_LINE, explain_command
-from smtptui.tui.line_explain import NOT_A_REPLY, explain_line, keyword_note, reply_codes
+from smtptui.knowledge.command_meanings import COMMANDS, END_OF_DATA, MESSAGE_LINE, explain_command
+from smtptui.knowledge.keywords import MEANINGS
+from smtptui.knowledge.lines import NOT_A_REPLY, explain_line, keyword_note, reply_codes
 
 
 @pytest.mark.parametrize("text, codes", [

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from smtptui.tui.app import SmtpTuiApp
-from smtptui.tui.commands import app_bindings
+from smtptui.tui.bindings import app_bindings
 from smtptui.tui.screens.confirm import Confirm
 from tests.tui.apphelp import SIZE, aio, make_profiles
 

@@ -18,11 +18,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Select, Static, TextArea
 
-from smtptui.engine.capabilities import parse_ehlo
-from smtptui.engine.message import MessageFacts
-from smtptui.engine.replies import ReplyParser
-from smtptui.history import History
-from smtptui.profiles import Profile, ProfileStore, load_file
+from smtptui.smtp.capabilities import parse_ehlo
+from smtptui.smtp.data import MessageFacts
+from smtptui.smtp.replies import ReplyParser
+from smtptui.store.history import History
+from smtptui.store.profiles import Profile, ProfileStore, load_file
 from smtptui.tui.screens.confirm import Confirm
 from smtptui.tui.screens.editor import ProfileEditor
 from smtptui.tui.screens.help import HelpScreen

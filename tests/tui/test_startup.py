@@ -9,9 +9,9 @@ import textwrap
 from pathlib import Path
 
 #: Modules that the first screen must not import (each costs start-up time).
-NOT_AT_START = ("tomlkit", "json", "smtptui.engine.runner", "smtptui.engine.session",
-                "smtptui.engine.transcript", "smtptui.history", "smtptui.tui.line_explain",
-                "smtptui.tui.capability_meanings", "textual.widgets._data_table",
+NOT_AT_START = ("tomlkit", "json", "smtptui.net.runner", "smtptui.smtp.session",
+                "smtptui.smtp.transcript", "smtptui.store.history", "smtptui.knowledge.lines",
+                "smtptui.knowledge.keywords", "textual.widgets._data_table",
                 "textual.widgets._progress_bar", "aiosmtpd")
 
 
@@ -19,7 +19,7 @@ def test_the_first_screen_imports_only_what_it_shows(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import asyncio, sys
         from pathlib import Path
-        from smtptui.profiles import seed_examples
+        from smtptui.store.profiles import seed_examples
         from smtptui.tui.app import SmtpTuiApp
         from smtptui.tui.startup import LazyHistory
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from textual.app import App, ComposeResult
 
-from smtptui.demo import DEMO_PROFILE, DemoServer
-from smtptui.engine.transcript import Event
+from smtptui.smtp.transcript import Event
 from smtptui.tui import app as app_module
 from smtptui.tui.app import SmtpTuiApp
+from smtptui.tui.demo import DEMO_PROFILE, DemoServer
 from smtptui.tui.widgets.transcript import DataProgress, TranscriptView
 from tests.fixtures.scripted import Peer
 from tests.tui.apphelp import (

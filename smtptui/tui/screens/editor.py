@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, Static, Switch, TextArea
 
-from smtptui.engine import record
-from smtptui.profiles import (
+from smtptui.smtp import record
+from smtptui.store.profiles import (
     FIELDS,
     QUIT_AFTER_STAGES,
     Profile,

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static, TextArea
 
-from smtptui.history import History, HistoryEntry, HistoryError
+from smtptui.store.history import History, HistoryEntry, HistoryError
 
 _OUTCOME_STYLES = {"delivered": "green", "stopped": "yellow", "failed": "bold red"}
 

@@ -12,7 +12,7 @@ from textual.widgets import Label
 if TYPE_CHECKING:
     from textual.widgets import ProgressBar
 
-    from smtptui.engine.transcript import Progress
+    from smtptui.smtp.transcript import Progress
 
 
 class DataProgress(Horizontal):

@@ -15,8 +15,8 @@ from textual.widgets import Static
 from smtptui.tui.widgets.transcript_rows import SelectedLine
 
 if TYPE_CHECKING:
-    from smtptui.engine.transcript import Result
-    from smtptui.tui.command_meanings import Note
+    from smtptui.knowledge.command_meanings import Note
+    from smtptui.smtp.transcript import Result
 
 #: What the summary line of a folded message means: (label, summary, reference).
 FOLDED = ("message", "The message sent after DATA, folded to this one line; f unfolds it to "
@@ -81,11 +81,11 @@ class ExplainPanel(VerticalScroll, can_focus=True):
         text = Text(end="")
         notes: list[Note] = []
         if line is not None and line.kind == "fold":
-            from smtptui.tui.command_meanings import Note  # the tables, when first needed
+            from smtptui.knowledge.command_meanings import Note  # the tables, when first needed
 
             notes = [Note(*FOLDED)]
         elif line is not None and line.kind in ("send", "recv"):
-            from smtptui.tui.line_explain import explain_line  # the tables, when first needed
+            from smtptui.knowledge.lines import explain_line  # the tables, when first needed
 
             notes = explain_line(line.kind, line.stage, line.text, line.continued)
         diagnosis = result.diagnosis if result is not None else {}

@@ -16,8 +16,8 @@ from textual.widgets import Static
 if TYPE_CHECKING:  # the table, the meanings and the engine's types come with the first EHLO
     from textual.widgets import DataTable
 
-    from smtptui.engine.message import MessageFacts
-    from smtptui.tui.capability_meanings import CapsLike, Row
+    from smtptui.knowledge.keywords import CapsLike, Row
+    from smtptui.smtp.data import MessageFacts
 
 #: A glyph per level, so that the verdict reads without colour (NO_COLOR) too.
 MARKS = {"ok": "✓", "info": "·", "warn": "!", "bad": "✗", "unknown": "?"}
@@ -32,7 +32,7 @@ NARROW = 60
 
 def visible(text: str) -> str:
     """Server text with its control characters made visible (the engine's rule)."""
-    from smtptui.engine.transcript import visible as engine_visible
+    from smtptui.smtp.transcript import visible as engine_visible
 
     return engine_visible(text)
 
@@ -230,8 +230,8 @@ class CapabilityInspector(Widget):
         active = bool(tls_facts) if tls_active is None else tls_active
         self.rows, self.diff_lines, self._greeting = [], [], ""
         if current is not None:
-            from smtptui.engine.capabilities import Capabilities
-            from smtptui.tui.capability_meanings import assess, diff
+            from smtptui.knowledge.keywords import assess, diff
+            from smtptui.smtp.capabilities import Capabilities
 
             self.rows = assess(current, message_facts, active, sender=sender,
                                recipients=recipients)

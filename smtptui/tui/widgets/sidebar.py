@@ -14,8 +14,8 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from smtptui.profiles import BrokenProfile, Profile
-from smtptui.tui.commands import sidebar_bindings
+from smtptui.store.profiles import BrokenProfile, Profile
+from smtptui.tui.bindings import sidebar_bindings
 
 Item = Profile | BrokenProfile
 #: Besides letters and digits, the characters that filter the list when typed.

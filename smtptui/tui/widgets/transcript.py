@@ -35,7 +35,7 @@ from smtptui.tui.widgets.transcript_rows import (
 )
 
 if TYPE_CHECKING:
-    from smtptui.engine.transcript import Event
+    from smtptui.smtp.transcript import Event
 
 __all__ = ["FOLD_MIN_LINES", "MAX_LINES", "DataProgress", "TranscriptView"]
 #: The most lines kept; beyond it the oldest tenth is dropped (memory stays bounded).

@@ -1,0 +1,1 @@
+"""The headless front end: the grammar, `smtptui run`, `mx`, `profiles`, the printer."""

@@ -1,0 +1,230 @@
+"""`smtptui run`: build a plan from flags (and a profile), run it, print the transcript or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, TextIO
+
+from smtptui.cli.printer import Printer
+from smtptui.launch.compose import compose_message
+from smtptui.launch.message import MessageSource
+from smtptui.launch.plans import check_ca_file, default_helo
+from smtptui.smtp.errors import InputError, LocalProtocolError
+from smtptui.smtp.plan import SessionPlan, Timeouts, parse_server
+from smtptui.smtp.record import record
+from smtptui.smtp.transcript import Event, Progress, Result
+from smtptui.smtp.vocabulary import MAX_TIMEOUT
+
+
+@record
+class RunSpec:
+    """Everything a run needs beyond the plan: direct mode, the resolver, the password source."""
+
+    plan: SessionPlan
+    direct: bool = False
+    dns: str = ""
+    pin: str = ""
+    password_source: str = ""
+    profile_name: str = ""
+
+
+def split_recipients(values: list[str] | None) -> list[str]:
+    """`--to` repeats and takes comma-separated lists."""
+    out: list[str] = []
+    for value in values or []:
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return out
+
+
+def _password_source(args: argparse.Namespace) -> str:
+    if args.password_env:
+        return f"env:{args.password_env}"
+    if args.password_command:
+        return f"command:{args.password_command}"
+    return ""
+
+
+def check_flags(args: argparse.Namespace, *, direct: bool, auth_user: str) -> None:
+    """Options that mean nothing without another are refused, not ignored; a --dns is checked
+    (without any look-up). ``direct`` and ``auth_user`` are the run's, a profile's included."""
+    if args.password_env and args.password_command:
+        raise InputError("--password-env and --password-command: give only one password source")
+    if not auth_user:
+        given = [flag for flag, value in (("--auth-mech", args.auth_mech),
+                                          ("--password-env", args.password_env),
+                                          ("--password-command", args.password_command))
+                 if value]
+        if given:
+            raise InputError(f"{given[0]} needs --auth-user USER: without it no AUTH is done "
+                             "and the message would go out unauthenticated")
+    if args.mx is not None and not direct:
+        raise InputError("--mx HOST needs --direct: it picks one MX host of the recipients' "
+                         "domain (with --server, that server is the only host)")
+    if args.dns is not None:
+        from smtptui.smtp.domains import split_resolver
+
+        split_resolver(args.dns)
+
+
+def build_plan(args: argparse.Namespace) -> SessionPlan:
+    """Flags -> a checked SessionPlan; raises InputError (exit 1) before any connection."""
+    check_flags(args, direct=args.direct, auth_user=args.auth_user or "")
+    recipients = split_recipients(args.to)
+    if args.direct:
+        from smtptui.smtp.domains import group_by_domain
+
+        if not recipients:
+            raise InputError("no recipient given (--to): direct mode routes by its domain")
+        host, port = next(iter(group_by_domain(recipients))), args.port or 25
+    else:
+        if not args.server:
+            raise InputError("no server given (--server HOST[:PORT], or --direct)")
+        default_port = args.port or (465 if args.tls == "implicit" else 25)
+        host, port = parse_server(args.server, default_port)
+        if args.port:
+            port = args.port
+    if args.port is not None and not 1 <= args.port <= 65535:
+        raise InputError(f"--port {args.port}: must be from 1 to 65535")
+    tls = args.tls or ("implicit" if port == 465 else "starttls")
+    if args.sender is None:
+        raise InputError("no sender given (--from ADDRESS; --from '' for the null sender)")
+    if args.timeout is not None and not 0 < args.timeout <= MAX_TIMEOUT:  # NaN fails too
+        raise InputError(f"--timeout {args.timeout:g}: give seconds, more than 0 and at most "
+                         f"{MAX_TIMEOUT:g} (a day)")
+    plan = SessionPlan(
+        host=host, port=port, sender=args.sender.strip(), recipients=recipients,
+        helo=args.helo or default_helo(), quit_after=(args.quit_after or "").lower(),
+        timeouts=Timeouts.all(args.timeout) if args.timeout else Timeouts(),
+        tls=tls, verify=not args.no_verify, ca_file=args.ca or "",
+        auth_user=args.auth_user or "", auth_mech=(args.auth_mech or "").upper(),
+        allow_plaintext_auth=args.allow_plaintext_auth,
+        explain=args.explain,
+    )
+    plan.validate()
+    check_ca_file(plan)
+    if args.eml:
+        plan.message = MessageSource.from_file(args.eml)
+    else:
+        plan.message = MessageSource(data=compose_message(plan, args.subject, args.body))
+    plan.validate()
+    return plan
+
+
+def profile_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The flags the user gave, as profile fields (only those given)."""
+    changes: dict[str, Any] = {}
+    if args.server:  # a port only when one is given: the profile's own port stays otherwise
+        host, port = parse_server(args.server, args.port or 0)
+        changes.update(host=host, mode="smarthost", **({"port": port} if port else {}))
+    sender = args.sender.strip() if args.sender else args.sender  # as --to is trimmed
+    simple = {"port": args.port, "sender": sender, "eml": args.eml, "helo": args.helo,
+              "quit_after": args.quit_after, "timeout": args.timeout, "tls": args.tls,
+              "ca_file": args.ca, "auth_user": args.auth_user, "auth_mech": args.auth_mech,
+              "dns": args.dns, "subject": args.subject, "body": args.body}
+    changes.update({k: v for k, v in simple.items() if v is not None})
+    if args.to:
+        changes["recipients"] = split_recipients(args.to)
+    if args.no_verify:
+        changes["verify"] = False
+    if args.direct:
+        changes["mode"] = "direct"
+    if _password_source(args):
+        changes["password_source"] = _password_source(args)
+    return changes
+
+
+def spec_from_args(args: argparse.Namespace) -> RunSpec:
+    """A RunSpec from a saved profile plus flags, or from flags alone."""
+    if not args.profile:
+        return RunSpec(build_plan(args), args.direct, args.dns or "", args.mx or "",
+                       _password_source(args))
+    from smtptui.cli.profiles import store_dir
+    from smtptui.launch.plans import plan_from_profile
+    from smtptui.store.profiles import ProfileStore
+
+    profile = ProfileStore(store_dir(args)).get(args.profile)
+    profile = profile.apply_overrides(**profile_overrides(args))
+    check_flags(args, direct=profile.mode == "direct", auth_user=profile.auth_user)
+    plan = plan_from_profile(profile)
+    plan.allow_plaintext_auth = args.allow_plaintext_auth
+    plan.explain = args.explain
+    return RunSpec(plan, profile.mode == "direct", profile.dns, args.mx or "",
+                   profile.password_source, profile.name)
+
+
+def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """The whole `smtptui run` command; returns the exit code."""
+    from smtptui.launch.passwords import password_needed
+
+    try:
+        spec = spec_from_args(args)
+        auth = None
+        if password_needed(spec.plan.auth_user, spec.plan.quit_after):
+            from smtptui.launch.passwords import read_password_source
+            from smtptui.smtp.auth import make_exchange
+
+            where = ("--password-env" if args.password_env else "--password-command"
+                     if args.password_command else f"profile {spec.profile_name!r}: "
+                     "password_source" if spec.profile_name else "")
+            password = read_password_source(spec.password_source, spec.plan.auth_user, where)
+            auth = make_exchange(spec.plan.auth_user, password, spec.plan.auth_mech,
+                                 spec.plan.allow_plaintext_auth)
+    except (InputError, LocalProtocolError) as exc:
+        err.write(f"smtptui: error: {exc}\n")
+        return 1
+    printer = Printer(out, err, as_json=args.json, progress=not args.json and err.isatty())
+    lines: list[str] = []
+    try:
+        result = _run(spec, printer, auth, lines)
+    except (InputError, LocalProtocolError) as exc:  # a late input error: still one line
+        err.write(f"smtptui: error: {exc}\n")
+        return 1
+    printer.result(result)
+    if spec.profile_name:
+        _keep_history(spec.profile_name, lines, result, err)
+    return result.exit_code
+
+
+def _keep_history(name: str, lines: list[str], result: Result, err: TextIO) -> None:
+    from smtptui.store.history import History, HistoryError
+
+    try:
+        History().record(name, lines, result.to_json())
+    except HistoryError as exc:
+        err.write(f"smtptui: warning: the transcript was not kept in history: {exc}\n")
+
+
+def _run(spec: RunSpec, printer: Printer, auth: object | None, lines: list[str]) -> Result:
+    """Direct mode walks on asyncio; a smart-host session runs on blocking sockets (no asyncio
+    to import: the same Runner, driven to the end in one go)."""
+
+    def emit(item: object) -> None:
+        if isinstance(item, Event):
+            printer.event(item)
+            lines.append(f"{item.t:8.3f} {item.marker:<3} {item.text}")
+        elif isinstance(item, Progress):
+            printer.progress(item)
+
+    if spec.direct:
+        import asyncio
+
+        from smtptui.net.walk import Walk
+
+        async def walk() -> Result:
+            dns_timeout = min(spec.plan.timeouts.connect, 10.0)  # --timeout bounds DNS too
+            return await Walk(spec.plan, emit, dns=spec.dns, pin=spec.pin, auth=auth,
+                              dns_timeout=dns_timeout).run()
+
+        return asyncio.run(walk())
+    from smtptui.net.blocking_transport import BlockingConnection, drive
+    from smtptui.net.runner import Runner
+
+    resolver = None
+    if spec.dns:  # the reverse-DNS check asks only a resolver the user named
+        from smtptui.net.routes import make_resolver
+
+        resolver = make_resolver(spec.dns, 5.0)
+    runner = Runner(spec.plan, emit, auth=auth, resolver=resolver,
+                    opener=BlockingConnection.open)
+    return drive(runner.run())

@@ -1,1 +1,0 @@
-"""The session engine: sans-IO SMTP protocol core, message encoder and asyncio driver (no UI)."""

@@ -1,0 +1,1 @@
+"""What replies, enhanced codes, EHLO keywords, commands and failures mean; the diagnosis rules."""

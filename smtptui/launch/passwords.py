@@ -1,0 +1,67 @@
+"""Password sources: an environment variable, a command's output or a no-echo prompt."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from smtptui.smtp.errors import InputError
+
+#: The stages a session can stop after without reaching AUTH: no password is needed then.
+BEFORE_AUTH = ("connect", "banner", "ehlo", "tls")
+
+def password_needed(auth_user: str, quit_after: str) -> bool:
+    """Whether a run must get a password before it starts: it logs in (``auth_user``) and
+    does not stop (``quit_after``) before AUTH. A command: source is not run otherwise."""
+    return bool(auth_user) and quit_after.strip().lower() not in BEFORE_AUTH
+
+
+def read_password(env: str | None = None, command: str | None = None,
+                  prompt_user: str = "", where: str = "") -> str:
+    """The password from $env, from `command`'s output, or (on a terminal) a no-echo prompt.
+
+    ``where`` names the setting the source came from, for the error messages (default: the
+    command-line flag, --password-env or --password-command).
+    """
+    if env:
+        value = os.environ.get(env)
+        if value is None:
+            raise InputError(f"environment variable {env} is not set "
+                             f"({where or '--password-env'})")
+        return value
+    if command:
+        import subprocess  # only for a command source: a plain run does not pay for it
+
+        origin = where or "--password-command"
+        try:
+            proc = subprocess.run(command, shell=True, capture_output=True, timeout=60,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise InputError(f"the password command ({origin}) did not finish within 60 s"
+                             ) from None
+        if proc.returncode != 0:
+            raise InputError(f"the password command ({origin}) exited with status "
+                             f"{proc.returncode}")
+        value = proc.stdout.decode("utf-8", "replace").rstrip("\r\n")
+        if not value:
+            raise InputError(f"the password command ({origin}) printed nothing")
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"Password for {prompt_user or 'AUTH'}: ")
+    raise InputError("AUTH needs a password: --password-env VAR or --password-command CMD "
+                     "(no terminal to prompt on)")
+
+
+def read_password_source(source: str, user: str = "", where: str = "") -> str:
+    """A password_source: "env:VAR", "command:CMD" or "prompt". ``where`` names the setting
+    it came from in errors ("profile 'mx': password_source", "--password-env"); without it,
+    the source itself is named, never a flag the user may not have given."""
+    where = where or f'password source "{source}"'
+    kind, _, value = source.partition(":")
+    if kind == "env":
+        return read_password(env=value, where=where)
+    if kind == "command":
+        return read_password(command=value, where=where)
+    return read_password(prompt_user=user)

@@ -1,0 +1,66 @@
+"""From a saved Profile (plus one-run overrides) to a SessionPlan and a session to run."""
+
+from __future__ import annotations
+
+import socket
+from typing import TYPE_CHECKING
+
+from smtptui.launch.compose import compose_message
+from smtptui.launch.message import MessageSource
+from smtptui.smtp.errors import InputError
+from smtptui.smtp.plan import SessionPlan, Timeouts
+
+if TYPE_CHECKING:  # `smtptui run` without a profile imports this module for check_ca_file
+    from smtptui.store.profiles import Profile
+
+
+def check_ca_file(plan: SessionPlan) -> None:
+    """An unusable CA file (missing, a folder, no certificate in it) is bad input, found
+    before any connection; ssl is loaded only when there is a CA file to check."""
+    if plan.ca_file:
+        from smtptui.net.tls import make_context
+
+        make_context(plan.verify, plan.ca_file)
+
+
+def plan_from_profile(profile: Profile) -> SessionPlan:
+    """A checked SessionPlan; in direct mode the host is the first recipient domain."""
+    host, port = profile.host.strip().strip("[]"), profile.port
+    if profile.mode == "direct":
+        from smtptui.smtp.domains import group_by_domain
+
+        if not profile.recipients:
+            raise InputError(f"profile {profile.name!r}: direct mode needs a recipient")
+        host = next(iter(group_by_domain(profile.recipients)))
+    elif not host:
+        raise InputError(f"profile {profile.name!r} has no host (smart host mode)")
+    plan = SessionPlan(
+        host=host, port=port, sender=profile.sender, recipients=list(profile.recipients),
+        helo=profile.helo or default_helo(), quit_after=profile.quit_after,
+        timeouts=Timeouts.all(profile.timeout) if profile.timeout else Timeouts(),
+        tls=profile.tls, verify=profile.verify, ca_file=profile.ca_file,
+        auth_user=profile.auth_user, auth_mech=profile.auth_mech.upper(),
+    )
+    plan.validate()
+    check_ca_file(plan)
+    attach_message(plan, profile)
+    return plan
+
+
+def attach_message(plan: SessionPlan, profile: Profile) -> None:
+    """The profile's .eml (relative to its file), or a composed message from subject/body."""
+    from smtptui.store.profiles import resolve_eml
+
+    eml = resolve_eml(profile)
+    if eml is not None:
+        plan.message = MessageSource.from_file(eml)
+    else:
+        plan.message = MessageSource(data=compose_message(plan, profile.subject or None,
+                                                          profile.body or None))
+    plan.validate()
+
+
+def default_helo() -> str:
+    """This machine's name, without a DNS lookup (getfqdn would ask the resolver)."""
+    name = socket.gethostname() or "localhost"
+    return name if "." in name else f"{name}.localdomain" if name != "localhost" else name

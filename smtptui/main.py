@@ -1,0 +1,52 @@
+"""Entry point of the `smtptui` command: parse, then the app or a sub-command (lazy imports)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from smtptui.cli.parser import make_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `smtptui` console script."""
+    args = make_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("smtptui: interrupted\n")
+        return 130
+    except BrokenPipeError:  # `smtptui run ... | head`: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "run":
+        from smtptui.cli.run import run
+
+        return run(args)
+    if args.command == "mx":
+        from smtptui.cli.mx import run_mx
+
+        return run_mx(args.domain, args.dns, args.timeout, args.json)
+    if args.command == "profiles":
+        from smtptui.cli.profiles import run_profiles
+
+        return run_profiles(args)
+    from smtptui.tui.startup import rest_collector
+
+    rest_collector()  # the start-up makes no garbage worth collecting; resumed after it
+    from smtptui.cli.profiles import profiles_dir
+    from smtptui.smtp.errors import InputError
+
+    try:  # an empty --profiles is refused, never taken for the default folder
+        directory = profiles_dir(args.profiles)
+    except InputError as exc:
+        sys.stderr.write(f"smtptui: error: {exc}\n")
+        return 1
+    from smtptui.tui.app import run_app
+
+    return run_app(directory, args.demo)

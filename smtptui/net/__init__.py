@@ -1,0 +1,1 @@
+"""The network side: transports, TLS, the runner, DNS routes and the MX walk."""

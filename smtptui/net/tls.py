@@ -1,0 +1,221 @@
+"""TLS: the client context (verified by default), certificate facts, failures in plain words."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from smtptui.smtp.errors import InputError
+
+if TYPE_CHECKING:  # ssl and datetime load only when a session uses TLS
+    import datetime as dt
+    import ssl
+
+
+def make_context(verify: bool = True, ca_file: str = "") -> ssl.SSLContext:
+    """A client context: the system's CA store (plus `ca_file`), host names checked, SNI sent."""
+    import ssl
+
+    context = ssl.create_default_context()
+    if ca_file:
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            if isinstance(exc, ssl.SSLError) and exc.reason == "NO_CERTIFICATE_OR_CRL_FOUND":
+                why = "it holds no certificate (PEM)"
+            raise InputError(f"CA file {ca_file!r} cannot be used: {why}") from None
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+#: Where a failed verification leaves the user wanting the certificate's names and dates.
+SEE_IT = " (to see the certificate: --no-verify --quit-after tls)"
+
+
+def why_not_verified(exc: BaseException) -> str:
+    """Turn a verification failure into plain words: expired, self-signed, unknown CA, mismatch."""
+    import ssl
+
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return _verification_words(exc) + SEE_IT
+    if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError) or (
+            isinstance(exc, ssl.SSLError) and exc.reason == "UNEXPECTED_EOF_WHILE_READING"):
+        return "the TLS hand-shake failed: the server closed the connection in the middle of it"
+    if isinstance(exc, ssl.SSLError):
+        reason = exc.reason or str(exc)
+        if reason in ("WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "RECORD_LAYER_FAILURE"):
+            return f"the TLS hand-shake failed ({reason}): the server is not speaking TLS here"
+        if "PROTOCOL_VERSION" in reason or "UNSUPPORTED_PROTOCOL" in reason:
+            return (f"the TLS hand-shake failed ({reason}): client and server share no TLS "
+                    "version (the server may only speak TLS 1.0/1.1, which this client's "
+                    "OpenSSL refuses)")
+        if "HANDSHAKE_FAILURE" in reason or "NO_SHARED_CIPHER" in reason:
+            return (f"the TLS hand-shake failed ({reason}): client and server share no "
+                    "cipher suite")
+        return f"the TLS hand-shake failed: {reason}"
+    return f"the TLS hand-shake failed: {exc}"
+
+
+def _verification_words(exc: ssl.SSLCertVerificationError) -> str:
+    """The reason a certificate failed verification, in plain words."""
+    message = (exc.verify_message or str(exc)).lower()
+    if "expired" in message:
+        return "the certificate has expired"
+    if "not yet valid" in message:
+        return "the certificate is not valid yet"
+    if "self-signed" in message or "self signed" in message:
+        return "the certificate is self-signed (no CA vouches for it)"
+    if "local issuer" in message or "unknown ca" in message or "issuer" in message:
+        return "the certificate was issued by an unknown CA (use --ca FILE for a private CA)"
+    if "hostname" in message or "ip address mismatch" in message or "mismatch" in message:
+        return f"name mismatch: {exc.verify_message}"
+    return exc.verify_message or str(exc)
+
+
+def is_tls_error(exc: BaseException) -> bool:
+    """True for ssl.SSLError (which only exists once a TLS context was made, so ssl is loaded)."""
+    ssl = sys.modules.get("ssl")
+    return ssl is not None and isinstance(exc, ssl.SSLError)
+
+
+def tls_would_block(exc: BaseException) -> bool:
+    """True for TLS's want-read and want-write: no whole record has arrived yet."""
+    ssl = sys.modules.get("ssl")
+    return ssl is not None and isinstance(exc, (ssl.SSLWantReadError, ssl.SSLWantWriteError))
+
+
+#: getpeercert()'s attribute names, as RFC 4514 writes them (and cryptography does).
+_SHORT = {"commonName": "CN", "organizationName": "O", "organizationalUnitName": "OU",
+          "countryName": "C", "stateOrProvinceName": "ST", "localityName": "L",
+          "streetAddress": "STREET", "domainComponent": "DC", "userId": "UID"}
+
+
+def _name(rdns: Any) -> str:
+    return ", ".join(f"{_SHORT.get(k, k)}={v}" for rdn in rdns for k, v in rdn)
+
+
+def names_match(sans: list[str], server_name: str) -> bool:
+    """Does a SAN cover `server_name`? (RFC 6125: DNS names, a wildcard as the whole left
+    label only; IP addresses compared as addresses.)"""
+    wanted = server_name.strip("[]").rstrip(".").lower()
+    for san in sans:
+        kind, _, value = san.partition(":")
+        value = value.rstrip(".").lower()
+        if kind == "IP Address":
+            import ipaddress
+
+            try:
+                if ipaddress.ip_address(value) == ipaddress.ip_address(wanted):
+                    return True
+            except ValueError:
+                continue
+        elif kind == "DNS" and (value == wanted or (
+                value.startswith("*.") and "." in wanted
+                and wanted.split(".", 1)[1] == value[2:])):
+            return True
+    return False
+
+
+def describe(ssl_object: ssl.SSLObject | None, verified: bool,
+             now: dt.datetime | None = None, server_name: str = "") -> dict[str, Any]:
+    """Protocol, cipher and the peer certificate's subject, SANs, issuer, dates, days left;
+    unverified (--no-verify), also whether it names `server_name` and is valid today."""
+    if ssl_object is None:
+        return {}
+    import datetime as dt
+    import ssl
+
+    cipher = ssl_object.cipher()
+    facts: dict[str, Any] = {
+        "version": ssl_object.version() or "",
+        "cipher": cipher[0] if cipher else "",
+        "verified": verified,
+    }
+    cert = ssl_object.getpeercert() if verified else None
+    if cert:
+        facts["subject"] = _name(cert.get("subject", ()))
+        facts["issuer"] = _name(cert.get("issuer", ()))
+        facts["sans"] = [f"{kind}:{value}" for kind, value in cert.get("subjectAltName", ())]
+        not_before = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notBefore"]),
+                                               dt.UTC)
+        not_after = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notAfter"]), dt.UTC)
+        facts["not_before"] = not_before.isoformat()
+        facts["not_after"] = not_after.isoformat()
+        facts["days_left"] = ((not_after - (now or dt.datetime.now(dt.UTC))).days)
+    else:
+        der = ssl_object.getpeercert(binary_form=True)
+        facts.update(_describe_der(der) if der else {})
+        if "sans" in facts and server_name:
+            facts["names_server"] = names_match(facts["sans"], server_name)
+            facts["server_name"] = server_name
+    return facts
+
+
+def _describe_der(der: bytes) -> dict[str, Any]:
+    """Certificate facts without verification (--no-verify), when `cryptography` is present."""
+    import datetime as dt
+
+    try:
+        from cryptography import x509
+    except ImportError:  # pragma: no cover - cryptography ships with most systems
+        return {"subject": "(unverified; install 'cryptography' to see details)"}
+    cert = x509.load_der_x509_certificate(der)
+    try:
+        sans_ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        sans = [f"DNS:{n}" for n in sans_ext.get_values_for_type(x509.DNSName)]
+        sans += [f"IP Address:{ip}" for ip in sans_ext.get_values_for_type(x509.IPAddress)]
+    except x509.ExtensionNotFound:
+        sans = []
+    not_after = cert.not_valid_after_utc
+    def name(value: Any) -> str:
+        return ", ".join(f"{a.rfc4514_attribute_name}={a.value}" for a in value)
+
+    return {
+        "subject": name(cert.subject),
+        "issuer": name(cert.issuer),
+        "sans": sans,
+        "not_before": cert.not_valid_before_utc.isoformat(),
+        "not_after": not_after.isoformat(),
+        "days_left": (not_after - dt.datetime.now(dt.UTC)).days,
+    }
+
+
+def summary_lines(facts: dict[str, Any]) -> list[str]:
+    """The TLS facts as transcript lines."""
+    if not facts:
+        return []
+    lines = [f"TLS {facts.get('version', '')} {facts.get('cipher', '')}".rstrip()]
+    if "subject" in facts:
+        lines.append(f"certificate subject: {facts['subject']}")
+    if facts.get("sans"):
+        lines.append("certificate names: " + ", ".join(facts["sans"]))
+    if "issuer" in facts:
+        lines.append(f"certificate issuer: {facts['issuer']}")
+    if "not_after" in facts:
+        left = facts["days_left"]
+        lines.append(f"certificate valid {facts['not_before'][:10]} to {facts['not_after'][:10]}"
+                     + (f" ({left} days left)" if left >= 0 else " (expired)"))
+    if facts.get("verified"):
+        lines.append("certificate verified")
+        return lines
+    lines.append("certificate NOT verified (--no-verify)")
+    days = facts.get("days_left")
+    if isinstance(days, int) and days < 0:  # days_left is floored: -1 means "expired today"
+        ago = -days - 1
+        when = "today" if ago == 0 else f"{ago} day{'s' if ago > 1 else ''} ago"
+        lines.append(f"certificate EXPIRED {when}: verification would fail")
+    elif facts.get("not_before", "") > _utc_now_iso():
+        lines.append("certificate NOT VALID YET: verification would fail")
+    if facts.get("names_server") is False:
+        lines.append(f"certificate does NOT name {facts['server_name']}: verification "
+                     "would fail (name mismatch)")
+    return lines
+
+
+def _utc_now_iso() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).isoformat()

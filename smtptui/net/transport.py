@@ -1,0 +1,59 @@
+"""What the runner needs of a connection: the asyncio driver and the blocking one provide it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from smtptui.smtp.record import record
+
+if TYPE_CHECKING:  # ssl loads only when a session uses TLS
+    import ssl
+
+T = TypeVar("T")
+
+
+class ConnectionClosed(Exception):
+    """The peer closed the connection (or reset it)."""
+
+
+@record(frozen=True)
+class Endpoint:
+    """Where a connection went: the peer's address and port, and ours."""
+
+    address: str
+    port: int
+    local_address: str
+    local_port: int
+
+
+class Conn(Protocol):
+    """One client connection; every wait is bounded by the caller's time-out."""
+
+    first_bytes: bytes
+
+    @property
+    def endpoint(self) -> Endpoint: ...
+
+    @property
+    def ssl_object(self) -> ssl.SSLObject | ssl.SSLSocket | None: ...
+
+    @property
+    def has_unread(self) -> bool: ...
+
+    async def read(self, timeout: float) -> bytes: ...
+
+    async def write(self, data: bytes, timeout: float) -> None: ...
+
+    def discard_buffered(self) -> int: ...
+
+    async def start_tls(self, context: ssl.SSLContext, server_name: str,
+                        timeout: float) -> None: ...
+
+    async def offload(self, function: Callable[..., T], *args: Any) -> T: ...
+
+    def abort(self) -> None: ...
+
+
+#: Connects: (host, port, timeout, implicit TLS context or None, server name) -> Conn.
+Opener = Callable[[str, int, float, "ssl.SSLContext | None", "str | None"], Awaitable[Conn]]

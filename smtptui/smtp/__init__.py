@@ -1,0 +1,1 @@
+"""The SMTP protocol, pure: the sans-IO client, replies, commands, AUTH, DATA (no I/O)."""

@@ -1,0 +1,169 @@
+"""The message on the wire: CRLF-normalised, dot-stuffed; its scan (8-bit, NUL, size, lines)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from smtptui.smtp.errors import InputError
+from smtptui.smtp.record import record
+
+CHUNK = 1024 * 1024
+#: RFC 5321 §4.5.3.1.6: a text line is at most 998 octets plus CRLF.
+MAX_TEXT_LINE = 998
+
+
+@record(frozen=True)
+class MessageFacts:
+    """What a scan of the message found: sizes, 8-bit bytes, long lines, line count."""
+
+    wire_size: int  # octets of the DATA payload as sent, dot-stuffed, without the final ".\r\n"
+    eight_bit: bool
+    long_lines: int  # lines over 998 octets
+    lines: int
+    stuffed: int = 0  # dots doubled by dot-stuffing
+    eight_bit_headers: bool = False  # 8-bit bytes before the first empty line (RFC 6532)
+
+    @property
+    def size(self) -> int:
+        """The size RFC 1870 §3 declares in SIZE=: CRLF line ends, no doubled dots."""
+        return self.wire_size - self.stuffed
+
+
+def _normalise(data: bytes) -> bytes:
+    """Every CRLF, bare CR and bare LF becomes LF (CRLF is restored after dot-stuffing)."""
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+class DataEncoder:
+    """Incremental DATA encoder: feed chunks, get wire bytes; no end-of-data sequence leaks."""
+
+    def __init__(self) -> None:
+        self._carry_cr = False
+        self._line_start = True
+        self._empty = True
+        self.stuffed = 0  # dots added so far
+
+    def feed(self, chunk: bytes) -> bytes:
+        """Encode one chunk of the message; a trailing CR is held until the next chunk."""
+        return self.feed_text(chunk).replace(b"\n", b"\r\n")
+
+    def feed_text(self, chunk: bytes) -> bytes:
+        """The same, with LF line ends: each LF becomes CRLF on the wire (one octet more)."""
+        if not chunk:
+            return b""
+        if self._carry_cr:
+            chunk = b"\r" + chunk
+            self._carry_cr = False
+        if chunk.endswith(b"\r"):
+            chunk = chunk[:-1]
+            self._carry_cr = True
+            if not chunk:
+                return b""
+        text = _normalise(chunk)
+        self.stuffed += text.count(b"\n.")
+        if self._line_start and text.startswith(b"."):
+            text = b"." + text
+            self.stuffed += 1
+        text = text.replace(b"\n.", b"\n..")
+        self._line_start = text.endswith(b"\n")
+        self._empty = False
+        return text
+
+    def finish(self) -> bytes:
+        """The rest: a held CR as a line end, a CRLF if the last line had none, then ".\r\n"."""
+        tail = b""
+        if self._carry_cr:
+            tail = b"\r\n"
+            self._carry_cr = False
+            self._line_start = True
+        elif not self._line_start and not self._empty:
+            tail = b"\r\n"
+        return tail + b".\r\n"
+
+
+class MessageBody(Protocol):
+    """A message to send, read chunk by chunk (a file streamed from disk, or bytes)."""
+
+    @property
+    def label(self) -> str: ...
+
+    def chunks(self, size: int = CHUNK) -> Iterator[bytes]: ...
+
+    def scan(self) -> MessageFacts: ...
+
+    def wire_chunks(self) -> Iterator[bytes]: ...
+
+
+def scan(chunks: Iterable[bytes], label: str, *, from_file: bool = True) -> MessageFacts:
+    """One streaming pass: refuse NUL and empty files, measure what SIZE= and checks need."""
+    encoder = DataEncoder()
+    size = lines = long_lines = current = 0
+    eight_bit = False
+    raw_total = 0
+    headers = _HeaderWatch()
+    for chunk in chunks:
+        raw_total += len(chunk)
+        if b"\x00" in chunk:
+            offset = raw_total - len(chunk) + chunk.index(b"\x00")
+            raise InputError(
+                f"{label}: contains a NUL byte at offset {offset} "
+                "(not text; SMTP DATA cannot carry it)"
+            )
+        if not eight_bit and not chunk.isascii():
+            eight_bit = True
+        text = encoder.feed_text(chunk)
+        headers.feed(text)
+        breaks = text.count(b"\n")
+        size += len(text) + breaks
+        if not breaks:
+            current += len(text)
+            continue
+        # Line statistics at C speed: split, measure, and count only when one is long.
+        parts = text.split(b"\n")
+        first = current + len(parts[0])
+        current = len(parts[-1])
+        lines += breaks
+        if first > MAX_TEXT_LINE or max(map(len, parts[1:-1]), default=0) > MAX_TEXT_LINE:
+            long_lines += (first > MAX_TEXT_LINE) + sum(
+                len(p) > MAX_TEXT_LINE for p in parts[1:-1])
+    if raw_total == 0 and from_file:
+        raise InputError(f"{label}: the message file is empty")
+    tail = encoder.finish()[:-3]  # the line end the encoder adds, without ".\r\n"
+    size += len(tail)
+    if tail:
+        lines += 1
+        if current > MAX_TEXT_LINE:
+            long_lines += 1
+    return MessageFacts(size, eight_bit, long_lines, lines, encoder.stuffed, headers.eight_bit)
+
+
+def wire_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The DATA payload as sent: normalised, dot-stuffed, ending in exactly CRLF.CRLF."""
+    encoder = DataEncoder()
+    for chunk in chunks:
+        out = encoder.feed(chunk)
+        if out:
+            yield out
+    yield encoder.finish()
+
+
+
+class _HeaderWatch:
+    """Whether the header section (up to the first empty line) holds 8-bit bytes, fed the
+    LF-form text chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.eight_bit = False
+        self._done = False
+        self._last = b"\n"  # the message starts at a line start
+
+    def feed(self, text: bytes) -> None:
+        if self._done or not text:
+            return
+        seen = self._last + text
+        end = seen.find(b"\n\n")
+        head = seen if end < 0 else seen[:end]
+        self.eight_bit = self.eight_bit or not head.isascii()
+        self._done = end >= 0
+        self._last = text[-1:]

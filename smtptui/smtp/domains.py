@@ -1,0 +1,92 @@
+"""Names, checked without DNS: recipient domains (IDNA, address literals), host names, and the
+resolver given as --dns HOST[:PORT]."""
+
+from __future__ import annotations
+
+import re
+
+from smtptui.smtp.errors import InputError
+from smtptui.smtp.iplit import ip_literal
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)  # RFC 1123 host names
+
+
+def ip_text(text: str) -> str | None:
+    """The address as text if ``text`` is an IP address."""
+    address = ip_literal(text)
+    return str(address) if address is not None else None
+
+
+def normalize_domain(domain: str) -> str:
+    """The domain in lower-case ASCII (IDNA) without the final dot; raises InputError."""
+    text = domain.strip()
+    if text.startswith("[") and text.endswith("]"):
+        address = ip_text(text)
+        if address is None:
+            raise InputError(f"{domain!r} is not a valid address literal")
+        return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
+    if ip_text(text) is not None:
+        raise InputError(f"{domain!r} is an address: write an address literal as [{text}]")
+    text = text[:-1] if text.endswith(".") else text
+    try:
+        text = text.encode("idna").decode("ascii") if not text.isascii() else text
+    except UnicodeError as exc:
+        raise InputError(f"{domain!r} is not a valid domain name ({exc})") from None
+    text = text.lower()
+    labels = text.split(".")
+    if not text or len(text) > 253 or not all(_LABEL.match(label) for label in labels):
+        raise InputError(f"{domain!r} is not a valid domain name")
+    return text
+
+
+def group_by_domain(recipients: list[str]) -> dict[str, list[str]]:
+    """Recipients grouped by domain (case-insensitive), in first-seen order: one route each."""
+    groups: dict[str, list[str]] = {}
+    for recipient in recipients:
+        address = recipient.strip()
+        if address.startswith("<") and address.endswith(">"):
+            address = address[1:-1]
+        local, at, domain = address.rpartition("@")
+        if not at or not local or not domain:
+            raise InputError(f"{recipient!r} has no domain (write it as user@example.org)")
+        groups.setdefault(normalize_domain(domain), []).append(recipient.strip())
+    return groups
+
+
+def split_resolver(server: str) -> tuple[str, int]:
+    """``HOST[:PORT]``, ``[v6]:PORT`` or a bare IPv6 address -> (host, port), with no look-up.
+
+    Raises InputError unless the host is an IP address or a valid host name (RFC 1123): an
+    empty value never means "the system's resolver", and a malformed one is never looked up.
+    """
+    text, port_text = server.strip(), ""
+    if not text:
+        raise InputError("--dns '': give the resolver as HOST[:PORT] (an IP address or a host "
+                         "name); leave --dns out to use the system's resolver")
+    if text.startswith("["):
+        host, closed, rest = text[1:].partition("]")
+        if not closed or (rest and not rest.startswith(":")) or ip_text(host) is None:
+            raise InputError(f"--dns {server!r}: write an IPv6 resolver as [ADDRESS]:PORT")
+        port_text = rest[1:]
+        if rest and not port_text:
+            raise InputError(f"--dns {server!r}: the port must be a number from 1 to 65535")
+    elif text.count(":") == 1:
+        host, port_text = text.split(":")
+        if not port_text:
+            raise InputError(f"--dns {server!r}: the port must be a number from 1 to 65535")
+    else:
+        host = text
+    if port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
+        raise InputError(f"--dns {server!r}: the port must be a number from 1 to 65535")
+    if ip_text(host) is None and not is_host_name(host):
+        raise InputError(f"--dns {server!r}: {host!r} is neither an IP address nor a valid "
+                         "host name")
+    return host, int(port_text) if port_text else 53
+
+
+def is_host_name(text: str) -> bool:
+    """A host name as RFC 1123 writes it (letters, digits, hyphens; a final dot allowed)."""
+    name = text[:-1] if text.endswith(".") else text
+    return (0 < len(name) <= 253 and name.isascii()
+            and all(_HOST_LABEL.match(label) for label in name.split(".")))

@@ -1,0 +1,1 @@
+"""What smtptui keeps on disk: profiles and the history of past runs."""
