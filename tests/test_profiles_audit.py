@@ -260,13 +260,16 @@ def test_an_unset_variable_of_a_profile_is_not_blamed_on_a_flag(monkeypatch) -> 
     assert "profile 'mx': password_source" in str(named.value)
 
 
-def test_the_run_of_a_profile_names_its_field(tmp_path: Path) -> None:
-    folder = folder_with(tmp_path, **{"a.toml": 'name = "a"\nhost = "127.0.0.1"\nport = 9\n'
+def test_the_run_of_a_profile_names_its_field(tmp_path: Path, smtpd) -> None:
+    server = smtpd(auth={"alice": "pw"})
+    folder = folder_with(tmp_path, **{"a.toml": 'name = "a"\nhost = "127.0.0.1"\n'
+                                      f'port = {server.port}\n'
                                       'auth_user = "alice"\npassword_source = "env:MYPW_UNSET"\n'
                                       'sender = "a@example.com"\nrecipients = ["b@example.net"]\n'
                                       'tls = "off"\n'})
     env = {k: v for k, v in os.environ.items() if k != "MYPW_UNSET"}
-    run = subprocess.run([sys.executable, "-m", "smtptui", "run", "a", "--profiles", str(folder)],
+    run = subprocess.run([sys.executable, "-m", "smtptui", "run", "a", "--profiles", str(folder),
+                          "--allow-plaintext-auth"],
                          capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL,
                          timeout=60)
     assert run.returncode == 1

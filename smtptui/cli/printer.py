@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
-from smtptui.smtp.transcript import Event, Progress, Result
+from smtptui.net.result import Result
+from smtptui.smtp.transcript import Event, Progress
 
 
 class Printer:

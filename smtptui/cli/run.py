@@ -1,4 +1,4 @@
-"""`smtptui run`: build a plan from flags (and a profile), run it, print the transcript or JSON."""
+"""`smtptui run`: a Launch from flags (and a profile), run it, print the transcript or JSON."""
 
 from __future__ import annotations
 
@@ -6,27 +6,17 @@ import argparse
 import sys
 from typing import Any, TextIO
 
+from smtptui.cli.explainer import Explainer
 from smtptui.cli.printer import Printer
+from smtptui.launch import Launch, from_profile, prepare, start
 from smtptui.launch.compose import compose_message
 from smtptui.launch.message import MessageSource
 from smtptui.launch.plans import check_ca_file, default_helo
+from smtptui.net.result import Result
 from smtptui.smtp.errors import InputError, LocalProtocolError
 from smtptui.smtp.plan import SessionPlan, Timeouts, parse_server
-from smtptui.smtp.record import record
-from smtptui.smtp.transcript import Event, Progress, Result
+from smtptui.smtp.transcript import Event, Progress
 from smtptui.smtp.vocabulary import MAX_TIMEOUT
-
-
-@record
-class RunSpec:
-    """Everything a run needs beyond the plan: direct mode, the resolver, the password source."""
-
-    plan: SessionPlan
-    direct: bool = False
-    dns: str = ""
-    pin: str = ""
-    password_source: str = ""
-    profile_name: str = ""
 
 
 def split_recipients(values: list[str] | None) -> list[str]:
@@ -37,12 +27,13 @@ def split_recipients(values: list[str] | None) -> list[str]:
     return out
 
 
-def _password_source(args: argparse.Namespace) -> str:
+def _password_source(args: argparse.Namespace) -> tuple[str, str]:
+    """The password source the flags name, and the flag (for its errors)."""
     if args.password_env:
-        return f"env:{args.password_env}"
+        return f"env:{args.password_env}", "--password-env"
     if args.password_command:
-        return f"command:{args.password_command}"
-    return ""
+        return f"command:{args.password_command}", "--password-command"
+    return "", ""
 
 
 def check_flags(args: argparse.Namespace, *, direct: bool, auth_user: str) -> None:
@@ -99,7 +90,6 @@ def build_plan(args: argparse.Namespace) -> SessionPlan:
         tls=tls, verify=not args.no_verify, ca_file=args.ca or "",
         auth_user=args.auth_user or "", auth_mech=(args.auth_mech or "").upper(),
         allow_plaintext_auth=args.allow_plaintext_auth,
-        explain=args.explain,
     )
     plan.validate()
     check_ca_file(plan)
@@ -129,60 +119,69 @@ def profile_overrides(args: argparse.Namespace) -> dict[str, Any]:
         changes["verify"] = False
     if args.direct:
         changes["mode"] = "direct"
-    if _password_source(args):
-        changes["password_source"] = _password_source(args)
+    source, _ = _password_source(args)
+    if source:
+        changes["password_source"] = source
     return changes
 
 
-def spec_from_args(args: argparse.Namespace) -> RunSpec:
-    """A RunSpec from a saved profile plus flags, or from flags alone."""
+def launch_from_args(args: argparse.Namespace) -> Launch:
+    """A Launch from a saved profile plus flags, or from flags alone."""
     if not args.profile:
-        return RunSpec(build_plan(args), args.direct, args.dns or "", args.mx or "",
-                       _password_source(args))
+        source, origin = _password_source(args)
+        return Launch(build_plan(args), args.direct, args.dns or "", args.mx or "", source,
+                      origin)
     from smtptui.cli.profiles import store_dir
-    from smtptui.launch.plans import plan_from_profile
     from smtptui.store.profiles import ProfileStore
 
     profile = ProfileStore(store_dir(args)).get(args.profile)
     profile = profile.apply_overrides(**profile_overrides(args))
     check_flags(args, direct=profile.mode == "direct", auth_user=profile.auth_user)
-    plan = plan_from_profile(profile)
-    plan.allow_plaintext_auth = args.allow_plaintext_auth
-    plan.explain = args.explain
-    return RunSpec(plan, profile.mode == "direct", profile.dns, args.mx or "",
-                   profile.password_source, profile.name)
+    launch = from_profile(profile)
+    launch.plan.allow_plaintext_auth = args.allow_plaintext_auth
+    launch.pin = args.mx or ""
+    source, origin = _password_source(args)
+    if source:
+        launch.password_origin = origin
+    return launch
 
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """The whole `smtptui run` command; returns the exit code."""
-    from smtptui.launch.passwords import password_needed
-
     try:
-        spec = spec_from_args(args)
-        auth = None
-        if password_needed(spec.plan.auth_user, spec.plan.quit_after):
-            from smtptui.launch.passwords import read_password_source
-            from smtptui.smtp.auth import make_exchange
-
-            where = ("--password-env" if args.password_env else "--password-command"
-                     if args.password_command else f"profile {spec.profile_name!r}: "
-                     "password_source" if spec.profile_name else "")
-            password = read_password_source(spec.password_source, spec.plan.auth_user, where)
-            auth = make_exchange(spec.plan.auth_user, password, spec.plan.auth_mech,
-                                 spec.plan.allow_plaintext_auth)
+        launch = launch_from_args(args)
+        prepare(launch)
     except (InputError, LocalProtocolError) as exc:
         err.write(f"smtptui: error: {exc}\n")
         return 1
     printer = Printer(out, err, as_json=args.json, progress=not args.json and err.isatty())
     lines: list[str] = []
-    try:
-        result = _run(spec, printer, auth, lines)
-    except (InputError, LocalProtocolError) as exc:  # a late input error: still one line
-        err.write(f"smtptui: error: {exc}\n")
-        return 1
+    explain = Explainer() if args.explain else None
+
+    def emit(item: object) -> None:
+        if isinstance(item, Progress):
+            printer.progress(item)
+            return
+        if not isinstance(item, Event):
+            return
+        for event in (item, *(explain.notes(item) if explain is not None else ())):
+            printer.event(event)
+            lines.append(f"{event.t:8.3f} {event.marker:<3} {event.text}")
+
+    session = start(launch, emit, blocking=not launch.direct)
+    if launch.direct:
+        import asyncio
+
+        result = asyncio.run(session.run())
+    else:
+        from smtptui.net.blocking_transport import drive
+
+        result = drive(session.run())
+    if result.outcome == "failed" and result.exit_code == 1:  # input found late (a password
+        err.write(f"smtptui: error: {result.error}\n")  # source): said where it is looked for
     printer.result(result)
-    if spec.profile_name:
-        _keep_history(spec.profile_name, lines, result, err)
+    if launch.profile_name:
+        _keep_history(launch.profile_name, lines, result, err)
     return result.exit_code
 
 
@@ -193,38 +192,3 @@ def _keep_history(name: str, lines: list[str], result: Result, err: TextIO) -> N
         History().record(name, lines, result.to_json())
     except HistoryError as exc:
         err.write(f"smtptui: warning: the transcript was not kept in history: {exc}\n")
-
-
-def _run(spec: RunSpec, printer: Printer, auth: object | None, lines: list[str]) -> Result:
-    """Direct mode walks on asyncio; a smart-host session runs on blocking sockets (no asyncio
-    to import: the same Runner, driven to the end in one go)."""
-
-    def emit(item: object) -> None:
-        if isinstance(item, Event):
-            printer.event(item)
-            lines.append(f"{item.t:8.3f} {item.marker:<3} {item.text}")
-        elif isinstance(item, Progress):
-            printer.progress(item)
-
-    if spec.direct:
-        import asyncio
-
-        from smtptui.net.walk import Walk
-
-        async def walk() -> Result:
-            dns_timeout = min(spec.plan.timeouts.connect, 10.0)  # --timeout bounds DNS too
-            return await Walk(spec.plan, emit, dns=spec.dns, pin=spec.pin, auth=auth,
-                              dns_timeout=dns_timeout).run()
-
-        return asyncio.run(walk())
-    from smtptui.net.blocking_transport import BlockingConnection, drive
-    from smtptui.net.runner import Runner
-
-    resolver = None
-    if spec.dns:  # the reverse-DNS check asks only a resolver the user named
-        from smtptui.net.routes import make_resolver
-
-        resolver = make_resolver(spec.dns, 5.0)
-    runner = Runner(spec.plan, emit, auth=auth, resolver=resolver,
-                    opener=BlockingConnection.open)
-    return drive(runner.run())

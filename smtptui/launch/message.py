@@ -39,6 +39,14 @@ class MessageSource:
             raise InputError(f"message file {str(p)!r} cannot be read: {exc.strerror}") from None
         return cls(path=p)
 
+    def __eq__(self, other: object) -> bool:
+        """The same file, or the same bytes."""
+        if not isinstance(other, MessageSource):
+            return NotImplemented
+        return (self.path, self._data) == (other.path, other._data)
+
+    __hash__ = None  # type: ignore[assignment]
+
     @property
     def label(self) -> str:
         """How the message is named in the transcript."""

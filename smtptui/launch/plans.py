@@ -14,13 +14,26 @@ if TYPE_CHECKING:  # `smtptui run` without a profile imports this module for che
     from smtptui.store.profiles import Profile
 
 
+#: How a PEM certificate begins (RFC 7468 §5).
+PEM_CERTIFICATE = b"-----BEGIN CERTIFICATE-----"
+#: A CA file larger than this is not read whole for the check (a system bundle is ~220 KB).
+CA_FILE_CHECKED = 16 * 1024 * 1024
+
+
 def check_ca_file(plan: SessionPlan) -> None:
     """An unusable CA file (missing, a folder, no certificate in it) is bad input, found
-    before any connection; ssl is loaded only when there is a CA file to check."""
-    if plan.ca_file:
-        from smtptui.net.tls import make_context
-
-        make_context(plan.verify, plan.ca_file)
+    before any connection, cheaply: the file is read, not parsed; ssl is loaded only when a
+    hand-shake begins (a certificate that is there but broken is reported then)."""
+    if not plan.ca_file:
+        return
+    where = f"CA file {plan.ca_file!r} cannot be used"
+    try:
+        with open(plan.ca_file, "rb") as handle:
+            head = handle.read(CA_FILE_CHECKED)
+    except OSError as exc:
+        raise InputError(f"{where}: {exc.strerror or exc}") from None
+    if PEM_CERTIFICATE not in head:
+        raise InputError(f"{where}: it holds no certificate (PEM)")
 
 
 def plan_from_profile(profile: Profile) -> SessionPlan:
@@ -42,7 +55,6 @@ def plan_from_profile(profile: Profile) -> SessionPlan:
         auth_user=profile.auth_user, auth_mech=profile.auth_mech.upper(),
     )
     plan.validate()
-    check_ca_file(plan)
     attach_message(plan, profile)
     return plan
 

@@ -81,17 +81,11 @@ class Connection:
         self._endpoint = Endpoint(str(peer[0]), int(peer[1]), str(local[0]), int(local[1]))
 
     @classmethod
-    async def open(cls, host: str, port: int, timeout: float,
-                   tls: ssl.SSLContext | None = None, server_name: str | None = None
-                   ) -> Connection:
-        """Connect (TLS from the first byte when `tls` is given); raise OSError or TimeoutError."""
+    async def open(cls, host: str, port: int, timeout: float) -> Connection:
+        """Connect; raise OSError or TimeoutError."""
         loop = asyncio.get_running_loop()
-        kwargs: dict[str, object] = {}
-        if tls is not None:
-            kwargs = {"ssl": tls, "server_hostname": server_name or host,
-                      "ssl_handshake_timeout": timeout}
         transport, protocol = await asyncio.wait_for(
-            loop.create_connection(_Protocol, host, port, **kwargs), timeout)  # type: ignore[arg-type]
+            loop.create_connection(_Protocol, host, port), timeout)
         assert isinstance(transport, asyncio.Transport)
         return cls(protocol, transport)
 
@@ -130,21 +124,34 @@ class Connection:
         self._protocol.buffer.clear()
         return count
 
-    async def start_tls(self, context: ssl.SSLContext, server_name: str, timeout: float) -> None:
-        """Upgrade the connection to TLS in place (STARTTLS)."""
-        if self._protocol.closed or self._transport.is_closing():  # else: a wait for nothing
+    async def start_tls(self, context: ssl.SSLContext, server_name: str, timeout: float) -> int:
+        """Upgrade the connection to TLS in place (STARTTLS, or implicit TLS); return the
+        octets that came in plaintext while the hand-shake was being set up.
+
+        Reading stops at once, and the hand-shake gets a fresh protocol: plaintext that the
+        event loop still delivers to the old one (injected after the server's 220, before
+        the hand-shake took over the socket) is counted and dropped, never mixed with what
+        comes through TLS.
+        """
+        old = self._protocol
+        if old.closed or self._transport.is_closing():  # else: a wait for nothing
             raise ConnectionClosed("the server closed the connection before the hand-shake")
+        self._transport.pause_reading()
+        fresh = _Protocol()
+        fresh.transport = self._transport
         loop = asyncio.get_running_loop()
         transport = await asyncio.wait_for(
-            loop.start_tls(self._transport, self._protocol, context,
-                           server_hostname=server_name, ssl_handshake_timeout=timeout),
-            timeout)
+            loop.start_tls(self._transport, fresh, context, server_hostname=server_name,
+                           ssl_handshake_timeout=timeout), timeout)
         if transport is None:
             raise ConnectionClosed("connection closed during the TLS hand-shake")
         assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        fresh.transport = transport
+        self._transport, self._protocol = transport, fresh
+        return len(old.buffer)
 
-    async def offload(self, function: Callable[..., T], *args: Any) -> T:
+    @staticmethod
+    async def offload(function: Callable[..., T], *args: Any) -> T:
         """Run a blocking call (a DNS look-up) in a thread, so the event loop goes on."""
         return await asyncio.to_thread(function, *args)
 

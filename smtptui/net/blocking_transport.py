@@ -45,21 +45,17 @@ class BlockingConnection:
         self._endpoint = Endpoint(str(peer[0]), int(peer[1]), str(local[0]), int(local[1]))
 
     @classmethod
-    async def open(cls, host: str, port: int, timeout: float,
-                   tls: ssl.SSLContext | None = None, server_name: str | None = None
-                   ) -> BlockingConnection:
-        """Connect (TLS from the first byte when `tls` is given); raise OSError or TimeoutError."""
+    async def open(cls, host: str, port: int, timeout: float) -> BlockingConnection:
+        """Connect; raise OSError or TimeoutError."""
         # An ASCII name goes to getaddrinfo as bytes: no IDNA codec to load for it.
         name: str | bytes = host.encode("ascii") if host.isascii() else host
         sock = socket.create_connection((name, port), timeout=timeout)
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if tls is not None:
-                sock = tls.wrap_socket(sock, server_hostname=server_name or host)
         except BaseException:
             sock.close()
             raise
-        return cls(sock, tls=tls is not None)
+        return cls(sock)
 
     @property
     def endpoint(self) -> Endpoint:
@@ -144,15 +140,19 @@ class BlockingConnection:
             self._stash = b""
         return dropped
 
-    async def start_tls(self, context: ssl.SSLContext, server_name: str, timeout: float) -> None:
-        """Upgrade the connection to TLS in place (STARTTLS)."""
+    async def start_tls(self, context: ssl.SSLContext, server_name: str, timeout: float) -> int:
+        """Upgrade the connection to TLS in place (STARTTLS, or implicit TLS). Plaintext that
+        arrives from now on is read by the hand-shake as TLS records and makes it fail, so
+        none is ever taken for TLS data: 0 octets dropped."""
         if self._closed:
             raise ConnectionClosed("the server closed the connection before the hand-shake")
         self._sock.settimeout(timeout)
         self._sock = context.wrap_socket(self._sock, server_hostname=server_name)
         self._tls = True
+        return 0
 
-    async def offload(self, function: Callable[..., T], *args: Any) -> T:
+    @staticmethod
+    async def offload(function: Callable[..., T], *args: Any) -> T:
         """A blocking call, made here: there is no event loop to keep going."""
         return function(*args)
 

@@ -1,8 +1,8 @@
-"""What the runner needs of a connection: the asyncio driver and the blocking one provide it."""
+"""What the runner needs of a connection: the asyncio transport and the blocking one provide it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from smtptui.smtp.record import record
@@ -48,12 +48,16 @@ class Conn(Protocol):
     def discard_buffered(self) -> int: ...
 
     async def start_tls(self, context: ssl.SSLContext, server_name: str,
-                        timeout: float) -> None: ...
+                        timeout: float) -> int: ...
 
     async def offload(self, function: Callable[..., T], *args: Any) -> T: ...
 
     def abort(self) -> None: ...
 
 
-#: Connects: (host, port, timeout, implicit TLS context or None, server name) -> Conn.
-Opener = Callable[[str, int, float, "ssl.SSLContext | None", "str | None"], Awaitable[Conn]]
+class Driver(Protocol):
+    """A kind of connection: how to open one, and how to make a blocking call meanwhile."""
+
+    async def open(self, host: str, port: int, timeout: float) -> Conn: ...
+
+    async def offload(self, function: Callable[..., T], *args: Any) -> T: ...

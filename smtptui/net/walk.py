@@ -6,12 +6,14 @@ import asyncio
 import time
 from typing import Any
 
-from smtptui.net.runner import Emit, Runner
+from smtptui.net.result import Result
+from smtptui.net.runner import Emit, Runner, SecretSource
+from smtptui.smtp.client import SmtpClient
 from smtptui.smtp.errors import SmtpTuiError
 from smtptui.smtp.plan import SessionPlan
 from smtptui.smtp.record import record, replace
-from smtptui.smtp.session import EXIT_CONNECT
-from smtptui.smtp.transcript import Event, Rejected, Result
+from smtptui.smtp.transcript import Event, Rejected
+from smtptui.smtp.vocabulary import EXIT_CONNECT
 
 
 def moves_on(result: Result) -> bool:
@@ -25,14 +27,14 @@ class Walk:
     """One direct-mode run: a session per recipient domain, each walking its MX hosts."""
 
     def __init__(self, plan: SessionPlan, emit: Emit, *, dns: str | None = None,
-                 pin: str = "", stepping: bool = False, auth: object | None = None,
+                 pin: str = "", stepping: bool = False, secrets: SecretSource | None = None,
                  dns_timeout: float = 5.0) -> None:
         self._template = plan
         self._emit = emit
         self.dns = dns or None
         self.pin = pin
         self.stepping = stepping
-        self.auth = auth
+        self.secrets = secrets
         self.dns_timeout = dns_timeout
         self.runner: Runner | None = None
         self.position = ""  # "MX 2 of 3", for a status line
@@ -51,9 +53,9 @@ class Walk:
             self.runner.control(verb, text)
 
     @property
-    def session(self) -> Any:
-        """The Session of the host being tried now (for status lines and the inspector)."""
-        return (self.runner or self._idle).session
+    def client(self) -> SmtpClient:
+        """The client of the host being tried now (for status lines and the inspector)."""
+        return (self.runner or self._idle).client
 
     @property
     def plan(self) -> SessionPlan:
@@ -118,7 +120,7 @@ class Walk:
             self.position = f"MX {route.hosts.index(host) + 1} of {len(route.hosts)}"
             plan = self._template.copy(host=host.name, address=address, recipients=list(recipients),
                                   tls_name=host.name, label=f"{self.position}: {host.name}")
-            self.runner = Runner(plan, self._emit, stepping=self.stepping, auth=self.auth,
+            self.runner = Runner(plan, self._emit, stepping=self.stepping, secrets=self.secrets,
                                  resolver=resolver, t0=self._t0)
             for verb, text in self._early:
                 self.runner.control(verb, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
@@ -23,6 +24,8 @@ class MessageFacts:
     lines: int
     stuffed: int = 0  # dots doubled by dot-stuffing
     eight_bit_headers: bool = False  # 8-bit bytes before the first empty line (RFC 6532)
+    raw_size: int = 0  # octets of the message as read (a file changed since shows here...)
+    crc32: int = 0  # ... or here: what is sent must be what was checked
 
     @property
     def size(self) -> int:
@@ -100,10 +103,11 @@ def scan(chunks: Iterable[bytes], label: str, *, from_file: bool = True) -> Mess
     encoder = DataEncoder()
     size = lines = long_lines = current = 0
     eight_bit = False
-    raw_total = 0
+    raw_total = crc = 0
     headers = _HeaderWatch()
     for chunk in chunks:
         raw_total += len(chunk)
+        crc = zlib.crc32(chunk, crc)
         if b"\x00" in chunk:
             offset = raw_total - len(chunk) + chunk.index(b"\x00")
             raise InputError(
@@ -135,7 +139,8 @@ def scan(chunks: Iterable[bytes], label: str, *, from_file: bool = True) -> Mess
         lines += 1
         if current > MAX_TEXT_LINE:
             long_lines += 1
-    return MessageFacts(size, eight_bit, long_lines, lines, encoder.stuffed, headers.eight_bit)
+    return MessageFacts(size, eight_bit, long_lines, lines, encoder.stuffed, headers.eight_bit,
+                        raw_total, crc)
 
 
 def wire_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:

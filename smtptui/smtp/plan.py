@@ -6,7 +6,7 @@ from smtptui.smtp.commands import check_address, check_helo_name, check_text
 from smtptui.smtp.data import MessageBody
 from smtptui.smtp.errors import InputError
 from smtptui.smtp.record import field, record, replace
-from smtptui.smtp.vocabulary import QUIT_AFTER, TLS_MODES
+from smtptui.smtp.vocabulary import AUTH_MECHANISMS, QUIT_AFTER, TLS_MODES
 
 __all__ = ["QUIT_AFTER", "TLS_MODES", "SessionPlan", "Timeouts", "parse_server"]
 
@@ -60,6 +60,7 @@ class SessionPlan:
     address: str = ""  # a fixed address to connect to (direct mode: the MX's address)
     label: str = ""  # e.g. "MX 2 of 3"
     explain: bool = False  # a line explaining each reply's codes after it (--explain)
+    force: bool = False  # send what a pre-check refuses (AUTH mechanism not offered...)
 
     def validate(self) -> None:
         """Refuse bad input before any connection is opened (InputError, one clear line)."""
@@ -84,8 +85,14 @@ class SessionPlan:
             )
         if self.tls not in TLS_MODES:
             raise InputError(f"TLS mode {self.tls!r}: choose one of {', '.join(TLS_MODES)}")
-        if self.message is not None and self.quit_after not in ("connect", "banner"):
-            self.message.scan()
+        if self.auth_mech and self.auth_mech.upper() not in AUTH_MECHANISMS:
+            raise InputError(f"--auth-mech {self.auth_mech!r}: choose one of "
+                             f"{', '.join(AUTH_MECHANISMS)}")
+
+    @property
+    def needs_message(self) -> bool:
+        """Whether the session may get as far as MAIL FROM (which needs the message's size)."""
+        return self.message is not None and self.quit_after not in ("connect", "banner")
 
     def copy(self, **changes: object) -> SessionPlan:
         """A changed copy (direct mode makes one per MX address)."""

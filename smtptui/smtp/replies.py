@@ -6,7 +6,7 @@ import re
 
 from smtptui.smtp.errors import RemoteProtocolError
 from smtptui.smtp.record import record
-from smtptui.smtp.transcript import visible
+from smtptui.smtp.safety import visible
 
 #: RFC 5321 §4.5.3.1.5 allows 512 octets per reply line; real servers overshoot, so allow 8x.
 MAX_LINE = 4096
@@ -125,6 +125,10 @@ class ReplyParser:
         """Return and forget the complete replies read so far."""
         ready, self._ready = self._ready, []
         return ready
+
+    def next_reply(self) -> Reply | None:
+        """Return and forget the oldest complete reply read so far (None: none is complete)."""
+        return self._ready.pop(0) if self._ready else None
 
     def unfinished(self) -> list[str]:
         """The lines of the reply being read that have come so far (shown when it never ends)."""

@@ -1,14 +1,14 @@
-"""Transcript events (sent, received, info, error, progress, result) and their plain-text form."""
+"""Transcript events (sent, received, info, error, progress, pending) and the message preview."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from smtptui.smtp.record import asdict, field, record
+from smtptui.smtp.record import field, record
+from smtptui.smtp.replies import Reply
 from smtptui.smtp.safety import visible
 
-__all__ = ["Event", "MessagePreview", "Pending", "Progress", "Rejected", "Result", "StageTiming",
-           "visible"]
+__all__ = ["Event", "MessagePreview", "Pending", "Progress", "Rejected", "StageTiming", "visible"]
 
 #: Markers as swaks prints them.
 MARKERS = {
@@ -30,6 +30,8 @@ class Event:
     stage: str
     text: str
     tls: bool = False
+    reply: Reply | None = field(default=None, repr=False, compare=False)  # a received line's
+    keyword: str = ""  # an explanation of an EHLO keyword: the keyword (in --json too)
 
     @property
     def marker(self) -> str:
@@ -44,6 +46,8 @@ class Event:
                                "text": self.text}
         if self.tls:
             obj["tls"] = True
+        if self.keyword:
+            obj["keyword"] = self.keyword
         return json.dumps(obj, ensure_ascii=False)
 
 
@@ -82,39 +86,6 @@ class Rejected:
     address: str
     code: int
     text: str
-
-
-@record
-class Result:
-    """The outcome of one session, as `smtptui run` reports it and --json prints it last."""
-
-    exit_code: int = 0
-    outcome: str = "delivered"  # delivered | stopped | failed
-    stage: str = ""  # the stage the session ended in (the failing one on failure)
-    error: str = ""
-    host: str = ""
-    port: int = 0
-    address: str = ""  # the peer address actually used
-    local_address: str = ""
-    accepted: list[str] = field(default_factory=list)
-    rejected: list[Rejected] = field(default_factory=list)
-    last_reply: str = ""
-    timings: dict[str, float] = field(default_factory=dict)
-    tls: dict[str, Any] = field(default_factory=dict)
-    capabilities: dict[str, list[str]] = field(default_factory=dict)
-    capabilities_before_tls: dict[str, list[str]] = field(default_factory=dict)
-    diagnosis: dict[str, str] = field(default_factory=dict)
-    checks: list[dict[str, Any]] = field(default_factory=list)
-    attempts: list[dict[str, Any]] = field(default_factory=list)
-    t: float = 0.0
-
-    def to_json(self) -> str:
-        """The closing {"kind": "result", ...} object of --json output."""
-        import json
-
-        obj = {"t": round(self.t, 6), "kind": "result"} | asdict(self)
-        obj["t"] = round(self.t, 6)
-        return json.dumps(obj, ensure_ascii=False)
 
 
 class MessagePreview:

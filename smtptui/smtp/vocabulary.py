@@ -1,9 +1,151 @@
-"""Names the command line and profiles share: stages, TLS modes, time-out bounds (no imports)."""
+"""The session's vocabulary: stages (one table), failure kinds, outcomes, event kinds, TLS modes."""
 
-#: The stages a session can be told to stop after (`--quit-after`).
-QUIT_AFTER = ("connect", "banner", "ehlo", "tls", "auth", "mail", "rcpt", "data", "dot")
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class Stage(StrEnum):
+    """Where a session is: the command awaiting its reply, or the step under way."""
+
+    DNS = "dns"
+    CONNECT = "connect"
+    BANNER = "banner"
+    EHLO = "ehlo"
+    HELO = "helo"
+    STARTTLS = "starttls"
+    TLS = "tls"
+    EHLO_TLS = "ehlo-tls"
+    AUTH = "auth"
+    MAIL = "mail"
+    RCPT = "rcpt"
+    RSET = "rset"
+    DATA = "data"
+    DOT = "dot"
+    QUIT = "quit"
+    MANUAL = "manual"  # a command typed by the user, outside the plan
+
+
+class StageInfo(NamedTuple):
+    """One stage's row: exit code on failure (swaks' numbers), which time-out applies while
+    its reply is awaited, the `--quit-after` name that stops after it, its title in plain
+    words, the stage a diagnosis reads it as, and what "run to" it means (if offered)."""
+
+    exit_code: int
+    timeout: str  # a Timeouts attribute
+    quit_after: str
+    title: str
+    diagnosed_as: str
+    run_to: str = ""
+
+
+#: Every stage, in the order a session goes through them. Every other table derives from it.
+STAGES: dict[Stage, StageInfo] = {
+    Stage.DNS: StageInfo(2, "connect", "", "the DNS lookup", "dns"),
+    Stage.CONNECT: StageInfo(2, "connect", "connect", "the connection", "connect"),
+    Stage.BANNER: StageInfo(21, "banner", "banner", "the greeting", "banner"),
+    Stage.EHLO: StageInfo(22, "command", "ehlo", "EHLO", "ehlo",
+                          "EHLO: the greeting and the capabilities"),
+    Stage.HELO: StageInfo(22, "command", "", "HELO", "helo"),
+    Stage.STARTTLS: StageInfo(29, "command", "", "STARTTLS", "starttls",
+                              "STARTTLS and the TLS hand-shake"),
+    Stage.TLS: StageInfo(29, "command", "tls", "the TLS hand-shake", "tls"),
+    Stage.EHLO_TLS: StageInfo(32, "command", "", "EHLO inside TLS", "ehlo"),
+    Stage.AUTH: StageInfo(28, "command", "auth", "AUTH", "auth", "AUTH: log in"),
+    Stage.MAIL: StageInfo(23, "mail", "mail", "MAIL FROM", "mail", "MAIL FROM: the sender"),
+    Stage.RCPT: StageInfo(24, "rcpt", "rcpt", "RCPT TO", "rcpt", "RCPT TO: every recipient"),
+    Stage.RSET: StageInfo(24, "command", "", "RSET", "rcpt"),
+    Stage.DATA: StageInfo(25, "data", "data", "DATA", "data",
+                          "DATA, the message and the final dot"),
+    Stage.DOT: StageInfo(26, "dot", "dot", "the end of the message (after the final dot)",
+                         "dot"),
+    Stage.QUIT: StageInfo(6, "command", "", "QUIT", "quit"),
+    Stage.MANUAL: StageInfo(6, "command", "", "a typed command", "mail"),
+}
+
+#: The stages a session can be told to stop after (`--quit-after`), in session order.
+QUIT_AFTER: tuple[str, ...] = tuple(info.quit_after for info in STAGES.values() if info.quit_after)
+#: The stages "run to" offers in the app, with what stopping there means.
+RUN_TO: tuple[tuple[str, str], ...] = tuple((stage.value, info.run_to)
+                                            for stage, info in STAGES.items() if info.run_to)
+#: The stages a session can stop after without reaching AUTH (no password is needed then).
+BEFORE_AUTH: tuple[str, ...] = tuple(
+    name for name in QUIT_AFTER if list(STAGES).index(Stage(name)) < list(STAGES).index(Stage.AUTH))
+
+
+def order(stage: str) -> int:
+    """The position of a stage in a session (for "run to a stage")."""
+    return list(STAGES).index(Stage(stage))
+
+
+class Outcome(StrEnum):
+    """How a session ended."""
+
+    DELIVERED = "delivered"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+
+class Failure(StrEnum):
+    """How a session failed (the diagnosis starts from it)."""
+
+    REPLY = "reply"  # a reply said no
+    REFUSED = "refused"  # the connection was refused
+    CONNECT = "connect"  # the connection failed otherwise
+    TIMEOUT = "timeout"
+    CLOSED = "closed"  # the server closed the connection
+    PROTOCOL = "protocol"  # the server spoke something that is not SMTP
+    TLS = "tls"  # the hand-shake or the certificate
+    TLS_UNAVAILABLE = "tls-unavailable"  # TLS required, not offered or refused
+    SMTPUTF8 = "smtputf8"
+    EIGHT_BIT = "8bit"
+    SIZE = "size"
+    AUTH_MECH = "auth-mech"
+    AUTH_PLAINTEXT = "auth-plaintext"
+    AUTH_ROUNDS = "auth-rounds"
+    NO_RECIPIENT = "norcpt"
+    PARTIAL = "partial"  # not a failure: some recipients were refused
+    DATA_STALLED = "data-stalled"
+    DATA_BROKEN = "data-broken"
+    MESSAGE_CHANGED = "message-changed"  # the .eml changed between its check and its sending
+    ABANDONED = "abandoned"
+    INPUT = "input"
+    DNS_NXDOMAIN = "dns-nxdomain"
+    DNS_NOMX = "dns-nomx"
+    DNS_NULLMX = "dns-nullmx"
+    DNS_UNREACHABLE = "dns-unreachable"
+    DNS_TEMPORARY = "dns-temporary"
+
+
+class EventKind(StrEnum):
+    """A transcript line: sent, received, smtptui's own information, or an error."""
+
+    SEND = "send"
+    RECV = "recv"
+    INFO = "info"
+    ERROR = "error"
+
+
+class TlsMode(StrEnum):
+    """`--tls`: never, when offered, or required; implicit is TLS from the first byte."""
+
+    OFF = "off"
+    STARTTLS = "starttls"
+    REQUIRED = "required"
+    IMPLICIT = "implicit"
+
+
+#: The AUTH mechanisms smtptui speaks (`--auth-mech`).
+AUTH_MECHANISMS = ("PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2")
+
 #: The TLS modes (`--tls`).
-TLS_MODES = ("off", "starttls", "required", "implicit")
+TLS_MODES: tuple[str, ...] = tuple(mode.value for mode in TlsMode)
+
+#: swaks' exit codes that belong to no stage.
+EXIT_OK, EXIT_USAGE, EXIT_CONNECT, EXIT_CLOSED = 0, 1, 2, 6
+#: The user abandoned the session (ctrl+c in `smtptui run`, x in the app): 128 + SIGINT.
+EXIT_INTERRUPTED = 130
 
 #: The longest time-out accepted, in seconds (a socket refuses NaN and absurd values).
 MAX_TIMEOUT = 86400.0

@@ -17,7 +17,7 @@ from smtptui.smtp.errors import SmtpTuiError
 from smtptui.store.profiles import BrokenProfile, Profile, ProfileError, ProfileStore
 from smtptui.tui.actions import ProfileActions, ViewActions
 from smtptui.tui.bindings import FOOTER_PRIORITY, SmtpTuiCommands, app_bindings
-from smtptui.tui.session import SessionState, make_auth, password_from_source
+from smtptui.tui.session import SessionState
 from smtptui.tui.startup import LazyHistory, collect_after_start, rest_collector, width_classes
 from smtptui.tui.widgets.data_progress import DataProgress
 from smtptui.tui.widgets.explain import ExplainPanel
@@ -27,9 +27,9 @@ from smtptui.tui.widgets.sidebar import Sidebar
 from smtptui.tui.widgets.stepbar import StagePicker, StepBar, activity
 from smtptui.tui.widgets.transcript import TranscriptView
 
-if TYPE_CHECKING:  # the engine's runner is imported when the first session starts
-    from smtptui.net.runner import Runner
-    from smtptui.smtp.transcript import Result
+if TYPE_CHECKING:  # the engine is imported when the first session starts
+    from smtptui.launch import Launch
+    from smtptui.net.result import Result
 
 #: Actions on the session or its transcript, and printable keys: off while in the sidebar.
 NOT_IN_SIDEBAR = {"step", "run", "run_to", "stop", "edit", "manual", "save", "copy_command",
@@ -186,60 +186,41 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
     # -- the session -----------------------------------------------------------------------
 
     def _start(self, *controls: tuple[str, str]) -> None:
-        """Plan the session from the profile, get a password if need be, and launch it."""
+        """Start a session from the profile: its checks and message scan run in the session
+        worker; the password is asked for when the session reaches AUTH."""
         profile = self.profile
         if profile is None:
             return
-        from smtptui.launch.passwords import password_needed
-        from smtptui.launch.plans import plan_from_profile
-
-        try:
-            plan = plan_from_profile(profile)
-            needed = password_needed(profile.auth_user, profile.quit_after)
-            if needed and profile.password_source not in ("", "prompt"):
-                plan_auth = make_auth(profile, password_from_source(profile))
-            elif needed:
-                self._prompt_password(plan, profile, controls)
-                return
-            else:
-                plan_auth = None  # no AUTH, or the session stops before it
-        except SmtpTuiError as exc:
-            self._say("error", str(exc))
-            self.notify(str(exc), title="cannot start", severity="error", markup=False)
-            return
-        self._launch(plan, plan_auth, controls, profile)
-
-    def _prompt_password(self, plan: Any, profile: Profile,
-                         controls: tuple[tuple[str, str], ...]) -> None:
-        from smtptui.tui.screens.password import PasswordPrompt
-
-        def answered(secret: str | None) -> None:
-            if secret is None:
-                return
-            try:
-                auth = make_auth(profile, secret)
-            except SmtpTuiError as exc:
-                self._say("error", str(exc))
-                return
-            self._launch(plan, auth, controls, profile)
-
-        self.push_screen(PasswordPrompt(profile.auth_user, self.scrub(profile.target)), answered)
-
-    def _launch(self, plan: Any, auth: object | None,
-                controls: tuple[tuple[str, str], ...], profile: Profile) -> None:
         self._abandon()
         self.transcript.clear()
         self.explain.result = None
         self.query_one(CapabilityInspector).clear()
-        runner, token = self.session.start(plan, auth, self._on_item, controls,
-                                           direct=profile.mode == "direct", dns=profile.dns)
         self._set_phase("busy")
-        self.stepbar.set_activity("connecting, then waiting for the greeting")
-        self.run_session(runner, token)
+        self.stepbar.set_activity("checking the profile and its message")
+        self.run_session(profile, controls)
 
     @work(exclusive=True, group="session", exit_on_error=False)
-    async def run_session(self, runner: Runner, token: object) -> None:
-        """The session, in a worker: the screen never waits for the network."""
+    async def run_session(self, profile: Profile, controls: tuple[tuple[str, str], ...]
+                          ) -> None:
+        """The session, in a worker: the screen never waits for the disk or the network."""
+        from smtptui.launch import from_profile, prepare
+
+        def prepared() -> Launch:
+            launch = from_profile(profile)
+            prepare(launch)
+            return launch
+
+        try:
+            launch = await asyncio.to_thread(prepared)
+        except SmtpTuiError as exc:
+            self._say("error", str(exc))
+            self.notify(str(exc), title="cannot start", severity="error", markup=False)
+            self.stepbar.set_activity(None)
+            self._set_phase("ready")
+            return
+        runner, token = self.session.start(launch, self._on_item, controls,
+                                           prompt=self._ask_password)
+        self.stepbar.set_activity("connecting, then waiting for the greeting")
         try:
             result = await runner.run()
         except asyncio.CancelledError:
@@ -252,6 +233,15 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
                 self._say("error", f"internal error: {type(exc).__name__}: {exc}")
         if self.session.token is token:
             self._finish(result)
+
+    async def _ask_password(self, user: str) -> str | None:
+        """The password prompt, when the session reaches AUTH (None: cancelled)."""
+        from smtptui.tui.screens.password import PasswordPrompt
+
+        target = self.scrub(self.profile.target) if self.profile is not None else ""
+        self.stepbar.set_activity("waiting for the password")
+        secret: str | None = await self.push_screen_wait(PasswordPrompt(user, target))
+        return secret
 
     def _abandon(self) -> None:
         """Forget the running session; its worker is cancelled (the socket closes at once)."""

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 from smtptui.tui.widgets.stepbar import Status
 
 if TYPE_CHECKING:  # the engine is imported when the first session starts
+    from smtptui.launch import Launch, Prompt
+    from smtptui.net.result import Result
     from smtptui.net.runner import Runner
-    from smtptui.smtp.plan import SessionPlan
-    from smtptui.smtp.transcript import Event, Result
+    from smtptui.net.walk import Walk
+    from smtptui.smtp.transcript import Event
     from smtptui.store.profiles import Profile
 
 #: What the status line calls each phase.
@@ -32,7 +34,7 @@ class SessionState:
     def __init__(self, clock: Callable[[], float]) -> None:
         self.clock = clock
         self.phase = "empty"
-        self.runner: Runner | None = None
+        self.runner: Runner | Walk | None = None
         self.result: Result | None = None
         self.token: object = object()
         self.t0 = self.mark = 0.0
@@ -50,11 +52,13 @@ class SessionState:
         """Ignore whatever the running session still says."""
         self.token = object()
 
-    def start(self, plan: SessionPlan, auth: object | None, emit: Callable[[object], None],
-              controls: tuple[tuple[str, str], ...], direct: bool = False,
-              dns: str = "") -> tuple[Runner, object]:
+    def start(self, launch: Launch, emit: Callable[[object], None],
+              controls: tuple[tuple[str, str], ...], prompt: Prompt | None = None
+              ) -> tuple[Runner | Walk, object]:
         """A new stepping runner (a Walk of the MX hosts in direct mode) with ``controls``
         queued; returns it and its token."""
+        from smtptui.launch import start
+
         self.abandon()
         token = self.token
 
@@ -62,15 +66,7 @@ class SessionState:
             if self.token is token:
                 emit(item)
 
-        if direct:
-            from smtptui.net.walk import Walk
-
-            self.runner = Walk(plan, guarded, dns=dns or None, stepping=True,  # type: ignore[assignment]
-                               auth=auth)
-        else:
-            from smtptui.net.runner import Runner
-
-            self.runner = Runner(plan, guarded, stepping=True, auth=auth)
+        self.runner = start(launch, guarded, stepping=True, prompt=prompt)
         self.phase = "busy"
         self._queued = 0
         for verb, text in controls:
@@ -140,11 +136,11 @@ class SessionState:
         runner = self.runner
         if runner is not None:
             route = runner.plan.label or route
-            if runner.session.tls_active:
+            if runner.client.tls_active:
                 facts = runner.result().tls
                 tls = str(facts.get("version", "on")) + ("" if facts.get("verified")
                                                          else " unverified")
-            elif runner.session.caps is not None:
+            elif runner.client.caps is not None:
                 tls = "none"
         return Status(state, target, route, tls, self.elapsed)
 
@@ -159,7 +155,7 @@ class SessionState:
         runner = self.runner
         if runner is None:
             return None
-        session = runner.session
+        session = runner.client
         if not force and (session.caps, session.caps_before_tls) == self._seen:
             return None
         self._seen = (session.caps, session.caps_before_tls)
@@ -185,18 +181,3 @@ class SessionState:
             if result.diagnosis.get(key):
                 lines.append(("info", f"{key.replace('_', ' ')}: {result.diagnosis[key]}"))
         return lines
-
-
-def make_auth(profile: Profile, secret: str) -> object:
-    """The AUTH exchange for ``profile`` with this password (InputError if unusable)."""
-    from smtptui.smtp.auth import make_exchange
-
-    return make_exchange(profile.auth_user, secret, profile.auth_mech)
-
-
-def password_from_source(profile: Profile) -> str:
-    """The password from an env: or command: source (InputError if there is none)."""
-    from smtptui.launch.passwords import read_password_source
-
-    return read_password_source(profile.password_source, profile.auth_user,
-                                f"profile {profile.name!r}: password_source")

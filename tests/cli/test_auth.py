@@ -81,11 +81,23 @@ def test_no_credentials_over_plaintext_without_consent(smtpd) -> None:
     assert_no_secret(run.out, run.err)
 
 
-def test_missing_password_source_is_input_error(smtpd) -> None:
-    server = smtpd()
+def test_missing_password_source_is_input_error_when_auth_is_reached(smtpd) -> None:
+    server = smtpd(auth={"alice": PASSWORD})
+    run = smtptui("run", *target(server), *ENVELOPE, "--auth-user", "alice",
+                  "--password-env", "NOPE_NOT_SET", "--allow-plaintext-auth")
+    assert run.code == 1 and "NOPE_NOT_SET is not set (--password-env)" in run.err
+    sent = [line.split("->", 1)[1].strip() for line in run.out.splitlines() if " -> " in line]
+    assert sent[-1] == "QUIT" and not any(line.startswith("AUTH") for line in sent)
+    assert server.auth_attempts == [] and server.messages == []
+
+
+def test_a_password_source_is_not_read_when_auth_cannot_happen(smtpd) -> None:
+    """No TLS and no consent to plaintext AUTH: the run ends at AUTH (28), the unset
+    variable is never looked at (docs/profiles.md: a source is used only at AUTH)."""
+    server = smtpd(auth={"alice": PASSWORD})
     run = smtptui("run", *target(server), *ENVELOPE, "--auth-user", "alice",
                   "--password-env", "NOPE_NOT_SET")
-    assert run.code == 1 and "NOPE_NOT_SET is not set" in run.err
+    assert run.code == 28 and "NOPE_NOT_SET" not in run.out + run.err
 
 
 async def endless_334(peer: Peer) -> None:
@@ -242,6 +254,7 @@ def test_xoauth2_token(scripted) -> None:
     async def handler(peer: Peer) -> None:
         await peer.reply("220 x")
         await peer.expect("EHLO")
+        await peer.reply("250-x")
         await peer.reply("250 AUTH XOAUTH2")
         line = await peer.expect("AUTH XOAUTH2 ")
         decoded = base64.b64decode(line.split()[2])

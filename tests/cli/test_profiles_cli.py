@@ -84,7 +84,7 @@ def test_first_run_copies_the_examples() -> None:
 
 
 def test_a_password_command_runs_only_when_auth_is_reached(tmp_path: Path, smtpd) -> None:
-    server = smtpd()
+    server = smtpd(auth={"alice": "pw"})
     folder = tmp_path / "profiles"
     path = write_profiles(folder, server.port)
     ran = tmp_path / "ran"
@@ -95,7 +95,7 @@ def test_a_password_command_runs_only_when_auth_is_reached(tmp_path: Path, smtpd
     assert not ran.exists()  # AUTH is never reached: the secret is not fetched
     (folder / "relay.toml").write_text(path.read_text().replace(f"touch {ran}; echo pw",
                                                                 "exit 3"))
-    run = smtptui("run", "relay", "--profiles", str(folder))
+    run = smtptui("run", "relay", "--profiles", str(folder), "--allow-plaintext-auth")
     assert run.code == 1 and "profile 'relay': password_source" in run.err
     assert "--password" not in run.err  # no flag was given; the profile is named
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from smtptui.net.result import Result
 from smtptui.smtp.plan import SessionPlan, Timeouts
 from smtptui.smtp.record import FrozenInstanceError, asdict, replace
-from smtptui.smtp.transcript import Event, Rejected, Result
+from smtptui.smtp.transcript import Event, Rejected
 
 
 def test_a_plans_repr_never_shows_the_password() -> None:
@@ -25,8 +26,8 @@ def test_construction_checks_its_arguments() -> None:
         Event(0.0, "send", "ehlo", "EHLO x", colour="red")  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="multiple values for argument 'kind'"):
         Event(0.0, "send", "ehlo", "EHLO x", kind="recv")  # type: ignore[misc]
-    with pytest.raises(TypeError, match="takes 5 arguments but 6"):
-        Event(0.0, "send", "ehlo", "EHLO x", False, 1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="takes 7 arguments but 8"):
+        Event(0.0, "send", "ehlo", "EHLO x", False, None, "", 1)  # type: ignore[call-arg]
 
 
 def test_frozen_records_refuse_changes_and_hash_by_value() -> None:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from smtptui.launch.message import MessageSource
+from smtptui.net.result import Result
 from smtptui.net.runner import Runner
 from smtptui.smtp.plan import SessionPlan, Timeouts
-from smtptui.smtp.transcript import Event, Pending, Result
+from smtptui.smtp.transcript import Event, Pending
 from tests.cli.helpers import Run
 
 #: The peak resident memory one `smtptui run` may reach, whatever the server sends.

@@ -6,8 +6,9 @@ import asyncio
 
 import pytest
 
+from smtptui.net.result import Result
 from smtptui.net.runner import Runner
-from smtptui.smtp.transcript import Event, Result
+from smtptui.smtp.transcript import Event
 from tests.fixtures.scripted import Peer
 from tests.reliability.helpers import plan_for
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from smtptui.cli.parser import make_parser
-from smtptui.cli.run import spec_from_args
+from smtptui.cli.run import launch_from_args
 from smtptui.smtp.errors import InputError, LocalProtocolError
 from tests.cli.helpers import server_args
 from tests.fixtures.scripted import ScriptedServer, standard
@@ -318,7 +318,7 @@ def test_a_bad_resolver_is_refused_while_planning(dns: str, mode: list[str]) -> 
     """In process, so that even a regression could not reach the system's resolver."""
     args = make_parser().parse_args(["run", *mode, f"--dns={dns}", *ENVELOPE])
     with pytest.raises(InputError, match="--dns"):
-        spec_from_args(args)
+        launch_from_args(args)
 
 
 def test_a_bad_recipient_domain_in_direct_mode_is_refused_before_any_dns(dns_server) -> None:

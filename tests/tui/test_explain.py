@@ -11,7 +11,8 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from smtptui.knowledge.codes import explain_code, explain_enhanced
-from smtptui.smtp.transcript import Event, Result
+from smtptui.net.result import Result
+from smtptui.smtp.transcript import Event
 from smtptui.tui import app as app_module
 from smtptui.tui.app import SmtpTuiApp
 from smtptui.tui.bindings import app_bindings

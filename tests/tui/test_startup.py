@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 #: Modules that the first screen must not import (each costs start-up time).
-NOT_AT_START = ("tomlkit", "json", "smtptui.net.runner", "smtptui.smtp.session",
+NOT_AT_START = ("tomlkit", "json", "smtptui.net.runner", "smtptui.smtp.client",
                 "smtptui.smtp.transcript", "smtptui.store.history", "smtptui.knowledge.lines",
                 "smtptui.knowledge.keywords", "textual.widgets._data_table",
                 "textual.widgets._progress_bar", "aiosmtpd")

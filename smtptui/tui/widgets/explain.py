@@ -16,7 +16,7 @@ from smtptui.tui.widgets.transcript_rows import SelectedLine
 
 if TYPE_CHECKING:
     from smtptui.knowledge.command_meanings import Note
-    from smtptui.smtp.transcript import Result
+    from smtptui.net.result import Result
 
 #: What the summary line of a folded message means: (label, summary, reference).
 FOLDED = ("message", "The message sent after DATA, folded to this one line; f unfolds it to "

@@ -1,20 +1,54 @@
-"""The Result of a finished session: outcome, addresses, TLS facts, capabilities, diagnosis."""
+"""The Result of a session: outcome, addresses, TLS facts, capabilities, checks, diagnosis."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from smtptui.net.transport import Endpoint
+from smtptui.smtp.client import SmtpClient, Verdict
 from smtptui.smtp.plan import SessionPlan
-from smtptui.smtp.session import Outcome, Session
-from smtptui.smtp.transcript import Result
+from smtptui.smtp.record import asdict, field, record
+from smtptui.smtp.transcript import Rejected
 
 
-def build_result(session: Session, plan: SessionPlan, end: Endpoint | None, first_bytes: bytes,
+@record
+class Result:
+    """The outcome of one session, as `smtptui run` reports it and --json prints it last."""
+
+    exit_code: int = 0
+    outcome: str = "delivered"  # delivered | stopped | failed
+    stage: str = ""  # the stage the session ended in (the failing one on failure)
+    error: str = ""
+    host: str = ""
+    port: int = 0
+    address: str = ""  # the peer address actually used
+    local_address: str = ""
+    accepted: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    last_reply: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+    tls: dict[str, Any] = field(default_factory=dict)
+    capabilities: dict[str, list[str]] = field(default_factory=dict)
+    capabilities_before_tls: dict[str, list[str]] = field(default_factory=dict)
+    diagnosis: dict[str, str] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    t: float = 0.0
+
+    def to_json(self) -> str:
+        """The closing {"kind": "result", ...} object of --json output."""
+        import json
+
+        obj = {"t": round(self.t, 6), "kind": "result"} | asdict(self)
+        obj["t"] = round(self.t, 6)
+        return json.dumps(obj, ensure_ascii=False)
+
+
+def build_result(session: SmtpClient, plan: SessionPlan, end: Endpoint | None, first_bytes: bytes,
                  timings: dict[str, float], tls_facts: dict[str, Any],
                  checks: list[dict[str, Any]], t: float) -> Result:
     """Everything `smtptui run --json` reports about one session."""
-    out = session.outcome
+    out = session.verdict
     caps = session.caps or session.caps_before_tls
     before = session.caps_before_tls if session.caps is not None else None
     return Result(
@@ -35,7 +69,7 @@ def build_result(session: Session, plan: SessionPlan, end: Endpoint | None, firs
     )
 
 
-def tls_state(session: Session, plan: SessionPlan) -> str:
+def tls_state(session: SmtpClient, plan: SessionPlan) -> str:
     """Where TLS stood at the end: "active", "off", "not-offered", "refused", or "" (the
     session ended before an EHLO reply said whether STARTTLS was offered)."""
     if session.tls_active:
@@ -50,7 +84,7 @@ def tls_state(session: Session, plan: SessionPlan) -> str:
     return "refused" if caps.has("STARTTLS") else "not-offered"
 
 
-def diagnosis_of(out: Outcome, first_bytes: bytes, tls: str = "",
+def diagnosis_of(out: Verdict, first_bytes: bytes, tls: str = "",
                  auth_mechanisms: tuple[str, ...] | None = None) -> dict[str, str]:
     """The diagnosis of a failed (or partly failed) session, in plain words."""
     if out.outcome != "failed" and out.kind != "partial":

@@ -1,0 +1,1037 @@
+"""The sans-IO SMTP client (h11 style): bytes in, events out; an action in, bytes out.
+
+Every protocol decision lives here, as the answer to one input: the reply to a command, a
+reply nobody asked for (set aside; a 421 ends the session), the STARTTLS discard, a refusal
+in the middle of the message, a time-out or a close (harmless at QUIT), the user's step,
+edit, run, run-to, typed command, stop and abandon. The runner only does what `next_action()`
+says (wait, send, hand-shake, stream the message, ask the user, fetch the password, close)
+and reports back; it holds no protocol decision of its own.
+
+Misuse raises LocalProtocolError and moves the client to its ERROR state: sending a command
+that was not proposed, a hand-shake nobody asked for, an input from the user while none is
+awaited. A server that misbehaves is a failure of the session (RemoteProtocolError never
+escapes). No text leaves this module unscrubbed: every event and every failure passes the
+session's secret scrubber.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import NoReturn, TypeVar
+
+from smtptui.smtp import commands
+from smtptui.smtp.auth import AuthExchange, choose_mechanism, typed_secret, typed_shown
+from smtptui.smtp.capabilities import Capabilities, helo_capabilities, parse_ehlo
+from smtptui.smtp.data import DataEncoder, MessageFacts
+from smtptui.smtp.envelope import start_mail
+from smtptui.smtp.errors import LocalProtocolError, RemoteProtocolError
+from smtptui.smtp.plan import SessionPlan
+from smtptui.smtp.record import field, record
+from smtptui.smtp.replies import Reply, ReplyParser
+from smtptui.smtp.scrub import Scrubber
+from smtptui.smtp.transcript import Event, MessagePreview, Pending, Rejected
+from smtptui.smtp.vocabulary import (
+    EXIT_CLOSED,
+    EXIT_CONNECT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    STAGES,
+    EventKind,
+    Failure,
+    Outcome,
+    Stage,
+    TlsMode,
+    order,
+)
+
+#: Replies nobody asked for that are shown and set aside before the session gives up on them.
+MAX_UNSOLICITED = 10
+#: How many lines of the message the transcript shows before folding the rest.
+SHOWN_MESSAGE_LINES = 40
+#: RFC 5321 §4.5.3.1.6: a text line of the message is at most 998 octets without its CRLF.
+MAX_MESSAGE_LINE = 998
+
+# -- actions: what the runner is to do next ---------------------------------------------------
+
+
+@record(frozen=True)
+class Wait:
+    """Read: a reply is due in this stage within ``timeout`` seconds."""
+
+    stage: Stage
+    timeout: float
+
+
+@record(frozen=True)
+class Send:
+    """Send this command (``data`` is its wire form); ``shown`` is what the transcript says."""
+
+    stage: Stage
+    line: str
+    data: bytes = field(repr=False)
+    shown: str = ""
+    expects_reply: bool = True  # False for a message line typed by hand after DATA
+
+
+@record(frozen=True)
+class AskUser:
+    """Step mode: the user decides (step, edit, run, run to, type, stop); ``line`` is the next
+    command as shown, or "" when there is none to send."""
+
+    stage: Stage
+    line: str
+
+
+@record(frozen=True)
+class NeedSecret:
+    """AUTH is next: the runner gets the password (or token) of ``user`` from its source."""
+
+    stage: Stage
+    user: str
+
+
+@record(frozen=True)
+class StartTLS:
+    """Discard what arrived after the 220, then hand-shake TLS for ``server_name``."""
+
+    stage: Stage
+    server_name: str
+
+
+@record(frozen=True)
+class SendMessage:
+    """Stream the message through `message_chunk()`, then `message_end()`."""
+
+    stage: Stage
+    total: int  # octets on the wire, the final ".\r\n" included
+
+
+@record(frozen=True)
+class Close:
+    """The session is over: close the connection."""
+
+    stage: Stage
+
+
+Action = Wait | Send | AskUser | NeedSecret | StartTLS | SendMessage | Close
+A = TypeVar("A", Wait, Send, AskUser, NeedSecret, StartTLS, SendMessage, Close)
+
+
+@record(frozen=True)
+class Answered:
+    """A reply to a command came (the runner times the stage with it)."""
+
+    stage: Stage
+    reply: Reply
+
+
+@record
+class Verdict:
+    """How the session ended, filled in as it goes."""
+
+    exit_code: int = EXIT_OK
+    outcome: Outcome = Outcome.STOPPED
+    stage: str = ""
+    error: str = ""
+    kind: str = ""  # a Failure, or "partial" when some recipients were refused
+    reply: Reply | None = None
+    accepted: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    rejected_replies: list[Reply] = field(default_factory=list)
+    #: What came before, for the diagnosis: (stage, code) of every reply, in order.
+    history: list[tuple[str, int]] = field(default_factory=list)
+
+
+Item = Event | Pending | Answered
+
+
+class SmtpClient:
+    """One SMTP client session as a state machine; it knows its next command before it is
+    sent. ``facts`` is the message's scan (needed for MAIL FROM's parameters); ``stepping``
+    holds every command for the user."""
+
+    def __init__(self, plan: SessionPlan, facts: MessageFacts | None = None, *,
+                 stepping: bool = False) -> None:
+        self.plan = plan
+        self.facts = facts
+        self.stepping = stepping
+        self.verdict = Verdict()
+        self.caps: Capabilities | None = None
+        self.caps_before_tls: Capabilities | None = None
+        self.tls_active = plan.tls == TlsMode.IMPLICIT
+        self.scrubber = Scrubber()
+        self.auth: AuthExchange | None = None
+        self.mechanism = ""
+        self.authenticated = False
+        self.errored = False
+        self._parser = ReplyParser()
+        self._items: list[Item] = []
+        self._next: Action = Wait(Stage.CONNECT, plan.timeouts.connect)
+        self._planned: Action | None = None  # the plan's next step, while the user holds it
+        self._run_until = ""
+        self._rcpt_index = 0
+        self._cancelled_auth = False
+        self._unsolicited = 0
+        self._bare_lf_noted = False
+        self._manual_line = ""  # the typed command awaiting its reply, and its verb
+        self._manual_verb = ""
+        self._challenged = False  # the last reply to a typed command was 334
+        self._typing_message = False  # a typed DATA was answered 354: lines are message lines
+        self._message_lines = 0
+        self._encoder: DataEncoder | None = None
+        self._preview: MessagePreview | None = None
+        self._raw_octets = 0
+        self._raw_crc = 0
+
+    # -- what the runner asks ----------------------------------------------------------------
+
+    def next_action(self) -> Action:
+        """What to do now."""
+        return self._next
+
+    def take(self) -> list[Item]:
+        """Return and forget what the session said since the last call."""
+        items, self._items = self._items, []
+        return items
+
+    @property
+    def stage(self) -> Stage:
+        """The stage the session is in now."""
+        return self._next.stage
+
+    @property
+    def where(self) -> Stage:
+        """The plan's stage: where the session is, a typed command under way aside."""
+        action = self._next
+        if action.stage is Stage.MANUAL and self._planned is not None:
+            return self._planned.stage
+        return action.stage
+
+    @property
+    def closed(self) -> bool:
+        """True once the session is over."""
+        return isinstance(self._next, Close)
+
+    def peek(self) -> str | None:
+        """The next command line the session will send, if it is one the user may see."""
+        planned = self._planned if isinstance(self._next, AskUser) else self._next
+        return planned.line if isinstance(planned, Send) and not planned.shown else None
+
+    # -- inputs from the runner --------------------------------------------------------------
+
+    def connected(self) -> None:
+        """The TCP (or implicit TLS) connection is up."""
+        self._expect(Wait, Stage.CONNECT, "connected()")
+        if self.plan.quit_after == "connect":
+            self._stop(Stage.CONNECT, "stopped after connecting (--quit-after connect)")
+            self._next = Close(Stage.CONNECT)
+        else:
+            self._wait(Stage.BANNER)
+
+    def connect_failed(self, kind: Failure, text: str, stage: Stage = Stage.CONNECT) -> None:
+        """The connection could not be made (refused, timed out), or its implicit TLS failed
+        (``stage`` tls)."""
+        self._expect(Wait, Stage.CONNECT, "connect_failed()")
+        exit_code = EXIT_USAGE if kind is Failure.INPUT else None
+        self._fail(stage, kind, text, EXIT_CONNECT if stage is Stage.CONNECT else exit_code)
+
+    def receive_data(self, data: bytes) -> None:
+        """Bytes from the server (b"" at the end of the stream)."""
+        if self.errored:
+            raise LocalProtocolError("the client is in its ERROR state")
+        if not data:
+            self._eof()
+            return
+        try:
+            self._parser.feed(data)
+        except RemoteProtocolError as exc:
+            self._show_unfinished()
+            self._fail(self.where, Failure.PROTOCOL, f"protocol error from the server: {exc}")
+            return
+        self._take_replies()
+
+    def timed_out(self) -> None:
+        """Nothing (or not enough) came within the time-out of the current wait; while no
+        command is outstanding: the server kept sending past the command time-out."""
+        action = self._next
+        if isinstance(action, Wait):
+            stage = action.stage
+            self._show_unfinished()
+            if stage is Stage.QUIT:  # the transaction is over: a silent QUIT undoes nothing
+                self._info(stage, f"no reply to QUIT within {action.timeout:g} s; closing")
+                self._next = Close(stage)
+                return
+            what = "banner" if stage is Stage.BANNER else "reply"
+            partial = " (part of a reply came, then nothing)" if self._parser.partial else ""
+            where = "to the typed command" if stage is Stage.MANUAL else f"in stage {stage}"
+            self._fail(self.where, Failure.TIMEOUT, f"no {what} within {action.timeout:g} s "
+                       f"{where}{partial}")
+        elif not isinstance(action, Close):
+            where = self.where
+            self._fail(where, Failure.PROTOCOL, "protocol error from the server: it "
+                       f"keeps sending replies nobody asked for (still sending after "
+                       f"{self.plan.timeouts.command:g} s, before {where.upper()}); "
+                       "giving up")
+
+    def send(self, action: Send) -> bytes:
+        """The wire bytes of the proposed command; from now on its reply is awaited."""
+        if action is not self._next and action != self._next:
+            self._misuse(f"send(): {action.line!r} is not the command the session proposed")
+        self._items.append(Event(0.0, EventKind.SEND, action.stage,
+                                 self.scrubber.clean(action.shown or action.line),
+                                 self.tls_active))
+        self._unsolicited = 0
+        if not action.expects_reply:  # a message line typed by hand: the next one, please
+            self._message_lines += 1
+            self._resume()
+            return action.data
+        if action.stage is Stage.MANUAL:
+            self._manual_line = action.line
+            self._manual_verb = action.line.split(" ", 1)[0].split(":", 1)[0].upper()
+            self._wait(Stage.MANUAL, self._manual_timeout())
+        else:
+            self._wait(action.stage)
+        return action.data
+
+    def write_failed(self, detail: str) -> None:
+        """The connection broke (or stalled past its time-out) while a command was sent."""
+        what = "the typed command" if self.stage is Stage.MANUAL else self.stage.upper()
+        self._fail(self.where, Failure.CLOSED, f"the connection broke while sending {what}"
+                   + (f": {detail}" if detail else ""), EXIT_CLOSED)
+
+    def secret(self, value: str) -> None:
+        """The password (or token) for AUTH, from its source."""
+        action = self._expect(NeedSecret, Stage.AUTH, "secret()")
+        self.auth = AuthExchange(action.user, value, self.mechanism, self.scrubber)
+        line, shown = self.auth.first_line()
+        self._propose(Stage.AUTH, line, shown or "")
+
+    def secret_unavailable(self, text: str) -> None:
+        """The password source failed (no such variable, the command failed, no terminal)."""
+        self._expect(NeedSecret, Stage.AUTH, "secret_unavailable()")
+        self._record_failure(Stage.AUTH, Failure.INPUT, text, EXIT_USAGE)
+        self._quit()
+
+    # -- TLS -----------------------------------------------------------------------------------
+
+    def tls_begin(self, discarded: int) -> None:
+        """The runner dropped ``discarded`` octets its transport held; the hand-shake begins."""
+        self._expect(StartTLS, Stage.TLS, "tls_begin()")
+        dropped = discarded + self._parser.discard()
+        if dropped:
+            self._error(Stage.TLS, f"discarded {dropped} octets the server sent after its 220 "
+                        "and before the TLS hand-shake (possible STARTTLS injection)")
+
+    def tls_started(self, dropped_during: int = 0) -> None:
+        """The hand-shake succeeded: forget the capabilities and say EHLO again."""
+        self._expect(StartTLS, Stage.TLS, "tls_started()")
+        if dropped_during:
+            self._error(Stage.TLS, f"discarded {dropped_during} octets that came in plaintext "
+                        "during the TLS hand-shake (possible STARTTLS injection)")
+        self.tls_active = True
+        self.caps_before_tls, self.caps = self.caps, None
+        self._propose(Stage.EHLO_TLS, f"EHLO {self.plan.helo}")
+
+    def tls_failed(self, kind: Failure, text: str) -> None:
+        """The hand-shake failed (a certificate, a protocol version, a close)."""
+        self._expect(StartTLS, Stage.TLS, "tls_failed()")
+        self._fail(Stage.TLS, kind, text)
+
+    # -- the message -----------------------------------------------------------------------
+
+    def message_chunk(self, chunk: bytes) -> bytes:
+        """The wire form of the next piece of the message (dot-stuffed, CRLF line ends); b""
+        when the session ended instead (the file changed since it was checked)."""
+        action = self._expect(SendMessage, Stage.DOT, "message_chunk()")
+        if self._encoder is None:
+            self._encoder, self._preview = DataEncoder(), MessagePreview(SHOWN_MESSAGE_LINES)
+        if b"\x00" in chunk:
+            self._message_changed(action, "it now holds a NUL byte")
+            return b""
+        self._raw_octets += len(chunk)
+        self._raw_crc = zlib.crc32(chunk, self._raw_crc)
+        data = self._encoder.feed(chunk)
+        assert self._preview is not None
+        self._show_message_lines(self._preview.take(data, last=False))
+        return data
+
+    def message_end(self) -> bytes:
+        """The end of the message and the final dot; b"" when the message is not the one that
+        was checked (its size or checksum changed): then nothing more is sent."""
+        action = self._expect(SendMessage, Stage.DOT, "message_end()")
+        facts = self.facts
+        if self._encoder is None:
+            self._encoder, self._preview = DataEncoder(), MessagePreview(SHOWN_MESSAGE_LINES)
+        if facts is not None and (self._raw_octets, self._raw_crc) != (facts.raw_size,
+                                                                        facts.crc32):
+            self._message_changed(action, f"it is now {self._raw_octets:,} octets, "
+                                  f"{facts.raw_size:,} when checked")
+            return b""
+        tail = self._encoder.finish()
+        assert self._preview is not None
+        self._show_message_lines(self._preview.take(tail, last=True))
+        lines = facts.lines if facts is not None else self._preview.shown
+        if lines > self._preview.shown:
+            hidden = lines - self._preview.shown
+            octets = facts.wire_size if facts is not None else action.total - 3
+            self._info(Stage.DOT, f"[{hidden} more lines of the message not shown; {octets} "
+                       "octets in all]")
+        self._items.append(Event(0.0, EventKind.SEND, Stage.DOT, ".", self.tls_active))
+        self._wait(Stage.DOT)
+        return tail
+
+    def message_failed(self, kind: Failure, text: str) -> None:
+        """The server stopped reading the message, or the connection broke, before the dot."""
+        self._expect(SendMessage, Stage.DOT, "message_failed()")
+        exit_code = {Failure.DATA_BROKEN: EXIT_CLOSED, Failure.MESSAGE_CHANGED: EXIT_USAGE,
+                     Failure.INPUT: EXIT_USAGE}.get(kind)
+        self._fail(Stage.DOT, kind, text + "; a message cut off before its final dot is not "
+                   "delivered", exit_code)
+
+    # -- the user (step mode) ----------------------------------------------------------------
+
+    def step(self, replacement: str = "") -> None:
+        """Send the next command (``replacement``: as edited by the user)."""
+        self._expect(AskUser, None, "step()")
+        planned = self._planned
+        self._planned = None
+        if isinstance(planned, Send) and replacement and not planned.shown:
+            challenged = planned.stage is Stage.AUTH and not planned.line.upper().startswith(
+                "AUTH")
+            limit = commands.MAX_AUTH_RESPONSE if challenged else commands.MAX_COMMAND
+            try:
+                data = commands.command_line(replacement, limit)
+            except LocalProtocolError as exc:
+                self._error(planned.stage, str(exc))
+                self._hold(planned)
+                return
+            secret = typed_secret(replacement, challenged)
+            if secret:
+                self.scrubber.add_typed(secret)
+            planned = Send(planned.stage, replacement, data,
+                           typed_shown(replacement, challenged) or "")
+        if planned is None:  # nothing planned (a typed message awaits its lines or its dot)
+            self._hold(None)
+            return
+        self._next = planned
+
+    def run(self) -> None:
+        """Stop holding: the session runs to its end."""
+        self.stepping = False
+        if isinstance(self._next, AskUser):
+            self._resume()
+
+    def run_to(self, stage: str) -> None:
+        """Run without holding until the commands of ``stage`` are done."""
+        self._run_until = stage if stage in STAGES else ""
+        if isinstance(self._next, AskUser):
+            self._resume()
+
+    def manual(self, line: str) -> None:
+        """A command typed by the user, sent instead of the plan's (which waits); after a typed
+        DATA answered 354, a line of the message (a lone "." ends it)."""
+        self._expect(AskUser, None, "manual()")
+        if self._typing_message:
+            self._message_line(line)
+            return
+        limit = commands.MAX_AUTH_RESPONSE if self._challenged else commands.MAX_COMMAND
+        try:
+            data = commands.command_line(line, limit)
+        except LocalProtocolError as exc:
+            self._error(Stage.MANUAL, str(exc))
+            self._hold(self._planned)  # the user's turn again, the plan unchanged
+            return
+        secret = typed_secret(line, self._challenged)
+        if secret:
+            self.scrubber.add_typed(secret)
+        self._next = Send(Stage.MANUAL, line, data, typed_shown(line, self._challenged) or "")
+
+    def stop(self) -> None:
+        """The user ends the session at a step: nothing more is sent."""
+        stage = self.stage
+        self._expect(AskUser, None, "stop()")
+        if self.verdict.outcome is not Outcome.FAILED:
+            self.verdict.outcome, self.verdict.stage = Outcome.STOPPED, stage
+            self.verdict.exit_code, self.verdict.kind = EXIT_OK, Failure.ABANDONED
+            self.verdict.error = "session stopped by the user"
+            self._error(stage, "session stopped by the user")
+        self._next = Close(stage)
+
+    def abandon(self, waited: float = 0.0) -> None:
+        """The user gave up on the session while it waited (ctrl+c, x): it ends now."""
+        action = self._next
+        stage = action.stage
+        why = "session abandoned by the user"
+        if isinstance(action, Wait):
+            why += f" after waiting {waited:.1f} s for the {_awaited(stage)}"
+            if stage is Stage.DOT:  # RFC 5321 §4.1.1.4: the reply to the dot decides
+                why += ("; the message was sent in full, so the server may still deliver it "
+                        "(its reply to the final dot never came)")
+        if not isinstance(action, Close):
+            self._fail(stage, Failure.ABANDONED, why, EXIT_INTERRUPTED)
+
+    # -- replies -----------------------------------------------------------------------------
+
+    def _take_replies(self) -> None:
+        while isinstance(self._next, Wait | Send | AskUser | NeedSecret | SendMessage):
+            reply = self._parser.next_reply()
+            if reply is None:
+                return
+            self._on_reply(self.scrubber.clean_reply(reply))
+
+    def _on_reply(self, reply: Reply) -> None:
+        action = self._next
+        if isinstance(action, Wait) and action.stage is not Stage.CONNECT:
+            stage = action.stage
+            self._show(stage, reply)
+            self.verdict.history.append((stage.value, reply.code))
+            self._items.append(Answered(stage, reply))
+            if reply.code == 421 and stage is not Stage.QUIT:  # RFC 5321 §3.8
+                self._record_failure(stage, Failure.REPLY, _said(reply), reply=reply)
+                self._info(stage, "421: the server is closing the channel")
+                self._next = Close(stage)
+            elif stage is Stage.MANUAL:
+                self._manual_reply(reply)
+            else:
+                _HANDLERS[stage](self, reply)
+        elif isinstance(action, SendMessage):
+            self._show(Stage.DOT, reply)
+            self.verdict.history.append((Stage.DOT.value, reply.code))
+            self._fail(Stage.DOT, Failure.REPLY, _said(reply) + " in the middle of the message "
+                       "and stopped taking it", reply=reply)
+        else:
+            self._unsolicited_reply(self.where, reply)
+
+    def _unsolicited_reply(self, stage: Stage, reply: Reply) -> None:
+        """A reply nobody asked for (sent between commands): shown and set aside."""
+        if reply.code == 421:  # RFC 5321 §3.8: the server is closing the channel
+            self._info(stage, "the server sent 421 between commands: it is closing the channel")
+            self._show(stage, reply)
+            first = reply.lines[0] if reply.lines else ""
+            self._fail(stage, Failure.REPLY, f"the server closed the channel before "
+                       f"{stage.upper()} was sent: 421 {first}".rstrip(), reply=reply)
+            return
+        self._unsolicited += 1
+        if self._unsolicited > MAX_UNSOLICITED:
+            self._fail(stage, Failure.PROTOCOL, "protocol error from the server: it keeps "
+                       "sending replies nobody asked for (more than "
+                       f"{MAX_UNSOLICITED} before {stage.upper()}); giving up")
+            return
+        self._info(stage, "unsolicited reply (not an answer to any command), ignored:")
+        self._show(stage, reply)
+
+    def _eof(self) -> None:
+        action = self._next
+        self._show_unfinished()
+        if isinstance(action, Close):
+            return
+        if action.stage is Stage.QUIT:
+            self._info(Stage.QUIT, "the server closed the connection")
+            self._next = Close(Stage.QUIT)
+        elif isinstance(action, Wait):
+            during = ("while the typed command awaited its reply" if action.stage is Stage.MANUAL
+                      else f"during stage {action.stage}")
+            self._fail(self.where, Failure.CLOSED, f"the server closed the connection {during}",
+                       EXIT_CLOSED)
+        elif isinstance(action, SendMessage):
+            self._fail(Stage.DOT, Failure.DATA_BROKEN, "the server closed the connection in the "
+                       "middle of the message; a message cut off before its final dot is not "
+                       "delivered", EXIT_CLOSED)
+        else:
+            where = self.where
+            self._fail(where, Failure.CLOSED, "the server closed the connection before "
+                       f"{where.upper()} was sent", EXIT_CLOSED)
+
+    def _banner(self, reply: Reply) -> None:
+        if reply.code != 220:
+            self._quit_failed(Stage.BANNER, reply)
+        elif self.plan.quit_after == "banner":
+            self._quit_stopped(Stage.BANNER)
+        else:
+            self._propose(Stage.EHLO, f"EHLO {self.plan.helo}")
+
+    def _ehlo(self, reply: Reply) -> None:
+        stage = self.stage
+        if reply.code == 250:
+            self.caps = parse_ehlo(reply)
+            self._after_greeting(stage)
+        elif stage is Stage.EHLO_TLS:
+            self._quit_failed(Stage.EHLO_TLS, reply)
+        else:
+            self._info(Stage.EHLO, "EHLO refused: falling back to HELO")
+            self._propose(Stage.HELO, f"HELO {self.plan.helo}")
+
+    def _helo(self, reply: Reply) -> None:
+        if reply.code != 250:
+            self._quit_failed(Stage.HELO, reply)
+            return
+        self.caps = helo_capabilities(reply)
+        self._after_greeting(Stage.HELO)
+
+    def _after_greeting(self, stage: Stage) -> None:
+        assert self.caps is not None
+        plan = self.plan
+        if not self.tls_active and plan.tls in (TlsMode.STARTTLS, TlsMode.REQUIRED):
+            if self.caps.has("STARTTLS"):
+                self._propose(Stage.STARTTLS, "STARTTLS")
+                return
+            if plan.tls == TlsMode.REQUIRED:
+                self._record_failure(Stage.STARTTLS, Failure.TLS_UNAVAILABLE,
+                                     "STARTTLS is required but the server does not offer it")
+                self._quit()
+                return
+            self._info(stage, "the server does not offer STARTTLS: the session continues in "
+                       "plaintext")
+        self._after_tls_point()
+
+    def _starttls(self, reply: Reply) -> None:
+        if reply.code == 220:
+            self._next = StartTLS(Stage.TLS, self.plan.tls_name or self.plan.host)
+            return
+        if self.plan.tls == TlsMode.REQUIRED:
+            self._quit_failed(Stage.STARTTLS, reply, kind=Failure.TLS_UNAVAILABLE)
+            return
+        self._info(Stage.STARTTLS, "STARTTLS refused: the session continues in plaintext (use "
+                   "--tls required to stop)")
+        self._after_tls_point()
+
+    def _after_tls_point(self) -> None:
+        """TLS is up, refused or not wanted: stop if asked to by now, else AUTH or MAIL."""
+        quit_after = self.plan.quit_after
+        if self.verdict.outcome is Outcome.DELIVERED:  # a typed STARTTLS after the delivery
+            self._quit()
+        elif quit_after == "tls" and not self.tls_active:
+            self._stop(Stage.TLS, "stopped where TLS would have begun (--quit-after tls); this "
+                       "session has no TLS")
+            self._quit()
+        elif quit_after in ("ehlo", "tls"):
+            self._quit_stopped(Stage(quit_after))
+        elif self.plan.auth_user and not self.authenticated:
+            self._start_auth()
+        elif quit_after == "auth":  # no AUTH configured: stop where it would have been
+            self._stop(Stage.AUTH, "stopped before MAIL (--quit-after auth; no AUTH was asked "
+                       "for)")
+            self._quit()
+        else:
+            self._start_mail()
+
+    def _start_auth(self) -> None:
+        assert self.caps is not None
+        plan = self.plan
+        mechanism, problem = choose_mechanism(plan.auth_mech, self.caps.auth_mechanisms,
+                                              self.tls_active, plan.allow_plaintext_auth,
+                                              plan.force)
+        if problem is not None:
+            self._record_failure(Stage.AUTH, problem[0], problem[1])
+            self._quit()
+            return
+        self.mechanism = mechanism
+        if self.auth is None:
+            self._next = NeedSecret(Stage.AUTH, plan.auth_user)
+        else:  # the password is known already (a second AUTH after a typed EHLO)
+            line, shown = self.auth.first_line()
+            self._propose(Stage.AUTH, line, shown or "")
+
+    def _auth(self, reply: Reply) -> None:
+        assert self.auth is not None
+        if self._cancelled_auth:  # the answer to "*": RFC 4954 §4 says 501; anything ends it
+            self._quit()
+            return
+        if reply.code == 334:
+            answer = self.auth.answer(reply)
+            if answer is None:
+                self._record_failure(Stage.AUTH, Failure.AUTH_ROUNDS, "the server kept "
+                                     "challenging after the "
+                                     f"{self.auth.mechanism} exchange was complete")
+                self._cancelled_auth = True
+                self._propose(Stage.AUTH, "*")  # RFC 4954 §4: cancel the exchange
+                return
+            self._propose(Stage.AUTH, answer[0], answer[1], commands.MAX_AUTH_RESPONSE)
+            return
+        if reply.code == 235:
+            self.authenticated = True
+            self._info(Stage.AUTH, f"authenticated as {self.auth.user}")
+            self._after_auth()
+            return
+        self._quit_failed(Stage.AUTH, reply)
+
+    def _after_auth(self) -> None:
+        if self.plan.quit_after == "auth":
+            self._quit_stopped(Stage.AUTH)
+        else:
+            self._start_mail()
+
+    def _start_mail(self) -> None:
+        assert self.caps is not None
+        plan = self.plan
+        self._rcpt_index = 0
+        start = start_mail(plan.sender, plan.recipients, self.facts, self.caps)
+        for note in start.notes:
+            self._info(Stage.MAIL, note)
+        if start.error:
+            self._record_failure(Stage.MAIL, Failure(start.kind), start.error)
+            self._quit()
+            return
+        self._propose(Stage.MAIL, start.line)
+
+    def _mail(self, reply: Reply) -> None:
+        if reply.code != 250:
+            self._quit_failed(Stage.MAIL, reply)
+            return
+        if self.plan.quit_after == "mail":
+            self._quit_stopped(Stage.MAIL)
+            return
+        self._rcpt_index = 0
+        self._propose(Stage.RCPT, commands.rcpt_to(self.plan.recipients[0]))
+
+    def _rcpt(self, reply: Reply) -> None:
+        self._count_recipient(self.plan.recipients[self._rcpt_index], reply)
+        self._rcpt_index += 1
+        self._after_rcpt(reply)
+
+    def _count_recipient(self, address: str, reply: Reply) -> None:
+        verdict = self.verdict
+        if reply.code in (250, 251):
+            verdict.accepted.append(address)
+            return
+        verdict.rejected.append(Rejected(address, reply.code, reply.text))
+        verdict.rejected_replies.append(reply)
+        first = reply.lines[0] if reply.lines else ""
+        self._error(Stage.RCPT, f"recipient {address} refused: {reply.code} {first}")
+
+    def _after_rcpt(self, reply: Reply | None) -> None:
+        """The next recipient, or DATA once every one was tried (RSET if none was accepted)."""
+        verdict = self.verdict
+        if self._rcpt_index < len(self.plan.recipients):
+            self._propose(Stage.RCPT, commands.rcpt_to(self.plan.recipients[self._rcpt_index]))
+            return
+        if not verdict.accepted:
+            self._record_failure(Stage.RCPT, Failure.NO_RECIPIENT,
+                                 "no recipient was accepted: no DATA sent", reply=reply)
+            self._propose(Stage.RSET, "RSET")
+            return
+        if verdict.rejected:
+            verdict.kind = Failure.PARTIAL
+        if self.plan.quit_after == "rcpt":
+            self._quit_stopped(Stage.RCPT)
+        else:
+            self._propose(Stage.DATA, "DATA")
+
+    def _rset(self, reply: Reply) -> None:
+        self._quit()
+
+    def _quit_reply(self, reply: Reply) -> None:
+        self._next = Close(Stage.QUIT)
+
+    def _data(self, reply: Reply) -> None:
+        if reply.code != 354:
+            self._quit_failed(Stage.DATA, reply)
+        elif self.plan.quit_after == "data":
+            # RFC 5321 offers no way back from 354 but the message or a close.
+            self._stop(Stage.DATA, "stopped after DATA (--quit-after data): closing without a "
+                       "message")
+            self._next = Close(Stage.DATA)
+        else:
+            total = (self.facts.wire_size + 3) if self.facts is not None else 0
+            self._next = SendMessage(Stage.DOT, total)
+
+    def _dot(self, reply: Reply) -> None:
+        if reply.code != 250:
+            self._quit_failed(Stage.DOT, reply)
+            return
+        verdict = self.verdict
+        if verdict.outcome is not Outcome.FAILED:
+            verdict.outcome, verdict.stage = Outcome.DELIVERED, ""
+        verdict.reply = reply
+        self._quit()
+
+    # -- typed commands ----------------------------------------------------------------------
+
+    def _manual_timeout(self) -> float:
+        stage = {"MAIL": "mail", "RCPT": "rcpt", "DATA": "data"}.get(self._manual_verb, "")
+        return self.plan.timeouts.for_stage(stage or "manual")
+
+    def _manual_reply(self, reply: Reply) -> None:
+        """A typed command's reply: shown; the plan follows what the command did, where it
+        did what the plan's own command would have done at this point."""
+        verb, code = self._manual_verb, reply.code
+        self._challenged = code == 334
+        planned = self._planned
+        at = planned.stage if planned is not None else None
+        in_transaction = at in (Stage.RCPT, Stage.DATA, Stage.RSET) or isinstance(
+            planned, SendMessage)
+        if verb == "QUIT":
+            self._info(Stage.MANUAL, "the QUIT you typed ended the session")
+            self._next = Close(Stage.QUIT)
+        elif verb == "RCPT":
+            self._typed_recipient(reply)
+        elif code >= 300 and not (verb == "DATA" and code == 354):
+            self._resume()  # refused (or a challenge): the plan is where it was
+        elif verb in ("EHLO", "HELO"):
+            self.caps = parse_ehlo(reply) if verb == "EHLO" else helo_capabilities(reply)
+            self._reset_envelope()  # RFC 5321 §4.1.4: a new greeting ends any transaction
+            if at in (Stage.EHLO, Stage.HELO, Stage.EHLO_TLS):
+                self._planned = None
+                self._after_greeting(Stage.EHLO_TLS if self.tls_active else Stage.EHLO)
+            else:
+                self._restart_transaction(in_transaction)
+        elif verb == "STARTTLS" and code == 220:
+            self._planned = None
+            self._next = StartTLS(Stage.TLS, self.plan.tls_name or self.plan.host)
+        elif verb == "AUTH" and code == 235:
+            self.authenticated = True
+            self._info(Stage.AUTH, "authenticated (by the AUTH you typed)")
+            if at is Stage.AUTH:
+                self._planned = None
+                self._after_auth()
+            else:
+                self._resume()
+        elif verb == "MAIL":
+            self._planned = None
+            self._reset_envelope()
+            self._after_rcpt(None)
+        elif verb == "DATA":
+            self._typing_message = True
+            self._message_lines = 0
+            self._info(Stage.MANUAL, "type the message, a line at a time; a line holding only "
+                       "\".\" ends it (s sends the profile's message instead)")
+            total = (self.facts.wire_size + 3) if self.facts is not None else 0
+            self._hold(SendMessage(Stage.DOT, total) if self.facts is not None else None)
+        elif verb == "RSET":
+            self._reset_envelope()
+            self._restart_transaction(in_transaction)
+        else:
+            self._resume()
+
+    def _restart_transaction(self, in_transaction: bool) -> None:
+        """The envelope was reset: a transaction under way starts again at MAIL."""
+        if in_transaction:
+            self._planned = None
+            self._start_mail()
+        else:
+            self._resume()
+
+    def _typed_recipient(self, reply: Reply) -> None:
+        """A typed RCPT: counted like a planned one; the plan skips it if it was its next."""
+        typed = self._typed_address()
+        if reply.code == 334 or not 200 <= reply.code < 600:
+            self._resume()
+            return
+        recipients = self.plan.recipients
+        expected = recipients[self._rcpt_index] if self._rcpt_index < len(recipients) else None
+        self._count_recipient(typed or "(typed)", reply)
+        if expected is not None and typed.lower() == expected.lower():
+            self._rcpt_index += 1
+            self._planned = None
+            self._after_rcpt(reply)
+        else:
+            self._resume()
+
+    def _typed_address(self) -> str:
+        line = self._manual_line
+        inside = line[line.find("<") + 1: line.find(">")] if "<" in line and ">" in line else ""
+        return inside or line.partition(":")[2].strip()
+
+    def _message_line(self, line: str) -> None:
+        """A message line typed by hand: dot-stuffed where it starts with ".", said so; a
+        lone "." ends the message and its reply is awaited as the planned dot's is."""
+        if line == ".":
+            self._typing_message = False
+            self._planned = None
+            self._next = Send(Stage.DOT, ".", b".\r\n")
+            return
+        bad = next((ch for ch in line if ch in "\r\n\x00"), None)
+        if bad is not None:
+            self._error(Stage.DOT, f"a message line cannot hold {bad!r}; it was not sent")
+            self._hold(self._planned)
+            return
+        wire = ("." + line) if line.startswith(".") else line
+        data = wire.encode("utf-8") + b"\r\n"
+        if len(data) - 2 > MAX_MESSAGE_LINE:
+            self._error(Stage.DOT, f"the line is {len(data) - 2} octets; RFC 5321 §4.5.3.1.6 "
+                        f"allows {MAX_MESSAGE_LINE}: it was not sent")
+            self._hold(self._planned)
+            return
+        if wire != line:
+            self._info(Stage.DOT, "a line that starts with \".\" is sent with the dot doubled "
+                       "(dot-stuffing, RFC 5321 §4.5.2); the server removes it again")
+        self._next = Send(Stage.DOT, wire, data, expects_reply=False)
+
+    def _reset_envelope(self) -> None:
+        """RSET (or a new EHLO, RFC 5321 §4.1.4): no transaction; recipients start over."""
+        verdict = self.verdict
+        verdict.accepted.clear()
+        verdict.rejected.clear()
+        verdict.rejected_replies.clear()
+        if verdict.kind == Failure.PARTIAL:
+            verdict.kind = ""
+        self._rcpt_index = 0
+        self._typing_message = False
+
+    # -- proposing and holding ---------------------------------------------------------------
+
+    def _propose(self, stage: Stage, line: str, shown: str = "",
+                 limit: int = commands.MAX_COMMAND) -> None:
+        """The plan's next command: sent at once, or held for the user in step mode."""
+        try:
+            data = commands.command_line(line, limit)
+        except LocalProtocolError as exc:  # a planned line is checked before the session
+            self._fail(stage, Failure.INPUT, str(exc), EXIT_USAGE)
+            return
+        self._next = Send(stage, line, data, shown)
+        if self._held(stage):
+            self._hold(self._next)
+
+    def _held(self, stage: Stage) -> bool:
+        if not self.stepping:
+            return False
+        if self._run_until:
+            if order(stage) <= order(self._run_until):
+                return False
+            self._run_until = ""
+        return True
+
+    def _hold(self, planned: Action | None) -> None:
+        """Ask the user; ``planned`` is what a step will do."""
+        self._planned = planned
+        if isinstance(planned, Send):
+            stage, line = planned.stage, planned.shown or planned.line
+        elif isinstance(planned, SendMessage):
+            stage, line = Stage.DOT, "(the profile's message, then the final dot)"
+        else:
+            stage, line = Stage.DOT, ""
+        self._next = AskUser(stage, line)
+        self._items.append(Pending(0.0, stage, line))
+
+    def _resume(self) -> None:
+        """Back to the plan after a typed command (or when the user stops holding)."""
+        planned, self._planned = self._planned, None
+        if self._typing_message:
+            self._hold(planned)
+        elif planned is None:
+            self._hold(None)
+        elif isinstance(planned, Send) and self._held(planned.stage):
+            self._hold(planned)
+        else:
+            self._next = planned
+
+    def _wait(self, stage: Stage, timeout: float | None = None) -> None:
+        self._next = Wait(stage, self.plan.timeouts.for_stage(stage.value)
+                          if timeout is None else timeout)
+
+    def _expect(self, kind: type[A], stage: Stage | None, what: str) -> A:
+        """The current action, which must be of this kind (and stage): else misuse."""
+        action = self._next
+        if self.errored or not isinstance(action, kind) or (stage is not None
+                                                            and action.stage is not stage):
+            self._misuse(f"{what} while the session is at {type(action).__name__}"
+                         f"({action.stage})")
+        return action
+
+    def _misuse(self, text: str) -> NoReturn:
+        """We were used wrongly: the ERROR state, and LocalProtocolError (h11's split)."""
+        self.errored = True
+        raise LocalProtocolError(text)
+
+    # -- what the session says ---------------------------------------------------------------
+
+    def _show(self, stage: Stage, reply: Reply) -> None:
+        tls = self.tls_active
+        for raw in reply.raw:
+            self._items.append(Event(0.0, EventKind.RECV, stage, raw, tls, reply=reply))
+        if self._parser.bare_lf_lines and not self._bare_lf_noted:
+            self._bare_lf_noted = True
+            self._info(stage, "the server ends its reply lines with a bare LF, not CRLF (RFC "
+                       "5321 §2.3.8 requires CRLF): smtptui reads them, stricter clients may "
+                       "not")
+
+    def _show_unfinished(self) -> None:
+        """The lines of a reply that never ended, so the transcript shows all that came."""
+        lines = tuple(self._parser.unfinished())
+        if lines:  # code 0: a reply with no last line has no code yet
+            self._show(self.stage, self.scrubber.clean_reply(Reply(0, (), lines)))
+
+    def _show_message_lines(self, lines: list[bytes]) -> None:
+        for line in lines:
+            text = line.decode("utf-8", "replace")
+            self._items.append(Event(0.0, EventKind.SEND, Stage.DOT,
+                                     self.scrubber.clean(text), self.tls_active))
+
+    def _info(self, stage: Stage, text: str) -> None:
+        self._items.append(Event(0.0, EventKind.INFO, stage, self.scrubber.clean(text)))
+
+    def _error(self, stage: Stage, text: str) -> None:
+        self._items.append(Event(0.0, EventKind.ERROR, stage, self.scrubber.clean(text)))
+
+    # -- endings -----------------------------------------------------------------------------
+
+    def _quit(self) -> None:
+        self._propose(Stage.QUIT, "QUIT")
+
+    def _stop(self, stage: Stage, text: str) -> None:
+        self.verdict.outcome = Outcome.STOPPED
+        self.verdict.stage = stage
+        self._info(stage, text)
+
+    def _quit_stopped(self, stage: Stage) -> None:
+        self._stop(stage, f"stopped after {stage} (--quit-after {stage})")
+        self._quit()
+
+    def _quit_failed(self, stage: Stage, reply: Reply, kind: Failure = Failure.REPLY) -> None:
+        self._record_failure(stage, kind, _said(reply), reply=reply)
+        self._quit()
+
+    def _fail(self, stage: Stage, kind: Failure, error: str, exit_code: int | None = None,
+              reply: Reply | None = None) -> None:
+        """A failure that ends the session at once: nothing more is sent."""
+        self._record_failure(stage, kind, error, exit_code, reply)
+        self._next = Close(stage)
+
+    def _message_changed(self, action: SendMessage, how: str) -> None:
+        self._fail(Stage.DOT, Failure.MESSAGE_CHANGED, f"the message file changed after it was "
+                   f"checked ({how}): the final dot was not sent, so nothing is delivered",
+                   EXIT_USAGE)
+
+    def _record_failure(self, stage: Stage, kind: Failure, error: str,
+                        exit_code: int | None = None, reply: Reply | None = None) -> None:
+        verdict = self.verdict
+        error = self.scrubber.clean(error)
+        if verdict.outcome is Outcome.FAILED:  # keep the first failure: it is the cause
+            return
+        if stage is Stage.QUIT and verdict.outcome in (Outcome.DELIVERED, Outcome.STOPPED):
+            # The transaction was over (or stopped as asked): a bad QUIT undoes nothing.
+            self._info(stage, f"{error} (after the session's end)")
+            return
+        verdict.outcome, verdict.stage, verdict.kind, verdict.error = (
+            Outcome.FAILED, stage.value, kind, error)
+        verdict.reply = reply
+        verdict.exit_code = exit_code if exit_code is not None else STAGES[stage].exit_code
+        self._error(stage, error)
+
+
+def _said(reply: Reply) -> str:
+    first = reply.lines[0] if reply.lines else ""
+    return f"the server answered {reply.code} {first}".rstrip()
+
+
+def _awaited(stage: Stage) -> str:
+    """What a wait in ``stage`` was for, in words."""
+    return {Stage.BANNER: "greeting", Stage.DOT: "reply to the final dot",
+            Stage.MANUAL: "reply to the typed command"}.get(stage, f"reply to {stage.upper()}")
+
+
+_HANDLERS = {
+    Stage.BANNER: SmtpClient._banner,
+    Stage.EHLO: SmtpClient._ehlo,
+    Stage.EHLO_TLS: SmtpClient._ehlo,
+    Stage.HELO: SmtpClient._helo,
+    Stage.STARTTLS: SmtpClient._starttls,
+    Stage.AUTH: SmtpClient._auth,
+    Stage.MAIL: SmtpClient._mail,
+    Stage.RCPT: SmtpClient._rcpt,
+    Stage.RSET: SmtpClient._rset,
+    Stage.DATA: SmtpClient._data,
+    Stage.DOT: SmtpClient._dot,
+    Stage.QUIT: SmtpClient._quit_reply,
+}
