@@ -8,6 +8,7 @@ facts of a hand-shake, how fast the message went.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -377,8 +378,9 @@ class Runner:
             return 0
         self._emit(Progress(self._now(), sent + len(data), total,
                             time.monotonic() - started))
-        if not last and self._conn.has_unread:
-            client.receive_data(await self._conn.read(0.0))
+        if not last and self._conn.has_unread:  # bytes are there: the read returns at once
+            with contextlib.suppress(TimeoutError, OSError, ConnectionClosed):
+                client.receive_data(await self._conn.read(timeout))
         return len(data)
 
     async def _explained(self) -> bool:

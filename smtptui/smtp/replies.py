@@ -131,8 +131,12 @@ class ReplyParser:
         return self._ready.pop(0) if self._ready else None
 
     def unfinished(self) -> list[str]:
-        """The lines of the reply being read that have come so far (shown when it never ends)."""
-        return [raw for _, raw in self._lines]
+        """The lines of the reply being read that have come so far, and a line that never got
+        its end (shown when the reply never ends)."""
+        lines = [raw for _, raw in self._lines]
+        if self._buffer:
+            lines.append(_decode(bytes(self._buffer).rstrip(b"\r")))
+        return lines
 
     @property
     def partial(self) -> bool:

@@ -16,6 +16,8 @@ import re
 
 from smtptui.smtp.replies import Reply
 
+#: What a server repeats at the start of each line of a reply: an enhanced code, spaces.
+_LEAD = re.compile(r"(?:[245]\.\d{1,3}\.\d{1,3}(?=\s|$))?\s*")
 #: The shortest form masked inside other text; a shorter one only as a word of its own.
 MIN_ANYWHERE = 4
 MASK = "[redacted]"
@@ -33,6 +35,12 @@ def decoded(text: str) -> str | None:
         return base64.b64decode(text.strip(), validate=True).decode("utf-8")
     except (binascii.Error, ValueError):
         return None
+
+
+def _lead(line: str) -> int:
+    """Where a line's own text starts, after what a server repeats on every line."""
+    match = _LEAD.match(line)
+    return match.end() if match else 0
 
 
 class Scrubber:
@@ -83,27 +91,25 @@ class Scrubber:
         return self._compiled().sub(MASK, text)
 
     def clean_lines(self, lines: tuple[str, ...]) -> tuple[str, ...]:
-        """Lines masked as one text, so that a form split over two lines is masked too."""
+        """Lines masked one by one and also as one text, so that a form split over two lines
+        is masked too: the lines are joined without what a server repeats at the start of
+        each (an enhanced status code, spaces) or leaves at the end (spaces)."""
         if not self._forms:
             return lines
-        joined = "".join(lines)
+        cores = [(_lead(line), len(line.rstrip())) for line in lines]
+        joined = "".join(line[start:end] for line, (start, end) in zip(lines, cores,
+                                                                         strict=True))
         spans = [match.span() for match in self._compiled().finditer(joined)]
-        if not spans:
-            return lines
         out = []
-        start = 0
-        for line in lines:
-            end = start + len(line)
-            pieces, pos = [], start
-            for lo, hi in spans:
-                lo, hi = max(lo, start), min(hi, end)
-                if lo >= hi or lo < pos:
-                    continue
-                pieces.append(joined[pos:lo] + MASK)
-                pos = hi
-            pieces.append(joined[pos:end])
-            out.append("".join(pieces))
-            start = end
+        offset = 0
+        for line, (start, end) in zip(lines, cores, strict=True):
+            length = max(end - start, 0)
+            cuts = [(start + max(lo, offset) - offset, start + min(hi, offset + length) - offset)
+                    for lo, hi in spans if lo < offset + length and hi > offset]
+            offset += length
+            for lo, hi in reversed(cuts):
+                line = line[:lo] + MASK + line[hi:]
+            out.append(self.clean(line))
         return tuple(out)
 
     def clean_reply(self, reply: Reply) -> Reply:

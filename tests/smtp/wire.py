@@ -1,0 +1,95 @@
+"""An SmtpClient driven in memory against literal bytes (h11's ConnectionPair habit).
+
+``Wire(plan)`` holds a client; ``server(b"...")`` feeds it what a server sends, ``sends()``
+takes the wire bytes of the command the client proposes now, ``events()`` the transcript
+lines it said, and ``message()`` streams its message through it and returns the DATA bytes.
+No socket, no event loop: every byte is checked as it would cross the wire.
+"""
+
+from __future__ import annotations
+
+from smtptui.smtp.client import Action, Send, SendMessage, SmtpClient
+from smtptui.smtp.data import scan
+from smtptui.smtp.plan import SessionPlan, Timeouts
+from smtptui.smtp.transcript import Event
+
+MESSAGE = b"Subject: t\r\n\r\nhello\r\n"
+
+
+class Body:
+    """A message in memory, as launch.message.MessageSource offers one."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.label = "test message"
+
+    def chunks(self, size: int = 7) -> list[bytes]:
+        return [self.data[i:i + size] for i in range(0, len(self.data), size)] or [b""]
+
+    def scan(self):  # type: ignore[no-untyped-def]
+        return scan(self.chunks(), self.label, from_file=False)
+
+    def wire_chunks(self) -> list[bytes]:  # pragma: no cover - not used by the client
+        return []
+
+
+def plan(**changes: object) -> SessionPlan:
+    """A checked plan for client.example talking to mx.example.net."""
+    values: dict[str, object] = dict(host="mx.example.net", sender="a@example.com",
+                                     recipients=["b@example.net"], helo="client.example",
+                                     tls="off", timeouts=Timeouts.all(30.0),
+                                     message=Body(MESSAGE))
+    values.update(changes)
+    made = SessionPlan(**values)  # type: ignore[arg-type]
+    made.validate()
+    return made
+
+
+class Wire:
+    """One client on an in-memory wire."""
+
+    def __init__(self, session_plan: SessionPlan | None = None, *, stepping: bool = False,
+                 connect: bool = True) -> None:
+        self.plan = session_plan or plan()
+        message = self.plan.message
+        facts = message.scan() if message is not None else None
+        self.client = SmtpClient(self.plan, facts, stepping=stepping)
+        self.said: list[Event] = []
+        if connect:
+            self.client.connected()
+
+    @property
+    def action(self) -> Action:
+        return self.client.next_action()
+
+    def server(self, data: bytes) -> None:
+        """What the server sends (b"": it closes the connection)."""
+        self.client.receive_data(data)
+
+    def sends(self) -> bytes:
+        """The wire bytes of the command the client proposes now."""
+        action = self.action
+        assert isinstance(action, Send), action
+        return self.client.send(action)
+
+    def message(self) -> bytes:
+        """Stream the plan's message; the DATA bytes, final dot included."""
+        action = self.action
+        assert isinstance(action, SendMessage), action
+        body = self.plan.message
+        assert body is not None
+        out = b"".join(self.client.message_chunk(chunk) for chunk in body.chunks())
+        return out + self.client.message_end()
+
+    def events(self, kind: str | None = None) -> list[Event]:
+        """Every transcript line said so far (of one kind)."""
+        self.said += [item for item in self.client.take() if isinstance(item, Event)]
+        return [e for e in self.said if kind is None or e.kind == kind]
+
+    def texts(self, kind: str | None = None) -> list[str]:
+        return [e.text for e in self.events(kind)]
+
+    def all_text(self) -> str:
+        """Everything the client said, and its verdict, as one text (to look for secrets)."""
+        verdict = self.client.verdict
+        return "\n".join([*self.texts(), verdict.error, str(verdict.reply or "")])
