@@ -16,20 +16,32 @@ session's secret scrubber.
 
 from __future__ import annotations
 
-import zlib
-from typing import NoReturn, TypeVar
+from typing import NoReturn
 
 from smtptui.smtp import commands
+from smtptui.smtp.actions import (
+    A,
+    Action,
+    Answered,
+    AskUser,
+    Close,
+    NeedSecret,
+    Send,
+    SendMessage,
+    StartTLS,
+    Verdict,
+    Wait,
+)
 from smtptui.smtp.auth import AuthExchange, choose_mechanism, typed_secret, typed_shown
 from smtptui.smtp.capabilities import Capabilities, helo_capabilities, parse_ehlo
-from smtptui.smtp.data import DataEncoder, MessageFacts
+from smtptui.smtp.data import MessageFacts
 from smtptui.smtp.envelope import start_mail
 from smtptui.smtp.errors import LocalProtocolError, RemoteProtocolError
 from smtptui.smtp.plan import SessionPlan
-from smtptui.smtp.record import field, record
 from smtptui.smtp.replies import Reply, ReplyParser
 from smtptui.smtp.scrub import Scrubber
-from smtptui.smtp.transcript import Event, MessagePreview, Pending, Rejected
+from smtptui.smtp.stream import MessageStream
+from smtptui.smtp.transcript import Event, Pending, Rejected
 from smtptui.smtp.vocabulary import (
     EXIT_CLOSED,
     EXIT_CONNECT,
@@ -47,101 +59,8 @@ from smtptui.smtp.vocabulary import (
 
 #: Replies nobody asked for that are shown and set aside before the session gives up on them.
 MAX_UNSOLICITED = 10
-#: How many lines of the message the transcript shows before folding the rest.
-SHOWN_MESSAGE_LINES = 40
 #: RFC 5321 §4.5.3.1.6: a text line of the message is at most 998 octets without its CRLF.
 MAX_MESSAGE_LINE = 998
-
-# -- actions: what the runner is to do next ---------------------------------------------------
-
-
-@record(frozen=True)
-class Wait:
-    """Read: a reply is due in this stage within ``timeout`` seconds."""
-
-    stage: Stage
-    timeout: float
-
-
-@record(frozen=True)
-class Send:
-    """Send this command (``data`` is its wire form); ``shown`` is what the transcript says."""
-
-    stage: Stage
-    line: str
-    data: bytes = field(repr=False)
-    shown: str = ""
-    expects_reply: bool = True  # False for a message line typed by hand after DATA
-
-
-@record(frozen=True)
-class AskUser:
-    """Step mode: the user decides (step, edit, run, run to, type, stop); ``line`` is the next
-    command as shown, or "" when there is none to send."""
-
-    stage: Stage
-    line: str
-
-
-@record(frozen=True)
-class NeedSecret:
-    """AUTH is next: the runner gets the password (or token) of ``user`` from its source."""
-
-    stage: Stage
-    user: str
-
-
-@record(frozen=True)
-class StartTLS:
-    """Discard what arrived after the 220, then hand-shake TLS for ``server_name``."""
-
-    stage: Stage
-    server_name: str
-
-
-@record(frozen=True)
-class SendMessage:
-    """Stream the message through `message_chunk()`, then `message_end()`."""
-
-    stage: Stage
-    total: int  # octets on the wire, the final ".\r\n" included
-
-
-@record(frozen=True)
-class Close:
-    """The session is over: close the connection."""
-
-    stage: Stage
-
-
-Action = Wait | Send | AskUser | NeedSecret | StartTLS | SendMessage | Close
-A = TypeVar("A", Wait, Send, AskUser, NeedSecret, StartTLS, SendMessage, Close)
-
-
-@record(frozen=True)
-class Answered:
-    """A reply to a command came (the runner times the stage with it)."""
-
-    stage: Stage
-    reply: Reply
-
-
-@record
-class Verdict:
-    """How the session ended, filled in as it goes."""
-
-    exit_code: int = EXIT_OK
-    outcome: Outcome = Outcome.STOPPED
-    stage: str = ""
-    error: str = ""
-    kind: str = ""  # a Failure, or "partial" when some recipients were refused
-    reply: Reply | None = None
-    accepted: list[str] = field(default_factory=list)
-    rejected: list[Rejected] = field(default_factory=list)
-    rejected_replies: list[Reply] = field(default_factory=list)
-    #: What came before, for the diagnosis: (stage, code) of every reply, in order.
-    history: list[tuple[str, int]] = field(default_factory=list)
-
 
 Item = Event | Pending | Answered
 
@@ -178,11 +97,7 @@ class SmtpClient:
         self._manual_verb = ""
         self._challenged = False  # the last reply to a typed command was 334
         self._typing_message = False  # a typed DATA was answered 354: lines are message lines
-        self._message_lines = 0
-        self._encoder: DataEncoder | None = None
-        self._preview: MessagePreview | None = None
-        self._raw_octets = 0
-        self._raw_crc = 0
+        self._stream = MessageStream()
 
     # -- what the runner asks ----------------------------------------------------------------
 
@@ -283,7 +198,6 @@ class SmtpClient:
                                  self.tls_active))
         self._unsolicited = 0
         if not action.expects_reply:  # a message line typed by hand: the next one, please
-            self._message_lines += 1
             self._resume()
             return action.data
         if action.stage is Stage.MANUAL:
@@ -343,40 +257,30 @@ class SmtpClient:
     def message_chunk(self, chunk: bytes) -> bytes:
         """The wire form of the next piece of the message (dot-stuffed, CRLF line ends); b""
         when the session ended instead (the file changed since it was checked)."""
-        action = self._expect(SendMessage, Stage.DOT, "message_chunk()")
-        if self._encoder is None:
-            self._encoder, self._preview = DataEncoder(), MessagePreview(SHOWN_MESSAGE_LINES)
+        self._expect(SendMessage, Stage.DOT, "message_chunk()")
         if b"\x00" in chunk:
-            self._message_changed(action, "it now holds a NUL byte")
+            self._message_changed("it now holds a NUL byte")
             return b""
-        self._raw_octets += len(chunk)
-        self._raw_crc = zlib.crc32(chunk, self._raw_crc)
-        data = self._encoder.feed(chunk)
-        assert self._preview is not None
-        self._show_message_lines(self._preview.take(data, last=False))
+        data, lines = self._stream.chunk(chunk)
+        self._show_message_lines(lines)
         return data
 
     def message_end(self) -> bytes:
         """The end of the message and the final dot; b"" when the message is not the one that
         was checked (its size or checksum changed): then nothing more is sent."""
         action = self._expect(SendMessage, Stage.DOT, "message_end()")
-        facts = self.facts
-        if self._encoder is None:
-            self._encoder, self._preview = DataEncoder(), MessagePreview(SHOWN_MESSAGE_LINES)
-        if facts is not None and (self._raw_octets, self._raw_crc) != (facts.raw_size,
-                                                                        facts.crc32):
-            self._message_changed(action, f"it is now {self._raw_octets:,} octets, "
-                                  f"{facts.raw_size:,} when checked")
+        facts, stream = self.facts, self._stream
+        changed = stream.changed_since(facts) if facts is not None else ""
+        if changed:
+            self._message_changed(changed)
             return b""
-        tail = self._encoder.finish()
-        assert self._preview is not None
-        self._show_message_lines(self._preview.take(tail, last=True))
-        lines = facts.lines if facts is not None else self._preview.shown
-        if lines > self._preview.shown:
-            hidden = lines - self._preview.shown
+        tail, lines = stream.end()
+        self._show_message_lines(lines)
+        total = facts.lines if facts is not None else stream.shown
+        if total > stream.shown:
             octets = facts.wire_size if facts is not None else action.total - 3
-            self._info(Stage.DOT, f"[{hidden} more lines of the message not shown; {octets} "
-                       "octets in all]")
+            self._info(Stage.DOT, f"[{total - stream.shown} more lines of the message not "
+                       f"shown; {octets} octets in all]")
         self._items.append(Event(0.0, EventKind.SEND, Stage.DOT, ".", self.tls_active))
         self._wait(Stage.DOT)
         return tail
@@ -793,7 +697,6 @@ class SmtpClient:
             self._after_rcpt(None)
         elif verb == "DATA":
             self._typing_message = True
-            self._message_lines = 0
             self._info(Stage.MANUAL, "type the message, a line at a time; a line holding only "
                        "\".\" ends it (s sends the profile's message instead)")
             total = (self.facts.wire_size + 3) if self.facts is not None else 0
@@ -988,7 +891,7 @@ class SmtpClient:
         self._record_failure(stage, kind, error, exit_code, reply)
         self._next = Close(stage)
 
-    def _message_changed(self, action: SendMessage, how: str) -> None:
+    def _message_changed(self, how: str) -> None:
         self._fail(Stage.DOT, Failure.MESSAGE_CHANGED, f"the message file changed after it was "
                    f"checked ({how}): the final dot was not sent, so nothing is delivered",
                    EXIT_USAGE)
