@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from smtptui.launch.passwords import password_needed, read_password_source
+from smtptui.launch.passwords import read_password_source
 from smtptui.store.history import History, HistoryError
 from smtptui.store.profiles import BrokenProfile, Profile, ProfileError, ProfileStore, load_file
 from tests.cli.helpers import smtptui
@@ -274,14 +274,6 @@ def test_the_run_of_a_profile_names_its_field(tmp_path: Path, smtpd) -> None:
                          timeout=60)
     assert run.returncode == 1
     assert "MYPW_UNSET is not set" in run.stderr and "--password-env" not in run.stderr
-
-
-@pytest.mark.parametrize(("quit_after", "needed"), [
-    ("connect", False), ("banner", False), ("ehlo", False), ("tls", False), ("TLS", False),
-    ("auth", True), ("rcpt", True), ("", True)])
-def test_a_password_is_needed_only_when_auth_is_reached(quit_after: str, needed: bool) -> None:
-    assert password_needed("alice", quit_after) is needed
-    assert password_needed("", quit_after) is False
 
 
 # --- 9. a broken file does not hide a profile of its name -----------------------------------

@@ -11,31 +11,16 @@ from smtptui.knowledge.diagnosis_rules import forward_address, match_reply
 from smtptui.knowledge.diagnosis_texts import SESSION_TEXTS
 from smtptui.smtp.record import record
 from smtptui.smtp.replies import Reply
+from smtptui.smtp.vocabulary import STAGES as STAGE_TABLE
+from smtptui.smtp.vocabulary import Failure
 
-#: The steps a session can fail in, and their names in plain words.
-STAGES: dict[str, str] = {
-    "dns": "the DNS lookup",
-    "connect": "the connection",
-    "banner": "the greeting",
-    "ehlo": "EHLO",
-    "helo": "HELO",
-    "starttls": "STARTTLS",
-    "tls": "the TLS hand-shake",
-    "auth": "AUTH",
-    "mail": "MAIL FROM",
-    "rcpt": "RCPT TO",
-    "data": "DATA",
-    "dot": "the end of the message (after the final dot)",
-    "quit": "QUIT",
-}
+#: The steps a session can fail in (as a diagnosis reads them), and their names in plain words.
+STAGES: dict[str, str] = {stage.value: info.title for stage, info in STAGE_TABLE.items()
+                          if stage.value == info.diagnosed_as}
 
-#: The ways a session can fail (Facts.kind).
-KINDS: frozenset[str] = frozenset({
-    "reply", "refused", "timeout", "closed", "tls", "tls-unavailable", "dns-nxdomain",
-    "dns-nomx", "dns-nullmx", "dns-unreachable", "dns-temporary", "protocol", "8bit",
-    "smtputf8", "size", "auth-mech", "auth-plaintext", "auth-rounds", "connect", "norcpt",
-    "partial",
-})
+#: The ways a session can fail (Facts.kind): every Failure but the user's own doing.
+KINDS: frozenset[str] = frozenset(kind.value for kind in Failure) - {
+    Failure.ABANDONED.value, Failure.INPUT.value, Failure.MESSAGE_CHANGED.value}
 
 #: Where TLS stood when the session failed (Facts.tls): "" unknown, "off" (not asked for),
 #: "not-offered" (STARTTLS missing from the EHLO reply), "refused" (STARTTLS answered with an

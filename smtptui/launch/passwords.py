@@ -7,14 +7,6 @@ import sys
 
 from smtptui.smtp.errors import InputError
 
-#: The stages a session can stop after without reaching AUTH: no password is needed then.
-BEFORE_AUTH = ("connect", "banner", "ehlo", "tls")
-
-def password_needed(auth_user: str, quit_after: str) -> bool:
-    """Whether a run must get a password before it starts: it logs in (``auth_user``) and
-    does not stop (``quit_after``) before AUTH. A command: source is not run otherwise."""
-    return bool(auth_user) and quit_after.strip().lower() not in BEFORE_AUTH
-
 
 def read_password(env: str | None = None, command: str | None = None,
                   prompt_user: str = "", where: str = "") -> str:

@@ -9,6 +9,7 @@ from smtptui.smtp.client import SmtpClient, Verdict
 from smtptui.smtp.plan import SessionPlan
 from smtptui.smtp.record import asdict, field, record
 from smtptui.smtp.transcript import Rejected
+from smtptui.smtp.vocabulary import STAGES, Failure, Outcome, Stage
 
 
 @record
@@ -87,16 +88,19 @@ def tls_state(session: SmtpClient, plan: SessionPlan) -> str:
 def diagnosis_of(out: Verdict, first_bytes: bytes, tls: str = "",
                  auth_mechanisms: tuple[str, ...] | None = None) -> dict[str, str]:
     """The diagnosis of a failed (or partly failed) session, in plain words."""
-    if out.outcome != "failed" and out.kind != "partial":
+    if out.outcome != Outcome.FAILED and out.kind != Failure.PARTIAL:
         return {}
-    if out.kind in ("abandoned", "input"):
-        return {}
+    kind = out.kind
+    if kind == Failure.ABANDONED and out.waited:  # what a time-out there would have said
+        kind = Failure.TIMEOUT
+    elif kind in (Failure.ABANDONED, Failure.INPUT, Failure.MESSAGE_CHANGED):
+        return {}  # the user's doing, said in the error itself
     from smtptui.knowledge.diagnosis import Facts, diagnose
 
-    stage = {"ehlo-tls": "ehlo", "rset": "rcpt", "manual": "mail"}.get(out.stage, out.stage)
-    if out.kind == "tls-unavailable" and out.reply is None:
+    stage = STAGES[Stage(out.stage)].diagnosed_as if out.stage else ""
+    if kind == Failure.TLS_UNAVAILABLE and out.reply is None:
         stage = "ehlo"  # STARTTLS was never sent: the EHLO reply did not offer it
-    facts = Facts(stage=stage, kind=out.kind, reply=out.reply, detail=out.error,
+    facts = Facts(stage=stage, kind=kind, reply=out.reply, detail=out.error,
                   rcpt_replies=tuple(out.rejected_replies), first_bytes=first_bytes, tls=tls,
                   auth_mechanisms=auth_mechanisms)
     found = diagnose(facts)

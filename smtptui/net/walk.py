@@ -13,14 +13,14 @@ from smtptui.smtp.errors import SmtpTuiError
 from smtptui.smtp.plan import SessionPlan
 from smtptui.smtp.record import record, replace
 from smtptui.smtp.transcript import Event, Rejected
-from smtptui.smtp.vocabulary import EXIT_CONNECT
+from smtptui.smtp.vocabulary import EXIT_CONNECT, STAGES, Stage
 
 
 def moves_on(result: Result) -> bool:
     """RFC 5321 §5.1: try the next address/host when this one could not start a session."""
-    if result.outcome != "failed":
+    if result.outcome != "failed" or not result.stage:
         return False
-    return result.stage in ("connect", "banner", "helo")
+    return STAGES[Stage(result.stage)].next_mx
 
 
 class Walk:

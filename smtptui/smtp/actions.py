@@ -99,5 +99,6 @@ class Verdict:
     accepted: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     rejected_replies: list[Reply] = field(default_factory=list)
+    waited: bool = False  # abandoned while a reply was awaited (diagnosed as a time-out)
     #: What came before, for the diagnosis: (stage, code) of every reply, in order.
     history: list[tuple[str, int]] = field(default_factory=list)

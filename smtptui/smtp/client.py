@@ -368,6 +368,7 @@ class SmtpClient:
         stage = action.stage
         why = "session abandoned by the user"
         if isinstance(action, Wait):
+            self.verdict.waited = True
             why += f" after waiting {waited:.1f} s for the {_awaited(stage)}"
             if stage is Stage.DOT:  # RFC 5321 §4.1.1.4: the reply to the dot decides
                 why += ("; the message was sent in full, so the server may still deliver it "

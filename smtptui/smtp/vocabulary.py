@@ -30,7 +30,9 @@ class Stage(StrEnum):
 class StageInfo(NamedTuple):
     """One stage's row: exit code on failure (swaks' numbers), which time-out applies while
     its reply is awaited, the `--quit-after` name that stops after it, its title in plain
-    words, the stage a diagnosis reads it as, and what "run to" it means (if offered)."""
+    words, the stage a diagnosis reads it as, what "run to" it means (if offered), and
+    whether a failure there sends a direct-mode walk on to the next MX host (RFC 5321 §5.1:
+    that host could not start a session)."""
 
     exit_code: int
     timeout: str  # a Timeouts attribute
@@ -38,16 +40,18 @@ class StageInfo(NamedTuple):
     title: str
     diagnosed_as: str
     run_to: str = ""
+    next_mx: bool = False
 
 
 #: Every stage, in the order a session goes through them. Every other table derives from it.
 STAGES: dict[Stage, StageInfo] = {
     Stage.DNS: StageInfo(2, "connect", "", "the DNS lookup", "dns"),
-    Stage.CONNECT: StageInfo(2, "connect", "connect", "the connection", "connect"),
-    Stage.BANNER: StageInfo(21, "banner", "banner", "the greeting", "banner"),
+    Stage.CONNECT: StageInfo(2, "connect", "connect", "the connection", "connect",
+                             next_mx=True),
+    Stage.BANNER: StageInfo(21, "banner", "banner", "the greeting", "banner", next_mx=True),
     Stage.EHLO: StageInfo(22, "command", "ehlo", "EHLO", "ehlo",
                           "EHLO: the greeting and the capabilities"),
-    Stage.HELO: StageInfo(22, "command", "", "HELO", "helo"),
+    Stage.HELO: StageInfo(22, "command", "", "HELO", "helo", next_mx=True),
     Stage.STARTTLS: StageInfo(29, "command", "", "STARTTLS", "starttls",
                               "STARTTLS and the TLS hand-shake"),
     Stage.TLS: StageInfo(29, "command", "tls", "the TLS hand-shake", "tls"),
@@ -69,11 +73,6 @@ QUIT_AFTER: tuple[str, ...] = tuple(info.quit_after for info in STAGES.values() 
 #: The stages "run to" offers in the app, with what stopping there means.
 RUN_TO: tuple[tuple[str, str], ...] = tuple((stage.value, info.run_to)
                                             for stage, info in STAGES.items() if info.run_to)
-#: The stages a session can stop after without reaching AUTH (no password is needed then).
-BEFORE_AUTH: tuple[str, ...] = tuple(
-    name for name in QUIT_AFTER if list(STAGES).index(Stage(name)) < list(STAGES).index(Stage.AUTH))
-
-
 def order(stage: str) -> int:
     """The position of a stage in a session (for "run to a stage")."""
     return list(STAGES).index(Stage(stage))

@@ -357,6 +357,22 @@ def test_a_mechanism_the_server_does_not_offer_is_refused_before_sending() -> No
     assert "does not offer AUTH CRAM-MD5" in verdict.error
 
 
+@pytest.mark.parametrize(("quit_after", "asks"), [
+    ("connect", False), ("banner", False), ("ehlo", False), ("tls", False), ("auth", True),
+    ("mail", True), ("", True)])
+def test_the_password_is_asked_for_only_when_auth_is_reached(quit_after: str,
+                                                             asks: bool) -> None:
+    wire = Wire(plan(auth_user="alice", allow_plaintext_auth=True, quit_after=quit_after),
+                connect=False)
+    wire.client.connected()
+    if quit_after != "connect":
+        wire.server(b"220 x\r\n")
+    if quit_after not in ("connect", "banner"):
+        wire.sends()
+        wire.server(b"250-x\r\n250 AUTH PLAIN\r\n")
+    assert isinstance(wire.action, NeedSecret) is asks
+
+
 def test_no_credentials_without_tls_unless_allowed() -> None:
     wire = Wire(plan(auth_user="alice"))
     wire.server(b"220 x\r\n")

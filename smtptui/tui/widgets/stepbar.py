@@ -15,15 +15,10 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from smtptui.smtp.vocabulary import RUN_TO
+
 #: The stages "run to" offers, with what stopping there means.
-STAGES = (
-    ("ehlo", "EHLO: the greeting and the capabilities"),
-    ("starttls", "STARTTLS and the TLS hand-shake"),
-    ("auth", "AUTH: log in"),
-    ("mail", "MAIL FROM: the sender"),
-    ("rcpt", "RCPT TO: every recipient"),
-    ("data", "DATA, the message and the final dot"),
-)
+STAGES = RUN_TO
 
 
 class Status(NamedTuple):
