@@ -7,9 +7,10 @@ import re
 from smtptui.knowledge.codes import basic_title, enhanced_title, explain_code, explain_enhanced
 from smtptui.knowledge.command_meanings import Note, explain_command
 from smtptui.knowledge.keywords import describe
+from smtptui.smtp.replies import enhanced_code
 
-#: "550-5.7.1 text", "550 5.7.1 text", "250-SIZE 1000", "220": the code, the enhanced code.
-_REPLY = re.compile(r"^(\d{3})(?:[ -]|$)\s*(?:([245]\.\d{1,3}\.\d{1,3})(?=\s|$))?")
+#: "550-5.7.1 text", "550 5.7.1 text", "250-SIZE 1000", "220": the code, then the text.
+_REPLY = re.compile(r"^(\d{3})(?:[ -]|$)")
 #: An EHLO keyword's form (RFC 5321 §4.1.1.1): a host name with a dot is the greeting instead.
 _KEYWORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 
@@ -25,7 +26,8 @@ def reply_codes(text: str) -> tuple[int | None, str | None]:
     match = _REPLY.match(text)
     if match is None:
         return None, None
-    return int(match.group(1)), match.group(2)
+    code = int(match.group(1))
+    return code, enhanced_code(code, text[match.end():])
 
 
 def keyword_note(rest: str, continued: bool | None = None) -> Note | None:

@@ -203,10 +203,8 @@ def summary_lines(facts: dict[str, Any]) -> list[str]:
         return lines
     lines.append("certificate NOT verified (--no-verify)")
     days = facts.get("days_left")
-    if isinstance(days, int) and days < 0:  # days_left is floored: -1 means "expired today"
-        ago = -days - 1
-        when = "today" if ago == 0 else f"{ago} day{'s' if ago > 1 else ''} ago"
-        lines.append(f"certificate EXPIRED {when}: verification would fail")
+    if isinstance(days, int) and days < 0:
+        lines.append(f"certificate {expiry_words(days)}: verification would fail")
     elif facts.get("not_before", "") > _utc_now_iso():
         lines.append("certificate NOT VALID YET: verification would fail")
     if facts.get("names_server") is False:
@@ -219,3 +217,13 @@ def _utc_now_iso() -> str:
     import datetime as dt
 
     return dt.datetime.now(dt.UTC).isoformat()
+
+
+def expiry_words(days_left: int) -> str:
+    """Where a certificate stands against its end date: "200 days left", "EXPIRED today",
+    "EXPIRED 3 days ago" (``days_left`` is floored: -1 means it expired today). The one
+    wording for the transcript and the inspector."""
+    if days_left >= 0:
+        return f"{days_left} day{'' if days_left == 1 else 's'} left"
+    ago = -days_left - 1
+    return "EXPIRED today" if ago == 0 else f"EXPIRED {ago} day{'' if ago == 1 else 's'} ago"

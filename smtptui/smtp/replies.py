@@ -34,10 +34,7 @@ class Reply:
     @property
     def enhanced(self) -> str | None:
         """The RFC 3463 enhanced status code of the first line ("5.7.1"), when present."""
-        match = _ENHANCED.match(self.lines[0].strip()) if self.lines else None
-        if match and match.group(1) == str(self.code)[0]:
-            return ".".join(match.groups())
-        return None
+        return enhanced_code(self.code, self.lines[0]) if self.lines else None
 
     @property
     def positive(self) -> bool:
@@ -56,6 +53,15 @@ class Reply:
 
     def __str__(self) -> str:
         return "\n".join(self.raw) if self.raw else f"{self.code} {self.text}"
+
+
+def enhanced_code(code: int, text: str) -> str | None:
+    """The enhanced status code at the start of a reply line's text, when its class agrees
+    with the reply code's first digit (RFC 3463 §2: "250 5.1.1 x" has none)."""
+    match = _ENHANCED.match(text.strip())
+    if match and match.group(1) == str(code)[0]:
+        return ".".join(match.groups())
+    return None
 
 
 def _decode(line: bytes) -> str:

@@ -38,6 +38,8 @@ def run_command_line(profile: Profile, profiles_dir: Path | None = None,
             words += ["--body", profile.body]
     if profile.helo:
         words += ["--helo", profile.helo]
+    if profile.dns:
+        words += ["--dns", profile.dns]
     if profile.tls != "starttls":
         words += ["--tls", profile.tls]
     if not profile.verify:

@@ -92,3 +92,15 @@ def test_every_keyword_line_is_explained_or_said_to_be_unknown() -> None:
     assert [n.label for n in explain_line("recv", "ehlo", "550 5.5.1 no", continued=True)] == [
         "550", "5.5.1"]
 
+
+
+def test_an_enhanced_code_of_another_class_is_not_one_here_either() -> None:
+    """The panel reads a line's codes as Reply.enhanced does (RFC 3463 §2): the class must
+    agree with the reply code, so "250 5.1.1 odd" has no enhanced code."""
+    from smtptui.smtp.replies import ReplyParser
+
+    parser = ReplyParser()
+    parser.feed(b"250 5.1.1 odd\r\n")
+    assert parser.replies()[0].enhanced is None
+    assert reply_codes("250 5.1.1 odd") == (250, None)
+    assert reply_codes("550-5.1.1 gone") == (550, "5.1.1")

@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from smtptui.net.tls import expiry_words
+
 if TYPE_CHECKING:  # the table, the meanings and the engine's types come with the first EHLO
     from textual.widgets import DataTable
 
@@ -65,12 +67,8 @@ def tls_lines(facts: Mapping[str, Any] | None) -> list[tuple[str, str, str]]:
         span = f"{str(facts.get('not_before', ''))[:10]} to {str(facts['not_after'])[:10]}"
         level = "info"
         if isinstance(days, int):
-            if days < 0:
-                span += f" (EXPIRED {-days} days ago)"
-                level = "bad"
-            else:
-                span += f" ({days} days left)"
-                level = "warn" if days < 14 else "ok"
+            span += f" ({expiry_words(days)})"
+            level = "bad" if days < 0 else "warn" if days < 14 else "ok"
         lines.append(("valid", span, level))
     if facts.get("verified"):
         lines.append(("verified", "yes: the chain and the host name were checked", "ok"))
