@@ -9,9 +9,9 @@ from typing import Any, TextIO
 from smtptui.cli.explainer import Explainer
 from smtptui.cli.printer import Printer
 from smtptui.launch import Launch, from_profile, prepare, start
+from smtptui.launch.checked_plan import check_ca_file, default_helo
 from smtptui.launch.compose import compose_message
 from smtptui.launch.message import MessageSource
-from smtptui.launch.plans import check_ca_file, default_helo
 from smtptui.net.result import Result
 from smtptui.smtp.errors import InputError, LocalProtocolError
 from smtptui.smtp.plan import SessionPlan, Timeouts, parse_server

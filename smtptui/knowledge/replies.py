@@ -10,7 +10,7 @@ from smtptui.smtp.replies import Reply
 
 
 @record(frozen=True)
-class Note:
+class Explained:
     """One explanation: what it is about (a code, or a keyword) and one line of text."""
 
     topic: str
@@ -18,15 +18,15 @@ class Note:
     keyword: str = ""  # set when the topic is an EHLO keyword
 
 
-def reply_notes(stage: str, reply: Reply) -> list[Note]:
+def reply_notes(stage: str, reply: Reply) -> list[Explained]:
     """The basic code, the enhanced code, then (a 250 reply to EHLO) every keyword offered,
     as the inspector explains them; legacy forms ("AUTH=LOGIN") merged as the inspector does."""
-    notes = [Note(item.code, f"{item.code}: {item.summary} ({item.reference})")
+    notes = [Explained(item.code, f"{item.code}: {item.summary} ({item.reference})")
              for item in explain_reply(reply)]
     if stage in ("ehlo", "ehlo-tls") and reply.code == 250:
         for keyword, params in parse_ehlo(reply).keywords.items():
             summary, reference, _ = describe(keyword, params)
             offered = " ".join((keyword, *params))
             where = f" ({reference})" if reference else ""
-            notes.append(Note(keyword, f"{offered}: {summary}{where}", keyword))
+            notes.append(Explained(keyword, f"{offered}: {summary}{where}", keyword))
     return notes

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from smtptui.launch.checked_plan import check_ca_file, plan_from_profile
 from smtptui.launch.passwords import read_password_source
-from smtptui.launch.plans import check_ca_file, plan_from_profile
 from smtptui.smtp.plan import SessionPlan
 from smtptui.smtp.record import record
 

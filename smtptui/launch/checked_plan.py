@@ -1,4 +1,4 @@
-"""From a saved Profile (plus one-run overrides) to a SessionPlan and a session to run."""
+"""A checked SessionPlan from a profile, and the checks the command line shares (CA file, HELO)."""
 
 from __future__ import annotations
 
