@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from smtptui import __version__
-from smtptui.smtp.vocabulary import QUIT_AFTER, TLS_MODES
+from smtptui.cli.protocol_options import add_protocol_options
+from smtptui.smtp.vocabulary import TLS_MODES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -13,13 +14,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(1, f"smtptui: error: {message}\n")
-
-
-def _stage(text: str) -> str:
-    """A --quit-after stage; swaks' names are accepted too."""
-    text = text.lower()
-    return {"helo": "ehlo", "first-helo": "ehlo", "starttls": "tls", "from": "mail",
-            "to": "rcpt"}.get(text, text)
 
 
 def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,9 +28,6 @@ def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run.add_argument("--subject", help="Subject of the composed test message")
     run.add_argument("--body", help="body of the composed test message")
     run.add_argument("--helo", help="the name to give in EHLO/HELO (default: this host's name)")
-    run.add_argument("--quit-after", choices=QUIT_AFTER, type=_stage, metavar="STAGE",
-                     help="stop after a stage: " + ", ".join(QUIT_AFTER)
-                     + " (swaks' helo and first-helo mean ehlo; starttls means tls)")
     run.add_argument("--timeout", type=float, help="one time-out in seconds for every stage "
                      "(default: RFC 5321 §4.5.3.2's per-stage values)")
     run.add_argument("--json", action="store_true", help="print JSON lines instead of text")
@@ -61,6 +52,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                      "host name) for direct mode's look-ups and the reverse-DNS check; "
                      "default: the system's in direct mode, none otherwise")
     run.add_argument("--mx", metavar="HOST", help="with --direct: use this one MX host only")
+    add_protocol_options(run)
 
 
 def make_parser() -> argparse.ArgumentParser:

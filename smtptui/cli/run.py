@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from smtptui.cli.explainer import Explainer
 from smtptui.cli.printer import Printer
+from smtptui.cli.protocol_options import protocol_defaults, protocol_settings
 from smtptui.launch import Launch, from_profile, prepare, start
 from smtptui.launch.checked_plan import check_ca_file, default_helo
 from smtptui.launch.compose import compose_message
@@ -62,22 +63,24 @@ def build_plan(args: argparse.Namespace) -> SessionPlan:
     """Flags -> a checked SessionPlan; raises InputError (exit 1) before any connection."""
     check_flags(args, direct=args.direct, auth_user=args.auth_user or "")
     recipients = split_recipients(args.to)
+    protocol_tls, protocol_port = protocol_defaults(args, args.auth_user or "")
     if args.direct:
         from smtptui.smtp.domains import group_by_domain
 
         if not recipients:
             raise InputError("no recipient given (--to): direct mode routes by its domain")
-        host, port = next(iter(group_by_domain(recipients))), args.port or 25
+        host, port = next(iter(group_by_domain(recipients))), args.port or protocol_port or 25
     else:
         if not args.server:
             raise InputError("no server given (--server HOST[:PORT], or --direct)")
-        default_port = args.port or (465 if args.tls == "implicit" else 25)
+        default_port = args.port or protocol_port or (
+            465 if (args.tls or protocol_tls) == "implicit" else 25)
         host, port = parse_server(args.server, default_port)
         if args.port:
             port = args.port
     if args.port is not None and not 1 <= args.port <= 65535:
         raise InputError(f"--port {args.port}: must be from 1 to 65535")
-    tls = args.tls or ("implicit" if port == 465 else "starttls")
+    tls = args.tls or protocol_tls or ("implicit" if port == 465 else "starttls")
     if args.sender is None:
         raise InputError("no sender given (--from ADDRESS; --from '' for the null sender)")
     if args.timeout is not None and not 0 < args.timeout <= MAX_TIMEOUT:  # NaN fails too
@@ -85,11 +88,11 @@ def build_plan(args: argparse.Namespace) -> SessionPlan:
                          f"{MAX_TIMEOUT:g} (a day)")
     plan = SessionPlan(
         host=host, port=port, sender=args.sender.strip(), recipients=recipients,
-        helo=args.helo or default_helo(), quit_after=(args.quit_after or "").lower(),
+        helo=args.helo or default_helo(), quit_after=args.quit_after or "",
         timeouts=Timeouts.all(args.timeout) if args.timeout else Timeouts(),
         tls=tls, verify=not args.no_verify, ca_file=args.ca or "",
         auth_user=args.auth_user or "", auth_mech=(args.auth_mech or "").upper(),
-        allow_plaintext_auth=args.allow_plaintext_auth,
+        allow_plaintext_auth=args.allow_plaintext_auth, **protocol_settings(args),
     )
     plan.validate()
     check_ca_file(plan)
@@ -139,6 +142,9 @@ def launch_from_args(args: argparse.Namespace) -> Launch:
     check_flags(args, direct=profile.mode == "direct", auth_user=profile.auth_user)
     launch = from_profile(profile)
     launch.plan.allow_plaintext_auth = args.allow_plaintext_auth
+    for name, value in protocol_settings(args).items():  # for this run only, like the others
+        setattr(launch.plan, name, value)
+    launch.plan.validate()
     launch.pin = args.mx or ""
     source, origin = _password_source(args)
     if source:

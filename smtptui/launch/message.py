@@ -66,10 +66,11 @@ class MessageSource:
         except OSError as exc:
             raise InputError(f"message file {str(self.path)!r}: {exc.strerror}") from None
 
-    def scan(self) -> MessageFacts:
+    def scan(self, allow_binary: bool = False) -> MessageFacts:
         """Sizes, 8-bit bytes, long lines and line count (one streaming pass, then kept)."""
         if self._facts is None:
-            self._facts = data.scan(self.chunks(), self.label, from_file=self.path is not None)
+            self._facts = data.scan(self.chunks(), self.label, from_file=self.path is not None,
+                                    allow_binary=allow_binary)
         return self._facts
 
     def wire_chunks(self) -> Iterator[bytes]:

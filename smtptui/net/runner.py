@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from smtptui.net import tls as tlsmod
@@ -75,6 +75,10 @@ class Runner:
         self._banner = ""
         self._checks: list[dict[str, object]] = []
         self._tls_dropped = 0  # plaintext octets the last hand-shake's set-up dropped
+        self._chunks: Iterator[bytes] | None = None  # the message being sent, chunk by chunk
+        self._lookahead: bytes | None = None  # the chunk after the current (BDAT's LAST)
+        self._message_sent = 0
+        self._message_started = 0.0
 
     # -- control from a UI (same event loop) -------------------------------------------------
 
@@ -323,45 +327,53 @@ class Runner:
         self.client.secret(value)
 
     async def _send_message(self, action: SendMessage) -> None:
-        """Stream the message through the client; the transcript shows its first lines."""
+        """The next piece of the message through the client: a chunk (DATA), or one BDAT
+        command with its chunk; the end of the message and the final dot when none is left.
+        The transcript shows the message's first lines."""
         assert self._conn is not None
-        client, message = self.client, self.plan.message
-        if message is None:
-            client.message_failed(Failure.INPUT, "there is no message to send")
-            return
-        timeout = self.plan.timeouts.block
-        total, sent = action.total, 0
-        started = self._stage_started = time.monotonic()
-        try:
-            for chunk in message.chunks():
-                data = client.message_chunk(chunk)
-                if client.next_action() is not action:
-                    return
-                self._flush()
-                sent += await self._write_part(data, timeout, sent, total, started)
-                if client.next_action() is not action:
-                    return
-            tail = client.message_end()
-            if not tail:
+        client, bdat = self.client, action.stage is Stage.BDAT
+        if self._chunks is None:  # the transfer begins
+            message = self.plan.message
+            if message is None:
+                client.message_failed(Failure.INPUT, "there is no message to send")
                 return
-            self._flush()
-            written = await self._write_part(tail, timeout, sent, total, started, last=True)
+            self._chunks = iter(message.chunks(self.plan.chunk_size) if bdat
+                                else message.chunks())
+            self._lookahead = next(self._chunks, None)
+            self._message_sent, self._message_started = 0, time.monotonic()
+            self._stage_started = self._message_started
+        chunk, last = self._lookahead, False
+        try:
+            if chunk is None:
+                data, last = (client.message_chunk(b"", last=True) if bdat
+                              else client.message_end()), True
+            else:
+                self._lookahead = next(self._chunks, None)
+                last = bdat and self._lookahead is None
+                data = client.message_chunk(chunk, last=last)
         except SmtpTuiError as exc:  # the file went away or cannot be read any more
             client.message_failed(Failure.MESSAGE_CHANGED, str(exc))
             return
-        if written:
-            sent += written
-            elapsed = time.monotonic() - started
-            rate = sent / elapsed / 1e6 if elapsed > 0 else 0.0
-            self._say(EventKind.INFO, Stage.DOT, f"message sent: {sent} octets in "
-                      f"{elapsed:.2f} s ({rate:.1f} MB/s)")
+        if not data:
+            return  # the session ended (the file changed), or the chunk encoded to nothing
+        self._flush()
+        if bdat:
+            self._stage_started = time.monotonic()  # each chunk's reply is timed on its own
+        written = await self._write_part(data, self.plan.timeouts.block, action.total,
+                                         last=last)
+        if last and written:
+            self._chunks = None
+            elapsed = time.monotonic() - self._message_started
+            rate = self._message_sent / elapsed / 1e6 if elapsed > 0 else 0.0
+            self._say(EventKind.INFO, action.stage, f"message sent: {self._message_sent} "
+                      f"octets in {elapsed:.2f} s ({rate:.1f} MB/s)")
 
-    async def _write_part(self, data: bytes, timeout: float, sent: int, total: int,
-                          started: float, last: bool = False) -> int:
+    async def _write_part(self, data: bytes, timeout: float, total: int,
+                          last: bool = False) -> int:
         """Write one part of the message; a reply that came meanwhile goes to the client
         (a refusal in the middle of the message ends it). Returns the octets written."""
         assert self._conn is not None
-        client = self.client
+        client, sent = self.client, self._message_sent
         try:
             await self._conn.write(data, timeout)
         except TimeoutError:
@@ -376,8 +388,9 @@ class Runner:
                                       f"sending the message (within octets {sent:,}-"
                                       f"{sent + len(data):,} of {total:,}): {exc}")
             return 0
-        self._emit(Progress(self._now(), sent + len(data), total,
-                            time.monotonic() - started))
+        self._message_sent += len(data)
+        self._emit(Progress(self._now(), self._message_sent, total,
+                            time.monotonic() - self._message_started))
         if not last and self._conn.has_unread:  # bytes are there: the read returns at once
             with contextlib.suppress(TimeoutError, OSError, ConnectionClosed):
                 client.receive_data(await self._conn.read(timeout))

@@ -32,6 +32,8 @@ class Send:
     data: bytes = field(repr=False)
     shown: str = ""
     expects_reply: bool = True  # False for a message line typed by hand after DATA
+    #: A pipelined group (RFC 2920): every (stage, line) sent in this one write, in order.
+    group: tuple[tuple[Stage, str], ...] = ()
 
 
 @record(frozen=True)

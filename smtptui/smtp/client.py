@@ -35,7 +35,7 @@ from smtptui.smtp.actions import (
 from smtptui.smtp.auth import AuthExchange, choose_mechanism, typed_secret, typed_shown
 from smtptui.smtp.capabilities import Capabilities, helo_capabilities, parse_ehlo
 from smtptui.smtp.data import MessageFacts
-from smtptui.smtp.envelope import start_mail
+from smtptui.smtp.envelope import FORCED, Envelope, rcpt_line, start_mail
 from smtptui.smtp.errors import LocalProtocolError, RemoteProtocolError
 from smtptui.smtp.plan import SessionPlan
 from smtptui.smtp.replies import Reply, ReplyParser
@@ -98,6 +98,15 @@ class SmtpClient:
         self._challenged = False  # the last reply to a typed command was 334
         self._typing_message = False  # a typed DATA was answered 354: lines are message lines
         self._stream = MessageStream()
+        self._pending: list[Stage] | None = None  # a pipelined group's replies still due
+        self._chunking = False  # the message goes in BDAT chunks
+        self._binary = False  # ... as BINARYMIME
+        self._empty_dot = False  # a lone "." after a pipelined DATA with no recipient
+        self._lmtp_waiting: list[str] = []  # LMTP: recipients whose reply to the dot is due
+        self._lmtp_delivered: list[str] = []
+        self._xclient_index = 0
+        self._last_chunk_sent = False
+        self._rcpts_sent = 0  # RCPT commands sent in this transaction (a group sends them all)
 
     # -- what the runner asks ----------------------------------------------------------------
 
@@ -190,12 +199,13 @@ class SmtpClient:
                        "giving up")
 
     def send(self, action: Send) -> bytes:
-        """The wire bytes of the proposed command; from now on its reply is awaited."""
+        """The wire bytes of the proposed command (or pipelined group); from now on its reply
+        (their replies, in order) is awaited."""
         if action is not self._next and action != self._next:
             self._misuse(f"send(): {action.line!r} is not the command the session proposed")
-        self._items.append(Event(0.0, EventKind.SEND, action.stage,
-                                 self.scrubber.clean(action.shown or action.line),
-                                 self.tls_active))
+        for stage, line in action.group or ((action.stage, action.shown or action.line),):
+            self._items.append(Event(0.0, EventKind.SEND, stage, self.scrubber.clean(line),
+                                     self.tls_active))
         self._unsolicited = 0
         if not action.expects_reply:  # a message line typed by hand: the next one, please
             self._resume()
@@ -204,8 +214,17 @@ class SmtpClient:
             self._manual_line = action.line
             self._manual_verb = action.line.split(" ", 1)[0].split(":", 1)[0].upper()
             self._wait(Stage.MANUAL, self._manual_timeout())
-        else:
+        elif action.group:
+            self._pending = [stage for stage, _ in action.group[1:]]
+            self._rcpts_sent += sum(stage is Stage.RCPT for stage, _ in action.group)
             self._wait(action.stage)
+        else:
+            self._rcpts_sent += action.stage is Stage.RCPT
+            self._wait(action.stage)
+        point = self._send_point(action)
+        if point and point == self.plan.drop_after_send:
+            self._drop(action.stage, f"dropped the connection as soon as {point.upper()} was "
+                       f"sent (--drop-after-send {point})")
         return action.data
 
     def write_failed(self, detail: str) -> None:
@@ -254,40 +273,74 @@ class SmtpClient:
 
     # -- the message -----------------------------------------------------------------------
 
-    def message_chunk(self, chunk: bytes) -> bytes:
-        """The wire form of the next piece of the message (dot-stuffed, CRLF line ends); b""
-        when the session ended instead (the file changed since it was checked)."""
-        self._expect(SendMessage, Stage.DOT, "message_chunk()")
-        if b"\x00" in chunk:
+    def message_chunk(self, chunk: bytes, last: bool = False) -> bytes:
+        """The wire form of the next piece of the message: dot-stuffed with CRLF line ends
+        for DATA; for BDAT a whole "BDAT n" command with its octets (``last``: the message's
+        last chunk, "BDAT n LAST"). b"" when the session ended instead (the file changed
+        since it was checked)."""
+        action = self._expect(SendMessage, None, "message_chunk()")
+        if b"\x00" in chunk and not self._binary:
             self._message_changed("it now holds a NUL byte")
             return b""
         data, lines = self._stream.chunk(chunk)
+        if not self._chunking:
+            self._show_message_lines(lines)
+            return data
+        if last:
+            changed = self._changed()
+            if changed:
+                self._message_changed(changed)
+                return b""
+            tail, more = self._stream.end()
+            data, lines = data + tail, lines + more
+        command = f"BDAT {len(data)}" + (" LAST" if last else "")
+        self._items.append(Event(0.0, EventKind.SEND, Stage.BDAT, command, self.tls_active))
         self._show_message_lines(lines)
-        return data
+        if last:
+            self._hidden_lines_note(action)
+            self._lmtp_waiting = list(self.verdict.accepted)
+            self._last_chunk_sent = True
+        self._wait(Stage.BDAT)
+        point = "dot" if last else ""
+        if point and point == self.plan.drop_after_send:
+            self._drop(Stage.BDAT, "dropped the connection as soon as the last chunk was sent "
+                       "(--drop-after-send dot)")
+        return command.encode("ascii") + b"\r\n" + data
 
     def message_end(self) -> bytes:
         """The end of the message and the final dot; b"" when the message is not the one that
         was checked (its size or checksum changed): then nothing more is sent."""
         action = self._expect(SendMessage, Stage.DOT, "message_end()")
-        facts, stream = self.facts, self._stream
-        changed = stream.changed_since(facts) if facts is not None else ""
+        changed = self._changed()
         if changed:
             self._message_changed(changed)
             return b""
-        tail, lines = stream.end()
+        tail, lines = self._stream.end()
         self._show_message_lines(lines)
+        self._hidden_lines_note(action)
+        self._items.append(Event(0.0, EventKind.SEND, Stage.DOT, ".", self.tls_active))
+        self._lmtp_waiting = list(self.verdict.accepted)
+        self._wait(Stage.DOT)
+        if self.plan.drop_after_send == "dot":
+            self._drop(Stage.DOT, "dropped the connection as soon as the final dot was sent "
+                       "(--drop-after-send dot)")
+        return tail
+
+    def _changed(self) -> str:
+        """How the message read differs from the one scanned ("" when it is the same)."""
+        return self._stream.changed_since(self.facts) if self.facts is not None else ""
+
+    def _hidden_lines_note(self, action: SendMessage) -> None:
+        facts, stream = self.facts, self._stream
         total = facts.lines if facts is not None else stream.shown
         if total > stream.shown:
             octets = facts.wire_size if facts is not None else action.total - 3
             self._info(Stage.DOT, f"[{total - stream.shown} more lines of the message not "
                        f"shown; {octets} octets in all]")
-        self._items.append(Event(0.0, EventKind.SEND, Stage.DOT, ".", self.tls_active))
-        self._wait(Stage.DOT)
-        return tail
 
     def message_failed(self, kind: Failure, text: str) -> None:
         """The server stopped reading the message, or the connection broke, before the dot."""
-        self._expect(SendMessage, Stage.DOT, "message_failed()")
+        self._expect(SendMessage, None, "message_failed()")
         exit_code = {Failure.DATA_BROKEN: EXIT_CLOSED, Failure.MESSAGE_CHANGED: EXIT_USAGE,
                      Failure.INPUT: EXIT_USAGE}.get(kind)
         self._fail(Stage.DOT, kind, text + "; a message cut off before its final dot is not "
@@ -300,6 +353,11 @@ class SmtpClient:
         self._expect(AskUser, None, "step()")
         planned = self._planned
         self._planned = None
+        if isinstance(planned, Send) and replacement and planned.group:
+            self._error(planned.stage, "a pipelined group is sent as it is: it cannot be "
+                        "edited (--no-pipeline sends one command at a time)")
+            self._hold(planned)
+            return
         if isinstance(planned, Send) and replacement and not planned.shown:
             challenged = planned.stage is Stage.AUTH and not planned.line.upper().startswith(
                 "AUTH")
@@ -393,18 +451,23 @@ class SmtpClient:
             self.verdict.history.append((stage.value, reply.code))
             self._items.append(Answered(stage, reply))
             if reply.code == 421 and stage is not Stage.QUIT:  # RFC 5321 §3.8
+                if stage is Stage.RCPT:  # that recipient has its answer; the rest, none
+                    self._count_recipient(self.plan.recipients[self._rcpt_index], reply)
+                    self._rcpt_index += 1
                 self._record_failure(stage, Failure.REPLY, _said(reply), reply=reply)
                 self._info(stage, "421: the server is closing the channel")
                 self._next = Close(stage)
             elif stage is Stage.MANUAL:
                 self._manual_reply(reply)
+            elif self._pending is not None:
+                self._group_reply(stage, reply)
             else:
                 _HANDLERS[stage](self, reply)
         elif isinstance(action, SendMessage):
-            self._show(Stage.DOT, reply)
-            self.verdict.history.append((Stage.DOT.value, reply.code))
-            self._fail(Stage.DOT, Failure.REPLY, _said(reply) + " in the middle of the message "
-                       "and stopped taking it", reply=reply)
+            self._show(action.stage, reply)
+            self.verdict.history.append((action.stage.value, reply.code))
+            self._fail(action.stage, Failure.REPLY, _said(reply) + " in the middle of the "
+                       "message and stopped taking it", reply=reply)
         else:
             self._unsolicited_reply(self.where, reply)
 
@@ -448,21 +511,28 @@ class SmtpClient:
             self._fail(where, Failure.CLOSED, "the server closed the connection before "
                        f"{where.upper()} was sent", EXIT_CLOSED)
 
+    def _greeting(self) -> str:
+        """The greeting command of this protocol: LHLO (LMTP), HELO (plain SMTP) or EHLO."""
+        verb = {"lmtp": "LHLO", "smtp": "HELO"}.get(self.plan.protocol, "EHLO")
+        return f"{verb} {self.plan.helo}"
+
     def _banner(self, reply: Reply) -> None:
         if reply.code != 220:
             self._quit_failed(Stage.BANNER, reply)
-        elif self.plan.quit_after == "banner":
-            self._quit_stopped(Stage.BANNER)
-        else:
-            self._propose(Stage.EHLO, f"EHLO {self.plan.helo}")
+        elif not self._stopped_after("banner", Stage.BANNER):
+            stage = Stage.HELO if self.plan.protocol == "smtp" else Stage.EHLO
+            self._propose(stage, self._greeting())
 
     def _ehlo(self, reply: Reply) -> None:
         stage = self.stage
         if reply.code == 250:
             self.caps = parse_ehlo(reply)
-            self._after_greeting(stage)
-        elif stage is Stage.EHLO_TLS:
-            self._quit_failed(Stage.EHLO_TLS, reply)
+            if stage is Stage.EHLO_XCLIENT:
+                self._after_xclient()
+            else:
+                self._after_greeting(stage)
+        elif stage is not Stage.EHLO or self.plan.protocol == "lmtp":  # LMTP has no HELO
+            self._quit_failed(stage, reply)
         else:
             self._info(Stage.EHLO, "EHLO refused: falling back to HELO")
             self._propose(Stage.HELO, f"HELO {self.plan.helo}")
@@ -477,6 +547,8 @@ class SmtpClient:
     def _after_greeting(self, stage: Stage) -> None:
         assert self.caps is not None
         plan = self.plan
+        if stage in (Stage.EHLO, Stage.HELO) and self._stopped_after("ehlo", stage):
+            return  # the first EHLO, before any STARTTLS: "just show me the EHLO"
         if not self.tls_active and plan.tls in (TlsMode.STARTTLS, TlsMode.REQUIRED):
             if self.caps.has("STARTTLS"):
                 self._propose(Stage.STARTTLS, "STARTTLS")
@@ -502,24 +574,66 @@ class SmtpClient:
         self._after_tls_point()
 
     def _after_tls_point(self) -> None:
-        """TLS is up, refused or not wanted: stop if asked to by now, else AUTH or MAIL."""
-        quit_after = self.plan.quit_after
+        """TLS is up, refused or not wanted: stop if asked to by now, else XCLIENT, AUTH or
+        MAIL."""
+        plan = self.plan
         if self.verdict.outcome is Outcome.DELIVERED:  # a typed STARTTLS after the delivery
             self._quit()
-        elif quit_after == "tls" and not self.tls_active:
+        elif "tls" in (plan.quit_after, plan.drop_after) and not self.tls_active:
             self._stop(Stage.TLS, "stopped where TLS would have begun (--quit-after tls); this "
                        "session has no TLS")
-            self._quit()
-        elif quit_after in ("ehlo", "tls"):
-            self._quit_stopped(Stage(quit_after))
+            self._quit() if plan.quit_after else self._drop(Stage.TLS, "")
+        elif not self._stopped_after("tls", Stage.TLS):
+            self._after_xclient()
+
+    def _after_xclient(self) -> None:
+        """The next XCLIENT command, if any is left; then AUTH or MAIL."""
+        if self._xclient_index < len(self.plan.xclient):
+            self._start_xclient()
         elif self.plan.auth_user and not self.authenticated:
             self._start_auth()
-        elif quit_after == "auth":  # no AUTH configured: stop where it would have been
-            self._stop(Stage.AUTH, "stopped before MAIL (--quit-after auth; no AUTH was asked "
-                       "for)")
-            self._quit()
+        elif "auth" in (self.plan.quit_after, self.plan.drop_after):
+            # No AUTH configured: stop where it would have been.
+            self._stopped_after("auth", Stage.AUTH, "stopped before MAIL (no AUTH was asked "
+                                "for)")
         else:
             self._start_mail()
+
+    def _start_xclient(self) -> None:
+        """XCLIENT (Postfix's XCLIENT_README): only where offered, and (for the --xclient-*
+        attributes) only with attributes the server advertises; --force sends it anyway."""
+        assert self.caps is not None
+        attributes, checked = self.plan.xclient[self._xclient_index]
+        offered = {name.upper() for name in self.caps.params("XCLIENT")}
+        problem = ""
+        if not self.caps.has("XCLIENT"):
+            problem = "the server does not offer XCLIENT"
+        elif checked:
+            names = [word.split("=", 1)[0].upper() for word in attributes.split()]
+            missing = [name for name in names if name not in offered]
+            if missing:
+                problem = (f"the server does not advertise the XCLIENT attribute"
+                           f"{'s' if len(missing) > 1 else ''} {' '.join(missing)} (it "
+                           f"offers {' '.join(sorted(offered)) or 'none'})")
+        if problem and not self.plan.force:
+            self._record_failure(Stage.XCLIENT, Failure.XCLIENT, problem + ": nothing was "
+                                 "sent (--force sends it anyway)")
+            self._quit()
+            return
+        if problem:
+            self._info(Stage.XCLIENT, f"{FORCED}{problem}")
+        self._propose(Stage.XCLIENT, f"XCLIENT {attributes}")
+
+    def _xclient(self, reply: Reply) -> None:
+        """A 2xx (Postfix greets again with 220): the session starts over, EHLO again."""
+        if reply.code // 100 != 2:
+            self._quit_failed(Stage.XCLIENT, reply)
+            return
+        self._xclient_index += 1
+        self.caps = None
+        self._reset_envelope()
+        if not self._stopped_after("xclient", Stage.XCLIENT):
+            self._propose(Stage.EHLO_XCLIENT, self._greeting())
 
     def _start_auth(self) -> None:
         assert self.caps is not None
@@ -531,6 +645,8 @@ class SmtpClient:
             self._record_failure(Stage.AUTH, problem[0], problem[1])
             self._quit()
             return
+        if plan.auth_mech and plan.auth_mech.upper() not in self.caps.auth_mechanisms:
+            self._info(Stage.AUTH, f"{FORCED}the server does not offer AUTH {mechanism}")
         self.mechanism = mechanism
         if self.auth is None:
             self._next = NeedSecret(Stage.AUTH, plan.auth_user)
@@ -562,33 +678,58 @@ class SmtpClient:
         self._quit_failed(Stage.AUTH, reply)
 
     def _after_auth(self) -> None:
-        if self.plan.quit_after == "auth":
-            self._quit_stopped(Stage.AUTH)
-        else:
+        if not self._stopped_after("auth", Stage.AUTH):
             self._start_mail()
 
-    def _start_mail(self) -> None:
-        assert self.caps is not None
+    def _envelope(self) -> Envelope:
         plan = self.plan
-        self._rcpt_index = 0
-        start = start_mail(plan.sender, plan.recipients, self.facts, self.caps)
+        return Envelope(force=plan.force, tls_active=self.tls_active,
+                        chunking=self._chunking, requiretls=plan.requiretls,
+                        dsn_ret=plan.dsn_ret, dsn_envid=plan.dsn_envid,
+                        dsn_notify=plan.dsn_notify, dsn_orcpt=plan.dsn_orcpt)
+
+    def _start_mail(self) -> None:
+        """MAIL FROM (with the parameters the message needs), alone or, where PIPELINING is
+        offered, in one group with every RCPT and DATA (RFC 2920 §3.1: DATA ends a group)."""
+        assert self.caps is not None
+        plan, caps = self.plan, self.caps
+        self._rcpt_index = self._rcpts_sent = 0
+        self._chunking = plan.chunking and (caps.has("CHUNKING") or plan.force)
+        if plan.chunking and not caps.has("CHUNKING"):
+            self._info(Stage.MAIL, (FORCED + "the server does not offer CHUNKING (RFC 3030)")
+                       if plan.force else "the server does not offer CHUNKING (RFC 3030): the "
+                       "message goes with DATA")
+        start = start_mail(plan.sender, plan.recipients, self.facts, caps, self._envelope())
         for note in start.notes:
             self._info(Stage.MAIL, note)
         if start.error:
             self._record_failure(Stage.MAIL, Failure(start.kind), start.error)
             self._quit()
             return
-        self._propose(Stage.MAIL, start.line)
+        self._binary = start.binary
+        self._stream = MessageStream(bdat=self._chunking, binary=self._binary)
+        group = [(Stage.MAIL, start.line)]
+        if not self._stops_at("mail"):
+            group += [(Stage.RCPT, self._rcpt_line(address)) for address in plan.recipients]
+            if not self._stops_at("rcpt") and not self._chunking:
+                group.append((Stage.DATA, "DATA"))
+        if plan.pipeline and caps.has("PIPELINING") and len(group) > 1:
+            self._propose_group(group)
+        else:
+            self._propose(Stage.MAIL, start.line)
+
+    def _rcpt_line(self, address: str) -> str:
+        assert self.caps is not None
+        return rcpt_line(address, self.caps, self._envelope())
 
     def _mail(self, reply: Reply) -> None:
         if reply.code != 250:
             self._quit_failed(Stage.MAIL, reply)
             return
-        if self.plan.quit_after == "mail":
-            self._quit_stopped(Stage.MAIL)
+        if self._stopped_after("mail", Stage.MAIL):
             return
         self._rcpt_index = 0
-        self._propose(Stage.RCPT, commands.rcpt_to(self.plan.recipients[0]))
+        self._propose(Stage.RCPT, self._rcpt_line(self.plan.recipients[0]))
 
     def _rcpt(self, reply: Reply) -> None:
         self._count_recipient(self.plan.recipients[self._rcpt_index], reply)
@@ -605,11 +746,21 @@ class SmtpClient:
         first = reply.lines[0] if reply.lines else ""
         self._error(Stage.RCPT, f"recipient {address} refused: {reply.code} {first}")
 
+    def _unanswered_recipients(self, why: str) -> None:
+        """The session ends in RCPT: every recipient still without an answer is listed, as
+        sent but unanswered, or not tried (code 0: no reply said so)."""
+        recipients = self.plan.recipients
+        for index in range(self._rcpt_index, len(recipients)):
+            sent = index < self._rcpts_sent
+            self.verdict.rejected.append(Rejected(recipients[index], 0, (
+                "no reply" if sent else "not tried") + f" (the session ended: {why})"))
+        self._rcpt_index = len(recipients)
+
     def _after_rcpt(self, reply: Reply | None) -> None:
         """The next recipient, or DATA once every one was tried (RSET if none was accepted)."""
         verdict = self.verdict
         if self._rcpt_index < len(self.plan.recipients):
-            self._propose(Stage.RCPT, commands.rcpt_to(self.plan.recipients[self._rcpt_index]))
+            self._propose(Stage.RCPT, self._rcpt_line(self.plan.recipients[self._rcpt_index]))
             return
         if not verdict.accepted:
             self._record_failure(Stage.RCPT, Failure.NO_RECIPIENT,
@@ -618,10 +769,52 @@ class SmtpClient:
             return
         if verdict.rejected:
             verdict.kind = Failure.PARTIAL
-        if self.plan.quit_after == "rcpt":
-            self._quit_stopped(Stage.RCPT)
+        if self._stopped_after("rcpt", Stage.RCPT):
+            return
+        if self._chunking:
+            self._start_chunks()
         else:
             self._propose(Stage.DATA, "DATA")
+
+    def _group_reply(self, stage: Stage, reply: Reply) -> None:
+        """One reply of a pipelined group, in the order the commands went (RFC 2920 §3.1: a
+        client checks every status; a DATA accepted after every RCPT failed gets a lone dot)."""
+        assert self._pending is not None
+        verdict = self.verdict
+        if stage is Stage.MAIL and reply.code != 250:
+            self._record_failure(Stage.MAIL, Failure.REPLY, _said(reply), reply=reply)
+        elif stage is Stage.RCPT:
+            self._count_recipient(self.plan.recipients[self._rcpt_index], reply)
+            self._rcpt_index += 1
+        elif stage is Stage.DATA:
+            self._pending = None
+            failed = verdict.outcome is Outcome.FAILED
+            if failed or not verdict.accepted:
+                if not failed:
+                    last = verdict.rejected_replies[-1] if verdict.rejected_replies else None
+                    self._record_failure(Stage.RCPT, Failure.NO_RECIPIENT, "no recipient was "
+                                         "accepted", reply=last)
+                if reply.code == 354:
+                    self._empty_dot = True
+                    self._propose(Stage.DOT, ".")
+                else:
+                    self._quit()
+                return
+            if verdict.rejected:
+                verdict.kind = Failure.PARTIAL
+            self._data(reply)
+            return
+        if self._pending:
+            self._wait(self._pending.pop(0))
+            return
+        self._pending = None  # a group without DATA: stopped after MAIL or RCPT, or BDAT next
+        if verdict.outcome is Outcome.FAILED:
+            self._quit()
+        elif stage is Stage.MAIL:
+            self._stopped_after("mail", Stage.MAIL)
+        else:
+            self._rcpt_index = len(self.plan.recipients)
+            self._after_rcpt(reply)
 
     def _rset(self, reply: Reply) -> None:
         self._quit()
@@ -630,26 +823,118 @@ class SmtpClient:
         self._next = Close(Stage.QUIT)
 
     def _data(self, reply: Reply) -> None:
+        plan = self.plan
         if reply.code != 354:
             self._quit_failed(Stage.DATA, reply)
-        elif self.plan.quit_after == "data":
+        elif "data" in (plan.quit_after, plan.drop_after):
             # RFC 5321 offers no way back from 354 but the message or a close.
-            self._stop(Stage.DATA, "stopped after DATA (--quit-after data): closing without a "
+            flag = "--quit-after" if plan.quit_after else "--drop-after"
+            self._stop(Stage.DATA, f"stopped after DATA ({flag} data): closing without a "
                        "message")
             self._next = Close(Stage.DATA)
         else:
             total = (self.facts.wire_size + 3) if self.facts is not None else 0
             self._next = SendMessage(Stage.DOT, total)
 
+    def _start_chunks(self) -> None:
+        total = self.facts.size if self.facts is not None else 0
+        self._next = SendMessage(Stage.BDAT, total)
+
+    def _bdat(self, reply: Reply) -> None:
+        """A chunk's reply; the LAST chunk's is the message's (LMTP: per recipient)."""
+        if self._last_chunk_sent:
+            self._dot(reply)
+        elif reply.code // 100 != 2:
+            self._quit_failed(Stage.BDAT, reply)
+        else:
+            self._start_chunks()
+
     def _dot(self, reply: Reply) -> None:
+        verdict = self.verdict
+        if self._empty_dot:  # the lone dot after DATA with no recipient: nothing was sent
+            self._quit()
+            return
+        if self.plan.protocol == "lmtp" and self._lmtp_waiting:
+            self._lmtp_reply(reply)
+            return
         if reply.code != 250:
             self._quit_failed(Stage.DOT, reply)
             return
-        verdict = self.verdict
         if verdict.outcome is not Outcome.FAILED:
             verdict.outcome, verdict.stage = Outcome.DELIVERED, ""
         verdict.reply = reply
-        self._quit()
+        if not self._stopped_after("dot", Stage.DOT, delivered=True):
+            self._quit()
+
+    def _lmtp_reply(self, reply: Reply) -> None:
+        """LMTP (RFC 2033 §4.2): after the message, one reply per accepted recipient."""
+        verdict = self.verdict
+        address = self._lmtp_waiting.pop(0)
+        if reply.code // 100 == 2:
+            self._lmtp_delivered.append(address)
+        else:
+            verdict.rejected.append(Rejected(address, reply.code, reply.text))
+            verdict.rejected_replies.append(reply)
+            first = reply.lines[0] if reply.lines else ""
+            self._error(Stage.DOT, f"recipient {address} refused after the message: "
+                        f"{reply.code} {first}")
+        if self._lmtp_waiting:
+            self._wait(Stage.DOT)
+            return
+        verdict.accepted = list(self._lmtp_delivered)
+        verdict.reply = reply
+        if not verdict.accepted:
+            self._quit_failed(Stage.DOT, reply)
+            return
+        if verdict.rejected:
+            verdict.kind = Failure.PARTIAL
+        if verdict.outcome is not Outcome.FAILED:
+            verdict.outcome, verdict.stage = Outcome.DELIVERED, ""
+        if not self._stopped_after("dot", Stage.DOT, delivered=True):
+            self._quit()
+
+    # -- stop points -------------------------------------------------------------------------
+
+    def _stops_at(self, point: str) -> bool:
+        """Whether the session is told to stop at this point, in any of the three ways."""
+        plan = self.plan
+        return point in (plan.quit_after, plan.drop_after, plan.drop_after_send)
+
+    def _stopped_after(self, point: str, stage: Stage, text: str = "",
+                       delivered: bool = False) -> bool:
+        """Stop here if told to: QUIT (--quit-after) or close (--drop-after); False else."""
+        plan = self.plan
+        if plan.drop_after == point:
+            if not delivered:
+                self._stop(stage, text or f"stopped after {point} (--drop-after {point})")
+            self._drop(stage, "closing without QUIT (--drop-after)")
+            return True
+        if plan.quit_after == point:
+            if not delivered:
+                self._stop(stage, text or f"stopped after {point} (--quit-after {point})")
+            self._quit()
+            return True
+        return False
+
+    def _drop(self, stage: Stage, text: str) -> None:
+        """Close the connection now, without QUIT (--drop-after, --drop-after-send)."""
+        if text:
+            self._info(stage, text)
+        if self.verdict.outcome is not Outcome.FAILED and not self.verdict.stage \
+                and self.verdict.outcome is not Outcome.DELIVERED:
+            self.verdict.stage = stage
+        self._next = Close(stage)
+
+    @staticmethod
+    def _send_point(action: Send) -> str:
+        """The stop point reached once ``action`` is sent (for --drop-after-send)."""
+        stage = action.group[-1][0] if action.group else action.stage
+        if stage is Stage.AUTH and not action.line.upper().startswith("AUTH"):
+            return ""
+        return {Stage.EHLO: "ehlo", Stage.HELO: "ehlo", Stage.STARTTLS: "tls",
+                Stage.XCLIENT: "xclient", Stage.AUTH: "auth", Stage.MAIL: "mail",
+                Stage.RCPT: "rcpt", Stage.DATA: "data"}.get(stage, "")
+
 
     # -- typed commands ----------------------------------------------------------------------
 
@@ -764,6 +1049,7 @@ class SmtpClient:
 
     def _reset_envelope(self) -> None:
         """RSET (or a new EHLO, RFC 5321 §4.1.4): no transaction; recipients start over."""
+        self._rcpts_sent = 0
         verdict = self.verdict
         verdict.accepted.clear()
         verdict.rejected.clear()
@@ -785,6 +1071,21 @@ class SmtpClient:
             return
         self._next = Send(stage, line, data, shown)
         if self._held(stage):
+            self._hold(self._next)
+
+    def _propose_group(self, group: list[tuple[Stage, str]]) -> None:
+        """A pipelined group (RFC 2920): one write, one step for the user."""
+        try:
+            data = b"".join(commands.command_line(line) for _, line in group)
+        except LocalProtocolError as exc:
+            self._fail(group[0][0], Failure.INPUT, str(exc), EXIT_USAGE)
+            return
+        recipients = sum(stage is Stage.RCPT for stage, _ in group)
+        shown = group[0][1] + (f" + {recipients} RCPT" if recipients else "") + (
+            " + DATA" if group[-1][0] is Stage.DATA else "") + " (pipelined)"
+        self._next = Send(Stage.MAIL, group[0][1], data, shown if len(group) > 1 else "",
+                          group=tuple(group))
+        if self._held(Stage.MAIL):
             self._hold(self._next)
 
     def _held(self, stage: Stage) -> bool:
@@ -907,6 +1208,8 @@ class SmtpClient:
             # The transaction was over (or stopped as asked): a bad QUIT undoes nothing.
             self._info(stage, f"{error} (after the session's end)")
             return
+        if stage is Stage.RCPT and kind is not Failure.NO_RECIPIENT:
+            self._unanswered_recipients(error)
         verdict.outcome, verdict.stage, verdict.kind, verdict.error = (
             Outcome.FAILED, stage.value, kind, error)
         verdict.reply = reply
@@ -937,5 +1240,8 @@ _HANDLERS = {
     Stage.RSET: SmtpClient._rset,
     Stage.DATA: SmtpClient._data,
     Stage.DOT: SmtpClient._dot,
+    Stage.BDAT: SmtpClient._bdat,
+    Stage.XCLIENT: SmtpClient._xclient,
+    Stage.EHLO_XCLIENT: SmtpClient._ehlo,
     Stage.QUIT: SmtpClient._quit_reply,
 }

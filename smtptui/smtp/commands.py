@@ -86,7 +86,7 @@ def is_ascii(text: str) -> bool:
 
 
 def mail_from(address: str, *, size: int | None = None, body: str | None = None,
-              smtputf8: bool = False) -> str:
+              smtputf8: bool = False, extra: list[str] | None = None) -> str:
     """MAIL FROM:<address> with the ESMTP parameters that apply."""
     params = []
     if size is not None:
@@ -95,9 +95,16 @@ def mail_from(address: str, *, size: int | None = None, body: str | None = None,
         params.append(f"BODY={body}")
     if smtputf8:
         params.append("SMTPUTF8")
+    params += extra or []
     return f"MAIL FROM:<{address}>" + "".join(" " + p for p in params)
 
 
-def rcpt_to(address: str) -> str:
-    """RCPT TO:<address>."""
-    return f"RCPT TO:<{address}>"
+def rcpt_to(address: str, extra: list[str] | None = None) -> str:
+    """RCPT TO:<address> with its parameters (DSN's NOTIFY and ORCPT)."""
+    return f"RCPT TO:<{address}>" + "".join(" " + p for p in extra or [])
+
+
+def xtext(text: str) -> str:
+    """RFC 3461 §4: "+", "=", controls, space and non-ASCII as "+XX" (of the UTF-8 octets)."""
+    return "".join(chr(byte) if 0x21 <= byte <= 0x7E and byte not in (0x2B, 0x3D)
+                   else f"+{byte:02X}" for byte in text.encode("utf-8"))

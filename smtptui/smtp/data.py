@@ -26,6 +26,7 @@ class MessageFacts:
     eight_bit_headers: bool = False  # 8-bit bytes before the first empty line (RFC 6532)
     raw_size: int = 0  # octets of the message as read (a file changed since shows here...)
     crc32: int = 0  # ... or here: what is sent must be what was checked
+    nul: bool = False  # NUL bytes: binary content, which only BDAT with BINARYMIME carries
 
     @property
     def size(self) -> int:
@@ -39,9 +40,13 @@ def _normalise(data: bytes) -> bytes:
 
 
 class DataEncoder:
-    """Incremental DATA encoder: feed chunks, get wire bytes; no end-of-data sequence leaks."""
+    """Incremental DATA encoder: feed chunks, get wire bytes; no end-of-data sequence leaks.
 
-    def __init__(self) -> None:
+    ``stuff=False`` is BDAT's form (RFC 3030): line ends normalised to CRLF, no dot-stuffing
+    and no end-of-data line (the chunk sizes say where the message ends)."""
+
+    def __init__(self, *, stuff: bool = True) -> None:
+        self._stuff = stuff
         self._carry_cr = False
         self._line_start = True
         self._empty = True
@@ -64,11 +69,12 @@ class DataEncoder:
             if not chunk:
                 return b""
         text = _normalise(chunk)
-        self.stuffed += text.count(b"\n.")
-        if self._line_start and text.startswith(b"."):
-            text = b"." + text
-            self.stuffed += 1
-        text = text.replace(b"\n.", b"\n..")
+        if self._stuff:
+            self.stuffed += text.count(b"\n.")
+            if self._line_start and text.startswith(b"."):
+                text = b"." + text
+                self.stuffed += 1
+            text = text.replace(b"\n.", b"\n..")
         self._line_start = text.endswith(b"\n")
         self._empty = False
         return text
@@ -82,7 +88,7 @@ class DataEncoder:
             self._line_start = True
         elif not self._line_start and not self._empty:
             tail = b"\r\n"
-        return tail + b".\r\n"
+        return tail + b".\r\n" if self._stuff else tail
 
 
 class MessageBody(Protocol):
@@ -93,26 +99,32 @@ class MessageBody(Protocol):
 
     def chunks(self, size: int = CHUNK) -> Iterator[bytes]: ...
 
-    def scan(self) -> MessageFacts: ...
+    def scan(self, allow_binary: bool = False) -> MessageFacts: ...
 
     def wire_chunks(self) -> Iterator[bytes]: ...
 
 
-def scan(chunks: Iterable[bytes], label: str, *, from_file: bool = True) -> MessageFacts:
-    """One streaming pass: refuse NUL and empty files, measure what SIZE= and checks need."""
+def scan(chunks: Iterable[bytes], label: str, *, from_file: bool = True,
+         allow_binary: bool = False) -> MessageFacts:
+    """One streaming pass: refuse empty files and (unless ``allow_binary``: BDAT may carry
+    them as BINARYMIME) NUL bytes; measure what SIZE= and the checks need."""
     encoder = DataEncoder()
     size = lines = long_lines = current = 0
     eight_bit = False
     raw_total = crc = 0
+    nul = False
     headers = _HeaderWatch()
     for chunk in chunks:
         raw_total += len(chunk)
         crc = zlib.crc32(chunk, crc)
-        if b"\x00" in chunk:
+        if b"\x00" in chunk and allow_binary:
+            nul = True
+        elif b"\x00" in chunk:
             offset = raw_total - len(chunk) + chunk.index(b"\x00")
             raise InputError(
                 f"{label}: contains a NUL byte at offset {offset} "
-                "(not text; SMTP DATA cannot carry it)"
+                "(not text; SMTP DATA cannot carry it; --chunking can, as BINARYMIME, where "
+                "the server offers it)"
             )
         if not eight_bit and not chunk.isascii():
             eight_bit = True
@@ -140,7 +152,7 @@ def scan(chunks: Iterable[bytes], label: str, *, from_file: bool = True) -> Mess
         if current > MAX_TEXT_LINE:
             long_lines += 1
     return MessageFacts(size, eight_bit, long_lines, lines, encoder.stuffed, headers.eight_bit,
-                        raw_total, crc)
+                        raw_total, crc, nul)
 
 
 def wire_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from smtptui.smtp.commands import check_address, check_helo_name, check_text
+from smtptui.smtp.commands import check_address, check_helo_name, check_text, xtext
 from smtptui.smtp.data import MessageBody
 from smtptui.smtp.errors import InputError
 from smtptui.smtp.record import field, record, replace
-from smtptui.smtp.vocabulary import AUTH_MECHANISMS, QUIT_AFTER, TLS_MODES
+from smtptui.smtp.vocabulary import (
+    AUTH_MECHANISMS,
+    DROP_AFTER,
+    PROTOCOLS,
+    QUIT_AFTER,
+    TLS_MODES,
+    stop_point,
+)
 
 __all__ = ["QUIT_AFTER", "TLS_MODES", "SessionPlan", "Timeouts", "parse_server"]
+
+
+#: The largest BDAT chunk accepted (--chunk-size): 100 MiB.
+MAX_CHUNK = 100 * 1024 * 1024
 
 
 @record(frozen=True)
@@ -61,9 +72,27 @@ class SessionPlan:
     label: str = ""  # e.g. "MX 2 of 3"
     explain: bool = False  # a line explaining each reply's codes after it (--explain)
     force: bool = False  # send what a pre-check refuses (AUTH mechanism not offered...)
+    protocol: str = "esmtp"  # smtp (HELO only), esmtp (EHLO, HELO as fall-back), lmtp
+    pipeline: bool = True  # PIPELINING where offered (RFC 2920), as MTAs do; --no-pipeline
+    chunking: bool = False  # BDAT where offered (RFC 3030); --chunking
+    chunk_size: int = 1024 * 1024
+    dsn_notify: str = ""  # RFC 3461: NEVER, or SUCCESS,FAILURE,DELAY in any combination
+    dsn_ret: str = ""  # FULL | HDRS
+    dsn_envid: str = ""
+    dsn_orcpt: bool = False  # ORCPT=rfc822;<the recipient> on each RCPT
+    requiretls: bool = False  # RFC 8689
+    #: XCLIENT commands (Postfix): (attributes, checked), each sent on its own; a checked one
+    #: only with attributes the server advertises (--xclient-* options), an unchecked one as
+    #: given (--xclient).
+    xclient: tuple[tuple[str, bool], ...] = ()
+    drop_after: str = ""  # a stop point: close without QUIT after its reply (--drop-after)
+    drop_after_send: str = ""  # ... or as soon as it is sent (--drop-after-send)
 
     def validate(self) -> None:
         """Refuse bad input before any connection is opened (InputError, one clear line)."""
+        self.quit_after, self.drop_after, self.drop_after_send = (
+            stop_point(self.quit_after), stop_point(self.drop_after),
+            stop_point(self.drop_after_send))
         check_text(self.host, "the server name")
         if not self.host:
             raise InputError("no server given")
@@ -88,11 +117,48 @@ class SessionPlan:
         if self.auth_mech and self.auth_mech.upper() not in AUTH_MECHANISMS:
             raise InputError(f"--auth-mech {self.auth_mech!r}: choose one of "
                              f"{', '.join(AUTH_MECHANISMS)}")
+        self._validate_extensions()
+
+    def _validate_extensions(self) -> None:
+        """The protocol, the stop points, DSN's, CHUNKING's and XCLIENT's settings."""
+        if self.protocol not in PROTOCOLS:
+            raise InputError(f"--protocol {self.protocol!r}: choose one of "
+                             f"{', '.join(PROTOCOLS)}")
+        stops = [(flag, value) for flag, value in (("--quit-after", self.quit_after),
+                                                   ("--drop-after", self.drop_after),
+                                                   ("--drop-after-send", self.drop_after_send))
+                 if value]
+        if len(stops) > 1:
+            raise InputError(f"{stops[0][0]} and {stops[1][0]}: give one stop point")
+        for flag, value in stops:
+            if flag != "--quit-after" and value not in DROP_AFTER:
+                raise InputError(f"{flag} {value!r}: choose one of {', '.join(DROP_AFTER)}")
+        notify = [word for word in self.dsn_notify.upper().split(",") if word]
+        if notify and not (notify == ["NEVER"] or set(notify) <= {"SUCCESS", "FAILURE",
+                                                                   "DELAY"}):
+            raise InputError(f"--dsn-notify {self.dsn_notify!r}: NEVER, or any of SUCCESS, "
+                             "FAILURE and DELAY separated by commas (RFC 3461 §4.1)")
+        self.dsn_notify = ",".join(notify)
+        if self.dsn_ret and self.dsn_ret.upper() not in ("FULL", "HDRS"):
+            raise InputError(f"--dsn-ret {self.dsn_ret!r}: FULL or HDRS (RFC 3461 §4.3)")
+        self.dsn_ret = self.dsn_ret.upper()
+        if self.dsn_envid and (not self.dsn_envid.isascii() or len(xtext(self.dsn_envid)) > 100
+                               or not self.dsn_envid.isprintable()):
+            raise InputError("--dsn-envid: printable ASCII, at most 100 characters once "
+                             "encoded as xtext (RFC 3461 §4.4)")
+        if not 1 <= self.chunk_size <= MAX_CHUNK:
+            raise InputError(f"--chunk-size {self.chunk_size}: from 1 to {MAX_CHUNK} octets")
+        for attributes, _ in self.xclient:
+            check_text(attributes, "the XCLIENT attributes")
+            if not attributes.strip():
+                raise InputError("--xclient: no attributes given")
 
     @property
     def needs_message(self) -> bool:
         """Whether the session may get as far as MAIL FROM (which needs the message's size)."""
-        return self.message is not None and self.quit_after not in ("connect", "banner")
+        early = ("connect", "banner")
+        return self.message is not None and not any(
+            stop in early for stop in (self.quit_after, self.drop_after, self.drop_after_send))
 
     def copy(self, **changes: object) -> SessionPlan:
         """A changed copy (direct mode makes one per MX address)."""

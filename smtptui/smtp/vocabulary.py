@@ -11,18 +11,22 @@ class Stage(StrEnum):
 
     DNS = "dns"
     CONNECT = "connect"
+    PROXY = "proxy"  # the PROXY protocol header, before the greeting
     BANNER = "banner"
     EHLO = "ehlo"
     HELO = "helo"
     STARTTLS = "starttls"
     TLS = "tls"
     EHLO_TLS = "ehlo-tls"
+    XCLIENT = "xclient"
+    EHLO_XCLIENT = "ehlo-xclient"
     AUTH = "auth"
     MAIL = "mail"
     RCPT = "rcpt"
     RSET = "rset"
     DATA = "data"
     DOT = "dot"
+    BDAT = "bdat"  # a chunk of the message (RFC 3030); the LAST one's reply is the dot's
     QUIT = "quit"
     MANUAL = "manual"  # a command typed by the user, outside the plan
 
@@ -48,6 +52,7 @@ STAGES: dict[Stage, StageInfo] = {
     Stage.DNS: StageInfo(2, "connect", "", "the DNS lookup", "dns"),
     Stage.CONNECT: StageInfo(2, "connect", "connect", "the connection", "connect",
                              next_mx=True),
+    Stage.PROXY: StageInfo(36, "connect", "", "the PROXY header", "connect"),
     Stage.BANNER: StageInfo(21, "banner", "banner", "the greeting", "banner", next_mx=True),
     Stage.EHLO: StageInfo(22, "command", "ehlo", "EHLO", "ehlo",
                           "EHLO: the greeting and the capabilities"),
@@ -56,6 +61,8 @@ STAGES: dict[Stage, StageInfo] = {
                               "STARTTLS and the TLS hand-shake"),
     Stage.TLS: StageInfo(29, "command", "tls", "the TLS hand-shake", "tls"),
     Stage.EHLO_TLS: StageInfo(32, "command", "", "EHLO inside TLS", "ehlo"),
+    Stage.XCLIENT: StageInfo(33, "command", "xclient", "XCLIENT", "xclient"),
+    Stage.EHLO_XCLIENT: StageInfo(34, "command", "", "EHLO after XCLIENT", "ehlo"),
     Stage.AUTH: StageInfo(28, "command", "auth", "AUTH", "auth", "AUTH: log in"),
     Stage.MAIL: StageInfo(23, "mail", "mail", "MAIL FROM", "mail", "MAIL FROM: the sender"),
     Stage.RCPT: StageInfo(24, "rcpt", "rcpt", "RCPT TO", "rcpt", "RCPT TO: every recipient"),
@@ -64,12 +71,30 @@ STAGES: dict[Stage, StageInfo] = {
                           "DATA, the message and the final dot"),
     Stage.DOT: StageInfo(26, "dot", "dot", "the end of the message (after the final dot)",
                          "dot"),
+    Stage.BDAT: StageInfo(26, "dot", "", "a BDAT chunk of the message", "dot"),
     Stage.QUIT: StageInfo(6, "command", "", "QUIT", "quit"),
     Stage.MANUAL: StageInfo(6, "command", "", "a typed command", "mail"),
 }
 
 #: The stages a session can be told to stop after (`--quit-after`), in session order.
 QUIT_AFTER: tuple[str, ...] = tuple(info.quit_after for info in STAGES.values() if info.quit_after)
+#: swaks' names for the stop points (`--quit-after`, `--drop-after`), and ours for them. The
+#: first EHLO is the stop point for every EHLO name: "just show me the EHLO" must not run a
+#: STARTTLS hand-shake (the EHLO inside TLS is `tls`'s stop point).
+STOP_NAMES: dict[str, str] = {
+    "helo": "ehlo", "lhlo": "ehlo", "first-helo": "ehlo", "first-ehlo": "ehlo",
+    "first-lhlo": "ehlo", "starttls": "tls", "from": "mail", "to": "rcpt",
+}
+#: The stop points of `--drop-after` and `--drop-after-send` (swaks'): the quit-after ones.
+DROP_AFTER: tuple[str, ...] = QUIT_AFTER
+
+
+def stop_point(name: str) -> str:
+    """A stop point's own name, from ours or swaks' (any case); unknown names unchanged."""
+    name = name.strip().lower()
+    return STOP_NAMES.get(name, name)
+
+
 #: The stages "run to" offers in the app, with what stopping there means.
 RUN_TO: tuple[tuple[str, str], ...] = tuple((stage.value, info.run_to)
                                             for stage, info in STAGES.items() if info.run_to)
@@ -108,6 +133,11 @@ class Failure(StrEnum):
     DATA_STALLED = "data-stalled"
     DATA_BROKEN = "data-broken"
     MESSAGE_CHANGED = "message-changed"  # the .eml changed between its check and its sending
+    BINARY = "binary"  # NUL bytes and no BDAT with BINARYMIME to carry them
+    DSN = "dsn"  # DSN asked for, not offered
+    REQUIRETLS = "requiretls"  # REQUIRETLS asked for, not offered or not inside TLS
+    XCLIENT = "xclient"  # XCLIENT (or one of its attributes) asked for, not offered
+    PROXY = "proxy"  # the PROXY header could not be sent
     ABANDONED = "abandoned"
     INPUT = "input"
     DNS_NXDOMAIN = "dns-nxdomain"
@@ -134,6 +164,9 @@ class TlsMode(StrEnum):
     REQUIRED = "required"
     IMPLICIT = "implicit"
 
+
+#: The protocols (`--protocol`): HELO only, EHLO (HELO as its fall-back), LMTP (RFC 2033).
+PROTOCOLS = ("smtp", "esmtp", "lmtp")
 
 #: The AUTH mechanisms smtptui speaks (`--auth-mech`).
 AUTH_MECHANISMS = ("PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2")

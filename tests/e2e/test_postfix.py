@@ -116,9 +116,21 @@ def test_unknown_recipient_is_exit_24_with_a_diagnosis(postfix: Postfix) -> None
     assert set(diagnosis) == {"code", "cause", "explanation", "next_step"}
     assert "unknown recipient" in diagnosis["cause"].lower()
     assert "does not exist" in diagnosis["explanation"]
-    assert not any(e["kind"] == "send" and e["text"] == "DATA" for e in run.events())
+    # Postfix offers PIPELINING: DATA went in the group (RFC 2920 §3.1) and was refused;
+    # no message followed it.
+    sent = [e["text"] for e in run.events() if e["kind"] == "send"]
+    assert "DATA" in sent and "." not in sent
+    data_reply = [e["text"] for e in run.events() if e["kind"] == "recv" and e["stage"] == "data"]
+    assert data_reply and data_reply[0].startswith("554")
     line = postfix.wait_log("NOQUEUE: reject: RCPT", since=mark)
     assert f"to=<nosuchuser@{postfix.domain}>" in line and "550 5.1.1" in line
+
+
+def test_unknown_recipient_one_command_at_a_time_never_sends_data(postfix: Postfix) -> None:
+    run = smart_host(postfix, f"nosuchuser@{postfix.domain}", "--no-pipeline")
+    assert run.code == 24, run.out + run.err
+    sent = [e["text"] for e in run.events() if e["kind"] == "send"]
+    assert "DATA" not in sent and sent[-2:] == ["RSET", "QUIT"]
 
 
 def test_message_over_size_limit_never_reaches_mail(postfix: Postfix, tmp_path: Path) -> None:

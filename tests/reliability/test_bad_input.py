@@ -91,7 +91,7 @@ def test_edited_or_typed_command_with_control_characters_sends_nothing(scripted,
     server = scripted(standard)
 
     async def user() -> None:
-        stepper = Stepper(plan_for(server))
+        stepper = Stepper(plan_for(server, pipeline=False))  # one command to edit at a time
         stepper.start()
         assert (await stepper.next_pending()).stage == "ehlo"
         stepper.runner.control("step")

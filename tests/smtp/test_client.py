@@ -20,9 +20,14 @@ from smtptui.smtp.errors import LocalProtocolError
 from smtptui.smtp.vocabulary import Failure, Outcome, Stage
 from tests.smtp.wire import MESSAGE, Body, Wire, plan
 
-# Postfix's EHLO reply as the test server in tests/fixtures/postfix.py gives it.
-EHLO_REPLY = (b"250-mx.mail.test\r\n250-PIPELINING\r\n250-SIZE 100000\r\n250-8BITMIME\r\n"
-              b"250-ENHANCEDSTATUSCODES\r\n250 SMTPUTF8\r\n")
+# aiosmtpd 1.4's EHLO reply (tests/fixtures/smtpd.py's server): no PIPELINING, one command
+# at a time.
+EHLO_REPLY = (b"250-aiosmtpd.test\r\n250-SIZE 33554432\r\n250-8BITMIME\r\n"
+              b"250-SMTPUTF8\r\n250 HELP\r\n")
+# Postfix's, as the loopback Postfix of tests/fixtures/postfix.py gives it: PIPELINING.
+POSTFIX_EHLO = (b"250-mx.mail.test\r\n250-PIPELINING\r\n250-SIZE 100000\r\n250-VRFY\r\n"
+                b"250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n"
+                b"250-SMTPUTF8\r\n250 CHUNKING\r\n")
 
 
 def greeted(wire: Wire) -> None:

@@ -26,8 +26,8 @@ class Body:
     def chunks(self, size: int = 7) -> list[bytes]:
         return [self.data[i:i + size] for i in range(0, len(self.data), size)] or [b""]
 
-    def scan(self):  # type: ignore[no-untyped-def]
-        return scan(self.chunks(), self.label, from_file=False)
+    def scan(self, allow_binary: bool = False):  # type: ignore[no-untyped-def]
+        return scan(self.chunks(), self.label, from_file=False, allow_binary=allow_binary)
 
     def wire_chunks(self) -> list[bytes]:  # pragma: no cover - not used by the client
         return []
@@ -52,7 +52,7 @@ class Wire:
                  connect: bool = True) -> None:
         self.plan = session_plan or plan()
         message = self.plan.message
-        facts = message.scan() if message is not None else None
+        facts = message.scan(self.plan.chunking) if message is not None else None
         self.client = SmtpClient(self.plan, facts, stepping=stepping)
         self.said: list[Event] = []
         if connect:
