@@ -6,6 +6,7 @@ from smtptui.smtp.commands import check_address, check_helo_name, check_text
 from smtptui.smtp.data import MessageBody
 from smtptui.smtp.errors import InputError
 from smtptui.smtp.record import field, record, replace
+from smtptui.smtp.safety import is_dangerous, kind_of, visible
 from smtptui.smtp.vocabulary import QUIT_AFTER, TLS_MODES
 
 __all__ = ["QUIT_AFTER", "TLS_MODES", "SessionPlan", "Timeouts", "parse_server"]
@@ -84,12 +85,24 @@ class SessionPlan:
             )
         if self.tls not in TLS_MODES:
             raise InputError(f"TLS mode {self.tls!r}: choose one of {', '.join(TLS_MODES)}")
+        check_user_name(self.auth_user)
         if self.message is not None and self.quit_after not in ("connect", "banner"):
             self.message.scan()
 
     def copy(self, **changes: object) -> SessionPlan:
         """A changed copy (direct mode makes one per MX address)."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def check_user_name(user: str) -> None:
+    """The AUTH user name (--auth-user, a profile's auth_user) is refused when it holds a
+    character the transcript could only show escaped (a control character, a bidi override,
+    a zero-width character: `is_dangerous`): it is printed ("authenticated as ...") and
+    sent, and what is sent should be what the user reads."""
+    found = next((char for char in user if is_dangerous(char) or char == "\t"), None)
+    if found is not None:
+        raise InputError(f"the AUTH user name (--auth-user, auth_user) '{visible(user)}' "
+                         f"contains {kind_of(found)}; nothing was sent")
 
 
 def parse_server(value: str, default_port: int = 25) -> tuple[str, int]:

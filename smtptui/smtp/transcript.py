@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from smtptui.smtp.record import asdict, field, record
-from smtptui.smtp.safety import visible
+from smtptui.smtp.safety import visible, visible_json
 
 __all__ = ["Event", "MessagePreview", "Pending", "Progress", "Rejected", "Result", "StageTiming",
            "visible"]
@@ -37,14 +37,13 @@ class Event:
         return MARKERS.get((self.kind, self.tls if self.kind in ("send", "recv") else False), "===")
 
     def to_json(self) -> str:
-        """One JSON object: {"t", "kind", "stage", "text"} (and "tls" for lines inside TLS)."""
-        import json  # only --json needs it
-
+        """One JSON object: {"t", "kind", "stage", "text"} (and "tls" for lines inside TLS),
+        as safe to print as the text form (`visible_json`)."""
         obj: dict[str, Any] = {"t": round(self.t, 6), "kind": self.kind, "stage": self.stage,
                                "text": self.text}
         if self.tls:
             obj["tls"] = True
-        return json.dumps(obj, ensure_ascii=False)
+        return visible_json(obj)
 
 
 @record(frozen=True)
@@ -109,12 +108,11 @@ class Result:
     t: float = 0.0
 
     def to_json(self) -> str:
-        """The closing {"kind": "result", ...} object of --json output."""
-        import json
-
+        """The closing {"kind": "result", ...} object of --json output (`visible_json`: every
+        string made visible, as in the text form)."""
         obj = {"t": round(self.t, 6), "kind": "result"} | asdict(self)
         obj["t"] = round(self.t, 6)
-        return json.dumps(obj, ensure_ascii=False)
+        return visible_json(obj)
 
 
 class MessagePreview:

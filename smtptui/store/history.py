@@ -13,7 +13,7 @@ from pathlib import Path
 
 from smtptui.smtp.errors import SmtpTuiError
 from smtptui.smtp.record import record
-from smtptui.smtp.transcript import visible
+from smtptui.smtp.safety import visible, visible_json
 from smtptui.store.files import (
     LOCK_NAME,
     atomic_write,
@@ -122,12 +122,15 @@ class History:
         """Save one run's transcript lines and its result object; returns the new file.
 
         Every line goes through ``redact`` (when given) and has its control characters made
-        visible. ``when`` defaults to now. Only the newest ``keep`` runs of the profile stay.
+        visible; the result object is written again by `visible_json` (valid JSON, nothing
+        dangerous left raw). ``when`` defaults to now. Only the newest ``keep`` runs of the
+        profile stay.
         """
         try:
             result = json.loads(result_json)
         except ValueError:
-            result = {}
+            result = None
+        closing = visible(result_json.strip()) if result is None else visible_json(result)
         if not isinstance(result, dict):
             result = {}
         outcome = re.sub(r"[^a-z]", "", str(result.get("outcome", "")).lower()) or "unknown"
@@ -142,7 +145,7 @@ class History:
             if redact is not None:
                 text = redact(text)
             body.append(visible(text))
-        body.append(visible(result_json.strip()))
+        body.append(closing)
         data = ("\n".join(body) + "\n").encode("utf-8", "backslashreplace")
         folder = self.folder(profile_name)
         try:
