@@ -238,3 +238,24 @@ def test_error_messages_quote_outside_text_visibly(tmp_path: Path) -> None:
                   str(tmp_path / f"{HOSTILE}.eml"))
     assert eml.code == 1 and raw_points(eml.err) == []
 
+
+# -- DNS names ----------------------------------------------------------------------------------
+
+def test_dns_names_with_any_octets_print_safely(dns_server) -> None:
+    """MX names whose labels hold ESC, BEL, C1 and UTF-8 bidi octets: `smtptui mx` (text and
+    JSON) and the walk show them escaped (\\DDD, as dnspython writes them), never raw."""
+    label = "".join(f"\\{octet:03d}" for octet in
+                    b"\x1b]0;x\x07\x9b" + "\u202e\u2028".encode())
+    server = dns_server({"evil.test": {"MX": [(10, f"{label}.evil.test."),
+                                              (20, "ok.evil.test.")]},
+                         "ok.evil.test": {"A": ["127.0.0.9"]}})
+    runs = [smtptui("mx", "evil.test", "--dns", server.address, "--timeout", "1", *extra)
+            for extra in ([], ["--json"])]
+    for run in runs:
+        assert run.code == 0, run.out + run.err
+        assert raw_points(run.out + run.err) == []
+    assert "\\027]0\\;x\\007\\155" in runs[0].out and "bad name" in runs[0].out
+    assert_json_lines_safe(runs[1].out)
+    walk = smtptui("run", "--direct", "--dns", server.address, "--to", "b@evil.test",
+                   "--from", "a@example.com", "--timeout", "1", "--port", "9", "--tls", "off")
+    assert raw_points(walk.out + walk.err) == [] and "Traceback" not in walk.err
