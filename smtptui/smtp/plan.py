@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from smtptui.smtp.commands import check_address, check_helo_name, check_text
 from smtptui.smtp.data import MessageBody
+from smtptui.smtp.domains import check_server_name
 from smtptui.smtp.errors import InputError
 from smtptui.smtp.record import field, record, replace
 from smtptui.smtp.safety import is_dangerous, kind_of, visible
@@ -67,6 +68,7 @@ class SessionPlan:
         check_text(self.host, "the server name")
         if not self.host:
             raise InputError("no server given")
+        check_server_name(self.host)
         if not 1 <= self.port <= 65535:
             raise InputError(f"port {self.port} is out of range (1-65535)")
         check_text(self.helo, "the HELO name")
