@@ -18,9 +18,9 @@ from smtptui.store.files import (
     LOCK_NAME,
     atomic_write,
     clean_stale_temps,
+    cut_slug,
     ensure_private_dir,
     folder_lock,
-    slugify,
 )
 
 #: The environment variable that points smtptui at another history folder.
@@ -88,8 +88,12 @@ class History:
         self.keep = keep
 
     def folder(self, profile_name: str) -> Path:
-        """The folder holding one profile's transcripts (its slug, "_", a hash of the name)."""
-        slug = slugify(profile_name)
+        """The folder holding one profile's transcripts (its slug, "_", a hash of the name).
+
+        The hash of the exact name makes the folder unique, long names included (two names
+        sharing their first 80 characters differ in it); the slug part is the first 80
+        characters, as it always was, so the runs kept so far stay found."""
+        slug = cut_slug(profile_name)
         if not slug:
             raise HistoryError(f"no history for a profile named {profile_name!r}")
         digest = hashlib.sha256(profile_name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
@@ -98,7 +102,7 @@ class History:
     def _legacy(self, profile_name: str) -> list[HistoryEntry]:
         """Runs kept in the older layout (a folder per slug, shared by names with one slug):
         only those whose first line names exactly this profile."""
-        folder = self.directory / slugify(profile_name)
+        folder = self.directory / cut_slug(profile_name)
         header = _header(profile_name)
         out = []
         for entry in self._entries(folder):
