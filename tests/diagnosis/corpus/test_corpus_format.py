@@ -104,7 +104,7 @@ def test_ids_unique():
 
 def test_replies_unique():
     seen = {}
-    for name, entry in ENTRIES:
+    for _name, entry in ENTRIES:
         text = entry["reply"].strip("\n")
         assert text not in seen, f"{entry['id']} repeats {seen[text]}"
         seen[text] = entry["id"]
