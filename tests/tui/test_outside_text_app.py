@@ -64,3 +64,17 @@ async def test_the_sidebar_shows_a_hostile_host_visibly(tmp_path: Path) -> None:
         shown = app.sidebar.option_text(0)
         assert raw_points(shown) == []
         assert shown == "SMART relay\\u200d\n\\u202eevil.example:25"
+
+
+@aio
+async def test_every_notification_of_the_app_is_visible(tmp_path: Path) -> None:
+    """Notifications quote profile and file names, paths and errors: the app's notify
+    passes them all through the text rule (an OSError naming a path, say)."""
+    app = SmtpTuiApp(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify(f"not saved: {OSError(13, 'Permission denied', CERT_HOSTILE)}",
+                   title="\u202eeliforp", markup=False)
+        await pilot.pause()
+        [note] = list(app._notifications)
+        assert raw_points(note.message + note.title) == []
+        assert "\\x1b]0;pwned" in note.message and note.title == "\\u202eeliforp"
