@@ -10,9 +10,16 @@ from smtptui.cli.parser import make_parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `smtptui` console script."""
-    args = make_parser().parse_args(argv)
+    """Entry point of the `smtptui` console script.
+
+    Every failure the code foresees is one line and its own exit code; anything else (a
+    bug, or an input nobody thought of) is caught here too: one line naming the exception,
+    exit 1, and ``--debug`` (anywhere on the command line) to see the traceback instead.
+    """
+    words = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in words[:words.index("--")] if "--" in words else "--debug" in words
     try:
+        args = make_parser().parse_args(argv)
         return _dispatch(args)
     except KeyboardInterrupt:
         sys.stderr.write("smtptui: interrupted\n")
@@ -21,6 +28,23 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except Exception as exc:
+        if debug:
+            raise
+        sys.stderr.write(internal_error(exc) + "\n")
+        return 1
+
+
+def internal_error(exc: BaseException) -> str:
+    """The one line for an exception nobody foresaw: its type and message, made visible
+    (it may quote outside text) and cut to a line's length, and how to see more."""
+    from smtptui.smtp.safety import visible
+
+    message = visible(str(exc))
+    if len(message) > 300:
+        message = message[:299] + "…"
+    return (f"smtptui: internal error: {type(exc).__name__}: {message} "
+            "(run again with --debug to see the traceback)")
 
 
 def _dispatch(args: argparse.Namespace) -> int:

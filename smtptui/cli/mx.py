@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 from typing import Any, TextIO
 
-from smtptui.net.routes import Route, RouteError, make_resolver, resolve_route
+from smtptui.net.routes import (
+    ADDRESS_KINDS,
+    Route,
+    RouteError,
+    make_resolver,
+    resolve_route,
+)
 from smtptui.smtp.errors import InputError
+from smtptui.smtp.safety import visible, visible_json
 
 EXIT_OK, EXIT_INPUT, EXIT_DNS = 0, 1, 2
 _COLUMNS = ("PREF", "HOST", "TTL", "ADDRESS", "ADDR TTL", "FLAGS")
@@ -30,20 +36,21 @@ def _headline(route: Route) -> str:
 
 
 def format_route(route: Route) -> str:
-    """The route as a plain-text table, then one line per problem."""
+    """The route as a plain-text table, then one line per problem; every name made visible
+    (a DNS answer is outside text)."""
     rows: list[tuple[str, ...]] = []
     for host in route.hosts:
         ttl = "-" if host.ttl is None else str(host.ttl)
-        first = (str(host.preference), host.name, ttl)
+        first = (str(host.preference), visible(host.name), ttl)
         flags = host.shown_flags
         if not host.addresses:
             rows.append((*first, "-", "-", flags))
         for index, address in enumerate(host.addresses):
             address_ttl = str(host.address_ttls.get(address, "-"))
             lead = first if index == 0 else ("", "", "")
-            rows.append((*lead, address, address_ttl, flags if index == 0 else ""))
+            rows.append((*lead, visible(address), address_ttl, flags if index == 0 else ""))
     widths = [max(len(row[i]) for row in [_COLUMNS, *rows]) for i in range(len(_COLUMNS))]
-    lines = [_headline(route)]
+    lines = [visible(line) for line in _headline(route).split("\n")]
     for row in [_COLUMNS, *rows]:
         cells = [cell.rjust(w) if i == 0 else cell.ljust(w)
                  for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
@@ -52,10 +59,14 @@ def format_route(route: Route) -> str:
     if route.has_ties:
         notes.append("hosts of equal preference are shuffled at every look-up, so a session "
                      "may try them in another order")
+    notes += route.notes
     notes += [f"{host.name}: {problem}" for host in route.hosts for problem in host.problems]
+    notes += [f"{host.name}: {note}" for host in route.hosts for note in host.notes
+              if note.partition(": ")[0] not in ADDRESS_KINDS]
+    notes += route.address_notes()
     if notes:
         lines.append("")
-        lines += notes
+        lines += [visible(note) for note in notes]
     return "\n".join(lines) + "\n"
 
 
@@ -67,18 +78,33 @@ def _json(domain: str, route: Route | None, error: Exception | None, kind: str =
     if error is not None:
         obj["resolver"] = obj["resolver"] or getattr(error, "resolver", "")
         obj["error"] = {"kind": kind, "message": str(error)}
-    return json.dumps(obj, ensure_ascii=False)
+    return visible_json(obj)
 
 
 def run_mx(domain: str, dns: str | None, timeout: float, as_json: bool,
            out: TextIO | None = None, *, err: TextIO | None = None,
-           shuffle: random.Random | None = None) -> int:
+           shuffle: random.Random | None = None, progress: bool | None = None) -> int:
     """Print the route to ``domain``; 0 if some host has an address, 2 on DNS failure, 1 on bad
-    input. Errors go to ``err`` as one line starting with "smtptui: "."""
+    input. Errors go to ``err`` as one line starting with "smtptui: ".
+
+    While the look-ups run, ``progress`` (default: when ``err`` is a terminal) shows each
+    host looked up on one line of ``err``, rewritten in place and cleared at the end.
+    """
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
+    shown = err.isatty() if progress is None else progress
+
+    def said(text: str) -> None:
+        err.write(f"\r\x1b[K  {visible(text)[:100]}")
+        err.flush()
+
     try:
-        route = resolve_route(domain, make_resolver(dns, timeout), shuffle=shuffle)
+        try:
+            route = resolve_route(domain, make_resolver(dns, timeout), shuffle=shuffle,
+                                  progress=said if shown else None)
+        finally:
+            if shown:
+                err.write("\r\x1b[K")
     except InputError as exc:
         return _fail(out, err, as_json, domain, exc, "input", EXIT_INPUT)
     except RouteError as exc:

@@ -62,6 +62,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profiles", metavar="DIR", help="the profiles folder")
     parser.add_argument("--demo", action="store_true",
                         help="start a demo SMTP server on loopback and open the app on it")
+    parser.add_argument("--debug", action="store_true",
+                        help="let an unexpected error print its traceback (before or after "
+                             "the sub-command)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     _add_run(sub)
     mx = sub.add_parser("mx", help="show the mail route (MX hosts) of a domain",
@@ -77,4 +80,7 @@ def make_parser() -> argparse.ArgumentParser:
         sub_parser.add_argument("--profiles", metavar="DIR", default=argparse.SUPPRESS,
                                 help="the profiles folder (default: $SMTPTUI_PROFILES or the "
                                      "user config folder)")
+    for sub_parser in sub.choices.values():
+        sub_parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                                help="let an unexpected error print its traceback")
     return parser

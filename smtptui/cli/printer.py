@@ -6,6 +6,7 @@ import time
 from typing import TextIO
 
 from smtptui.net.result import Result
+from smtptui.smtp.safety import visible
 from smtptui.smtp.transcript import Event, Progress
 
 
@@ -21,12 +22,14 @@ class Printer:
         self._progress_shown = False
 
     def event(self, event: Event) -> None:
-        """One transcript line, flushed at once (the transcript is live)."""
+        """One transcript line, flushed at once (the transcript is live). Whatever made the
+        line, its text passes the one text-safety rule here, where it leaves for the terminal
+        (JSON: `Event.to_json` does the same)."""
         self._clear_progress()
         if self.as_json:
             self.out.write(event.to_json() + "\n")
         else:
-            self.out.write(f"{event.t:8.3f} {event.marker:<3} {event.text}\n")
+            self.out.write(f"{event.t:8.3f} {event.marker:<3} {visible(event.text)}\n")
         self.out.flush()
 
     def progress(self, item: Progress) -> None:
@@ -57,8 +60,8 @@ class Printer:
             self.out.write(result.to_json() + "\n")
             self.out.flush()
             return
-        for line in summary(result):
-            self.out.write(f"{result.t:8.3f} {'===':<3} {line}\n")
+        for line in summary(result):  # it quotes replies, errors, addresses: made visible
+            self.out.write(f"{result.t:8.3f} {'===':<3} {visible(line)}\n")
         self.out.flush()
 
 
@@ -94,7 +97,8 @@ def _explained(reply_text: str) -> list[tuple[str, str]]:
 
     parser = ReplyParser()
     try:
-        parser.feed("".join(line + "\r\n" for line in reply_text.splitlines()).encode())
+        parser.feed("".join(line + "\r\n" for line in reply_text.splitlines())
+                    .encode("utf-8", "backslashreplace"))
     except RemoteProtocolError:  # it parsed when it came; be safe all the same
         return []
     return [(item.code, f"{item.summary} ({item.reference})")

@@ -8,6 +8,7 @@ from smtptui.net.transport import Endpoint
 from smtptui.smtp.client import SmtpClient, Verdict
 from smtptui.smtp.plan import SessionPlan
 from smtptui.smtp.record import asdict, field, record
+from smtptui.smtp.safety import visible_json
 from smtptui.smtp.transcript import Rejected
 from smtptui.smtp.vocabulary import STAGES, Failure, Outcome, Stage
 
@@ -37,12 +38,11 @@ class Result:
     t: float = 0.0
 
     def to_json(self) -> str:
-        """The closing {"kind": "result", ...} object of --json output."""
-        import json
-
+        """The closing {"kind": "result", ...} object of --json output (`visible_json`: every
+        string made visible, as in the text form)."""
         obj = {"t": round(self.t, 6), "kind": "result"} | asdict(self)
         obj["t"] = round(self.t, 6)
-        return json.dumps(obj, ensure_ascii=False)
+        return visible_json(obj)
 
 
 def build_result(session: SmtpClient, plan: SessionPlan, end: Endpoint | None, first_bytes: bytes,

@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from smtptui.smtp.errors import InputError
+from smtptui.smtp.safety import visible
 
 if TYPE_CHECKING:  # ssl and datetime load only when a session uses TLS
     import datetime as dt
@@ -122,7 +123,10 @@ def names_match(sans: list[str], server_name: str) -> bool:
 def describe(ssl_object: ssl.SSLObject | None, verified: bool,
              now: dt.datetime | None = None, server_name: str = "") -> dict[str, Any]:
     """Protocol, cipher and the peer certificate's subject, SANs, issuer, dates, days left;
-    unverified (--no-verify), also whether it names `server_name` and is valid today."""
+    unverified (--no-verify), also whether it names `server_name` and is valid today.
+
+    The certificate's texts (subject, issuer, SANs) are the server's, whoever signed them:
+    they come out through `visible`, like a reply, for the transcript, --json and the app."""
     if ssl_object is None:
         return {}
     import datetime as dt
@@ -151,7 +155,14 @@ def describe(ssl_object: ssl.SSLObject | None, verified: bool,
         if "sans" in facts and server_name:
             facts["names_server"] = names_match(facts["sans"], server_name)
             facts["server_name"] = server_name
-    return facts
+    return _shown(facts)
+
+
+def _shown(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts with every text made visible (the names were matched on the raw values)."""
+    return {key: visible(value) if isinstance(value, str) else
+            [visible(item) for item in value] if isinstance(value, list) else value
+            for key, value in facts.items()}
 
 
 def _describe_der(der: bytes) -> dict[str, Any]:
@@ -184,7 +195,11 @@ def _describe_der(der: bytes) -> dict[str, Any]:
 
 
 def summary_lines(facts: dict[str, Any]) -> list[str]:
-    """The TLS facts as transcript lines."""
+    """The TLS facts as transcript lines (each made visible: the facts quote the certificate)."""
+    return [visible(line) for line in _summary_lines(facts)]
+
+
+def _summary_lines(facts: dict[str, Any]) -> list[str]:
     if not facts:
         return []
     lines = [f"TLS {facts.get('version', '')} {facts.get('cipher', '')}".rstrip()]

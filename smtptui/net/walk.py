@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from smtptui.net.result import Result
+from smtptui.net.routes import ADDRESS_KINDS
 from smtptui.net.runner import Emit, Runner, SecretSource
 from smtptui.smtp.client import SmtpClient
 from smtptui.smtp.errors import SmtpTuiError
@@ -97,11 +98,18 @@ class Walk:
                       attempts=[attempt], t=self._now())
 
     async def _domain(self, domain: str, recipients: list[str]) -> Result:
-        from smtptui.net.routes import make_resolver, resolve_route
+        from smtptui.net.routes import make_resolver, resolve_route, route_bound
+
+        loop = asyncio.get_running_loop()
+
+        def progress(text: str) -> None:  # from the look-up's thread: said on the loop's
+            loop.call_soon_threadsafe(self._say, "info", "dns", text)
 
         try:
             resolver = make_resolver(self.dns, self.dns_timeout)
-            route = await asyncio.to_thread(resolve_route, domain, resolver)
+            self._say("info", "dns", f"looking up the route to {domain} (at most "
+                      f"{route_bound(resolver):g} s)")
+            route = await asyncio.to_thread(resolve_route, domain, resolver, progress=progress)
             if self.pin:
                 route = route.pinned(self.pin)
         except SmtpTuiError as exc:
@@ -149,6 +157,24 @@ class Walk:
             flags = f"  [{host.shown_flags}]" if host.flags else ""
             addresses = ", ".join(host.addresses) or "no address"
             self._say("info", "dns", f"  {host.preference:>5}  {host.name}  {addresses}{flags}")
+        for note in route.notes + route.address_notes():
+            self._say("info", "dns", note)
+        for position, host in enumerate(route.hosts, 1):
+            # Why a host is left out, or what is worth knowing about its addresses.
+            said = [p for p in host.problems if p.split(":", 1)[0] in _SAID] + [
+                note for note in host.notes if note.partition(": ")[0] not in ADDRESS_KINDS]
+            if not host.addresses:
+                said = [p for p in host.problems if p.split(":", 1)[0] != "no address"
+                        ] + [p for p in host.problems if p.split(":", 1)[0] == "no address"]
+                self._say("info", "dns", f"skipping MX {position} of {len(route.hosts)}, "
+                          f"{host.name}: " + "; ".join(dict.fromkeys(said)))
+            elif said:
+                self._say("info", "dns", f"MX {position} of {len(route.hosts)}, {host.name}: "
+                          + "; ".join(dict.fromkeys(said)))
+
+
+#: The problems of a host that still has addresses which the walk says in words.
+_SAID = ("unusable address", "lookup failed")
 
 
 @record

@@ -9,6 +9,8 @@ from smtptui.smtp.errors import InputError, LocalProtocolError
 #: C0 and C1 controls, DEL, and the Unicode line and paragraph separators (which a receiver
 #: splitting text lines, as Python's str.splitlines does, would take for a line end).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: How Python carries bytes that were not UTF-8 (an argument in another locale's encoding).
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 #: RFC 5321 §4.5.3.1.4: a command line is at most 512 octets including CRLF.
 MAX_COMMAND = 512
 #: RFC 4954 §4: a line answering a 334 challenge may be up to 12,288 octets.
@@ -22,6 +24,10 @@ def check_text(value: str, what: str) -> str:
         raise LocalProtocolError(
             f"{what} contains a control character ({match.group()!r}) and was not sent"
         )
+    match = _SURROGATE.search(value)
+    if match:  # it could not even be encoded for the wire
+        raise LocalProtocolError(f"{what} is not UTF-8 text (a byte that is not UTF-8 at "
+                                 f"character {match.start() + 1}) and was not sent")
     return value
 
 

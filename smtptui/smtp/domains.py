@@ -7,9 +7,13 @@ import re
 
 from smtptui.smtp.errors import InputError
 from smtptui.smtp.iplit import ip_literal
+from smtptui.smtp.safety import is_dangerous, kind_of, visible
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)  # RFC 1123 host names
+#: A label of a server to connect to, after IDNA: RFC 1123's, and the underscore some
+#: internal names carry (the resolver and TLS take it; connecting is what matters here).
+_SERVER_LABEL = re.compile(r"[a-z0-9_-]{1,63}", re.IGNORECASE)
 
 
 def ip_text(text: str) -> str | None:
@@ -90,3 +94,37 @@ def is_host_name(text: str) -> bool:
     name = text[:-1] if text.endswith(".") else text
     return (0 < len(name) <= 253 and name.isascii()
             and all(_HOST_LABEL.match(label) for label in name.split(".")))
+
+
+def check_server_name(host: str) -> str:
+    """The server to connect to (``--server``, a profile's ``host``), checked without DNS: an
+    IP address, or a host name whose labels (after IDNA, as the resolver and TLS will encode
+    it) are 1 to 63 letters, digits, hyphens or underscores, 253 octets in all. Returns the
+    ASCII form; raises InputError with one line saying why (nothing is looked up or sent).
+    """
+    if ip_text(host) is not None:
+        return host
+    shown = f"the server name '{visible(host)}'"
+    name = host[:-1] if host.endswith(".") else host
+    if not name:
+        raise InputError(f"{shown} is empty")
+    hidden = next((char for char in name if is_dangerous(char)), None)
+    if hidden is not None:  # IDNA would drop a zero-width space: not the name the user reads
+        raise InputError(f"{shown} is not a valid host name: it contains {kind_of(hidden)}")
+    if not name.isascii():
+        try:
+            name = name.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            reason = str(exc.__cause__ or exc).removeprefix("encoding with 'idna' codec failed ")
+            raise InputError(f"{shown} is not a valid host name (IDNA: "
+                             f"{visible(reason).strip('()')})") from None
+    labels = name.split(".")
+    if len(name) > 253:
+        raise InputError(f"{shown} is {len(name)} octets long; a host name has at most 253")
+    bad = next((label for label in labels if not _SERVER_LABEL.fullmatch(label)), None)
+    if bad is not None:
+        why = ("an empty label (two dots in a row, or a leading dot)" if not bad else
+               f"a label of {len(bad)} octets (at most 63)" if len(bad) > 63 else
+               f"the label '{visible(bad)}' (letters, digits and hyphens only)")
+        raise InputError(f"{shown} is not a valid host name: {why}")
+    return name

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from smtptui.smtp.commands import check_address, check_helo_name, check_text, xtext
 from smtptui.smtp.data import MessageBody
+from smtptui.smtp.domains import check_server_name
 from smtptui.smtp.errors import InputError
 from smtptui.smtp.record import field, record, replace
+from smtptui.smtp.safety import is_dangerous, kind_of, visible
 from smtptui.smtp.vocabulary import (
     AUTH_MECHANISMS,
     DROP_AFTER,
@@ -96,6 +98,7 @@ class SessionPlan:
         check_text(self.host, "the server name")
         if not self.host:
             raise InputError("no server given")
+        check_server_name(self.host)
         if not 1 <= self.port <= 65535:
             raise InputError(f"port {self.port} is out of range (1-65535)")
         check_text(self.helo, "the HELO name")
@@ -117,6 +120,7 @@ class SessionPlan:
         if self.auth_mech and self.auth_mech.upper() not in AUTH_MECHANISMS:
             raise InputError(f"--auth-mech {self.auth_mech!r}: choose one of "
                              f"{', '.join(AUTH_MECHANISMS)}")
+        check_user_name(self.auth_user)
         self._validate_extensions()
 
     def _validate_extensions(self) -> None:
@@ -163,6 +167,17 @@ class SessionPlan:
     def copy(self, **changes: object) -> SessionPlan:
         """A changed copy (direct mode makes one per MX address)."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def check_user_name(user: str) -> None:
+    """The AUTH user name (--auth-user, a profile's auth_user) is refused when it holds a
+    character the transcript could only show escaped (a control character, a bidi override,
+    a zero-width character: `is_dangerous`): it is printed ("authenticated as ...") and
+    sent, and what is sent should be what the user reads."""
+    found = next((char for char in user if is_dangerous(char) or char == "\t"), None)
+    if found is not None:
+        raise InputError(f"the AUTH user name (--auth-user, auth_user) '{visible(user)}' "
+                         f"contains {kind_of(found)}; nothing was sent")
 
 
 def parse_server(value: str, default_port: int = 25) -> tuple[str, int]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from smtptui.smtp.record import field, record
 from smtptui.smtp.replies import Reply
-from smtptui.smtp.safety import visible
+from smtptui.smtp.safety import visible, visible_json
 
 __all__ = ["Event", "MessagePreview", "Pending", "Progress", "Rejected", "StageTiming", "visible"]
 
@@ -39,16 +39,15 @@ class Event:
         return MARKERS.get((self.kind, self.tls if self.kind in ("send", "recv") else False), "===")
 
     def to_json(self) -> str:
-        """One JSON object: {"t", "kind", "stage", "text"} (and "tls" for lines inside TLS)."""
-        import json  # only --json needs it
-
+        """One JSON object: {"t", "kind", "stage", "text"} (and "tls" for lines inside TLS),
+        as safe to print as the text form (`visible_json`)."""
         obj: dict[str, Any] = {"t": round(self.t, 6), "kind": self.kind, "stage": self.stage,
                                "text": self.text}
         if self.tls:
             obj["tls"] = True
         if self.keyword:
             obj["keyword"] = self.keyword
-        return json.dumps(obj, ensure_ascii=False)
+        return visible_json(obj)
 
 
 @record(frozen=True)

@@ -158,16 +158,26 @@ SLUG_BYTES = 100
 def slugify(name: str) -> str:
     """The file name stem for a profile name: lower-case letters, digits and single dashes.
 
-    At most 80 characters and SLUG_BYTES bytes of UTF-8: a longer one is cut (on a character
-    boundary) and ends in a short hash of the whole, so two long names still differ and the
-    file name, with its temporary-file prefix and suffix, fits a 255-byte name limit.
+    A name whose slug would pass 80 characters or SLUG_BYTES bytes of UTF-8 is cut (on a
+    character boundary) and ends in a short hash of the whole slug, so two long names that
+    share their first 80 characters still get two files, and the file name, with its
+    temporary-file prefix and suffix, fits a 255-byte name limit.
     """
     full = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", name).casefold()).strip("-")
     slug = full[:80].strip("-")
-    if len(slug.encode("utf-8")) <= SLUG_BYTES:
+    if slug == full and len(slug.encode("utf-8")) <= SLUG_BYTES:
         return slug
     import hashlib  # only for names too long for a file name: it loads OpenSSL's libcrypto
 
     digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:8]
     head = slug.encode("utf-8")[:SLUG_BYTES - 9].decode("utf-8", "ignore").strip("-")
     return f"{head}-{digest}"
+
+
+def cut_slug(name: str) -> str:
+    """The slug that `slugify` gave a name of 81 characters or more before it added a hash
+    to every long slug: the first 80 characters, no hash (history kept under it is still
+    found)."""
+    full = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", name).casefold()).strip("-")
+    slug = full[:80].strip("-")
+    return slug if len(slug.encode("utf-8")) <= SLUG_BYTES else slugify(name)

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from smtptui.smtp.errors import SmtpTuiError
 from smtptui.smtp.record import record
-from smtptui.smtp.transcript import visible
+from smtptui.smtp.safety import visible, visible_json
 from smtptui.store.files import (
     LOCK_NAME,
     atomic_write,
     clean_stale_temps,
+    cut_slug,
     ensure_private_dir,
     folder_lock,
-    slugify,
 )
 
 #: The environment variable that points smtptui at another history folder.
@@ -88,8 +88,12 @@ class History:
         self.keep = keep
 
     def folder(self, profile_name: str) -> Path:
-        """The folder holding one profile's transcripts (its slug, "_", a hash of the name)."""
-        slug = slugify(profile_name)
+        """The folder holding one profile's transcripts (its slug, "_", a hash of the name).
+
+        The hash of the exact name makes the folder unique, long names included (two names
+        sharing their first 80 characters differ in it); the slug part is the first 80
+        characters, as it always was, so the runs kept so far stay found."""
+        slug = cut_slug(profile_name)
         if not slug:
             raise HistoryError(f"no history for a profile named {profile_name!r}")
         digest = hashlib.sha256(profile_name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
@@ -98,7 +102,7 @@ class History:
     def _legacy(self, profile_name: str) -> list[HistoryEntry]:
         """Runs kept in the older layout (a folder per slug, shared by names with one slug):
         only those whose first line names exactly this profile."""
-        folder = self.directory / slugify(profile_name)
+        folder = self.directory / cut_slug(profile_name)
         header = _header(profile_name)
         out = []
         for entry in self._entries(folder):
@@ -122,12 +126,15 @@ class History:
         """Save one run's transcript lines and its result object; returns the new file.
 
         Every line goes through ``redact`` (when given) and has its control characters made
-        visible. ``when`` defaults to now. Only the newest ``keep`` runs of the profile stay.
+        visible; the result object is written again by `visible_json` (valid JSON, nothing
+        dangerous left raw). ``when`` defaults to now. Only the newest ``keep`` runs of the
+        profile stay.
         """
         try:
             result = json.loads(result_json)
         except ValueError:
-            result = {}
+            result = None
+        closing = visible(result_json.strip()) if result is None else visible_json(result)
         if not isinstance(result, dict):
             result = {}
         outcome = re.sub(r"[^a-z]", "", str(result.get("outcome", "")).lower()) or "unknown"
@@ -142,7 +149,7 @@ class History:
             if redact is not None:
                 text = redact(text)
             body.append(visible(text))
-        body.append(visible(result_json.strip()))
+        body.append(closing)
         data = ("\n".join(body) + "\n").encode("utf-8", "backslashreplace")
         folder = self.folder(profile_name)
         try:

@@ -22,6 +22,13 @@ class ProfileActions(_Base):
 
     history: Any
 
+    def notify(self, message: str, *, title: str = "", **options: Any) -> None:
+        """Every notification of the app passes the one text rule: it quotes profile and
+        file names, hosts, errors (a file name or a reply may hold an escape sequence)."""
+        from smtptui.smtp.safety import visible
+
+        super().notify(visible(message), title=visible(title), **options)
+
     def action_profile_new(self) -> None:
         """Create a profile in the editor."""
         self._edit(None)

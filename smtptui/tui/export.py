@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from smtptui.smtp.safety import visible
 from smtptui.store.profiles import Profile, resolve_eml, slugify
 
 
@@ -66,11 +67,13 @@ def save_transcript(lines: Iterable[str], directory: Path, name: str,
                     when: datetime | None = None) -> Path:
     """Write the lines to a new file ``smtptui-<name>-<time>.txt`` in ``directory``, mode 0600.
 
-    Never writes over a file: a number is added to the name when it is taken.
+    Never writes over a file: a number is added to the name when it is taken. Each line is
+    made visible (the one text-safety rule): a saved transcript is as safe to `cat` as the
+    screen was to look at.
     """
     stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
     stem = f"smtptui-{slugify(name) or 'session'}-{stamp}"
-    data = "".join(f"{line}\n" for line in lines).encode("utf-8", "backslashreplace")
+    data = "".join(f"{visible(line)}\n" for line in lines).encode("utf-8", "backslashreplace")
     for attempt in range(1000):
         path = directory / (f"{stem}.txt" if attempt == 0 else f"{stem}-{attempt}.txt")
         try:

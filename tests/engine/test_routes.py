@@ -268,11 +268,11 @@ def test_ipv4_first_on_request(dns_server) -> None:
 
 
 def test_each_family_keeps_its_place_when_the_server_shuffles_records(dns_server) -> None:
-    zones = {"v.test": {"A": [f"127.0.3.{i}" for i in range(8)],
-                        "AAAA": [f"::{i + 1}" for i in range(8)]}}
+    zones = {"v.test": {"A": [f"127.0.3.{i}" for i in range(5)],
+                        "AAAA": [f"::{i + 1}" for i in range(5)]}}
     addresses = route_of(dns_server(zones, shuffle=True), "v.test").hosts[0].addresses
-    assert [":" in a for a in addresses] == [True] * 8 + [False] * 8
-    assert sorted(addresses[8:]) == sorted(zones["v.test"]["A"])
+    assert [":" in a for a in addresses] == [True] * 5 + [False] * 5
+    assert sorted(addresses[5:]) == sorted(zones["v.test"]["A"])
 
 
 def test_negative_answers_carry_an_soa_for_the_negative_ttl(dns_server) -> None:
@@ -302,7 +302,7 @@ def test_a_big_answer_comes_over_tcp_after_truncation(dns_server) -> None:
                   for i in range(40)})
     server = dns_server(zones)
     route = route_of(server, "big.test")
-    assert [h.preference for h in route.hosts] == list(range(40))
+    assert [h.preference for h in route.hosts] == list(range(10))  # MAX_MX_HOSTS
     assert ("big.test", "MX") in server.tcp_queries
 
 

@@ -28,6 +28,7 @@ TABLE = [
     ("\U000e0041", "\\U000e0041"),  # a tag character
     ("soft\u00adhyphen", "soft\\xadhyphen"),
     ("\u3164", "\\u3164"),  # a Hangul filler shows as blank
+    ("\udc9b2J", "\\udc9b2J"),  # a byte that was not UTF-8 (0x9B: CSI on an 8-bit terminal)
 ]
 
 
@@ -43,8 +44,16 @@ def test_ordinary_text_is_unchanged(text: str) -> None:
 
 
 def test_every_control_and_format_character_is_covered() -> None:
-    """Against this Python's Unicode database: every Cc (but TAB), Cf, Zl and Zp."""
+    """Against this Python's Unicode database: every Cc (but TAB), Cf, Zl, Zp, and Cs: a
+    lone surrogate is how Python carries an undecodable byte of a file name or variable,
+    which "surrogateescape" writes out raw again."""
     missed = [f"U+{code:04X}" for code in range(sys.maxunicode + 1)
-              if (unicodedata.category(chr(code)) in ("Cc", "Cf", "Zl", "Zp")
+              if (unicodedata.category(chr(code)) in ("Cc", "Cf", "Zl", "Zp", "Cs")
                   and chr(code) != "\t" and not is_dangerous(chr(code)))]
     assert missed == []
+
+
+def test_what_is_made_visible_prints_even_where_only_ascii_would() -> None:
+    """The escapes are ASCII: the output encodes strictly as UTF-8 (no surrogate left)."""
+    for text, _shown in TABLE:
+        visible(text).encode("utf-8")

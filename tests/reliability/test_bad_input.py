@@ -17,9 +17,9 @@ import pytest
 
 from smtptui.cli.parser import make_parser
 from smtptui.cli.run import launch_from_args
-from smtptui.smtp.errors import InputError, LocalProtocolError
-from tests.cli.helpers import server_args
-from tests.fixtures.scripted import ScriptedServer, standard
+from smtptui.smtp.errors import InputError, LocalProtocolError, SmtpTuiError
+from tests.cli.helpers import Run, server_args
+from tests.fixtures.scripted import Peer, ScriptedServer, standard
 from tests.reliability.helpers import (
     MEMORY_CAP,
     STAGE_TIMEOUT,
@@ -49,7 +49,7 @@ def refused_before_connecting(server, *args: str, message: str) -> None:
 # -- control characters in addresses and the HELO name -----------------------------------------
 
 @pytest.mark.parametrize("char", ["\r\n", "\x1b", "\x85"], ids=["CRLF", "ESC", "NEL"])
-@pytest.mark.parametrize("where", ["--from", "--to", "--helo"])
+@pytest.mark.parametrize("where", ["--from", "--to", "--helo", "--auth-user"])
 def test_control_characters_in_arguments_are_refused(scripted, where: str, char: str) -> None:
     value = f"client{char}.example" if where == "--helo" else f"a{char}b@example.com"
     args = {"--from": "a@example.com", "--to": "b@example.net", "--helo": "client.example"}
@@ -71,6 +71,137 @@ def test_every_control_character_in_an_address_or_helo_is_refused(scripted, fiel
     with pytest.raises(LocalProtocolError, match="control character"):
         plan.validate()
     assert server.connections == []
+
+
+@pytest.mark.parametrize("char", ["\x00", *CONTROLS, "\u202e", "\u2066", "\u200b", "\ufeff",
+                                  "\udc9b"], ids=repr)
+def test_every_control_or_invisible_character_in_the_auth_user_is_refused(char: str) -> None:
+    """SessionPlan.validate, which flags and profiles both go through: the user name is
+    printed ("authenticated as ...") and sent, so it must show as itself."""
+    plan = plan_for(type("Server", (), {"host": "127.0.0.1", "port": 25})())
+    plan.auth_user = f"al{char}ice"
+    with pytest.raises(InputError, match="the AUTH user name") as info:
+        plan.validate()
+    assert "\n" not in str(info.value) and (char == "\t" or char not in str(info.value))
+
+
+@pytest.mark.parametrize("arg", ["--from", "--to", "--helo"])
+def test_an_argument_that_is_not_utf8_is_refused(scripted, arg: str) -> None:
+    """A byte that is not UTF-8 in argv (another locale's encoding) reaches Python as a lone
+    surrogate; it used to fail with UnicodeEncodeError on the way to the wire."""
+    value = "h\udce9.example" if arg == "--helo" else "a\udce9@example.com"
+    args = {"--from": "a@example.com", "--to": "b@example.net", "--helo": "client.example"}
+    args[arg] = value
+    flat = [item for pair in args.items() for item in pair]
+    refused_before_connecting(scripted(standard), *flat, message="not UTF-8")
+
+
+# -- the server name: IDNA, label lengths, invisible characters ---------------------------------
+
+#: Values that fail before any look-up, even on the code before this check (the IDNA codec
+#: raised inside getaddrinfo): safe to run as a user would, in a subprocess.
+BAD_SERVERS = [("bücher..example", "IDNA: label empty or too long"),
+               ("a" * 64 + ".example", "a label of 64 octets (at most 63)"),
+               ("\u202ebücher.example", "the invisible character U+202E"),
+               ("\u202ebad.example", "the invisible character U+202E"),
+               ("x" * 250 + ".example", "a host name has at most 253")]
+
+
+@pytest.mark.parametrize("server, message", BAD_SERVERS, ids=repr)
+def test_a_bad_server_name_is_one_line_and_nothing_is_sent(server: str, message: str) -> None:
+    refused_up_front("--server", server, *ENVELOPE, message=message)
+
+
+@pytest.mark.parametrize("server, message", [
+    *BAD_SERVERS,
+    ("exa mple.example", "the label 'exa mple'"),
+    ("a..b", "an empty label"),
+    (".example", "an empty label"),
+    ("x\u200b.example", "the invisible character U+200B"),  # IDNA would drop it silently
+    ("mx\u00ad.example", "the invisible character U+00AD"),
+    ("h\udce9.example", "is not UTF-8 text"),
+], ids=repr)
+def test_every_bad_server_name_is_refused_while_planning(server: str, message: str) -> None:
+    """In process (SessionPlan.validate, for flags and profiles alike), so that even a
+    regression could not send these names to the system's resolver."""
+    plan = plan_for(type("Server", (), {"host": "127.0.0.1", "port": 25})())
+    plan.host = server
+    with pytest.raises(SmtpTuiError, match="the server name") as info:
+        plan.validate()
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize("server", ["mail.example.com", "mail.example.com.", "müller.example",
+                                    "xn--mller-kva.example", "127.0.0.1", "::1", "[::1]",
+                                    "fe80::1%eth0", "localhost", "host_1.internal"])
+def test_good_server_names_pass(server: str) -> None:
+    plan = plan_for(type("Server", (), {"host": "127.0.0.1", "port": 25})())
+    plan.host = server
+    plan.validate()
+
+
+# -- the password ------------------------------------------------------------------------------
+
+async def offers_auth(peer: Peer) -> None:
+    await standard(peer, ehlo=("250-test.example", "250 AUTH PLAIN LOGIN"))
+
+
+def refused_password(run: Run, server: ScriptedServer, *words: str) -> None:
+    """Refused in words naming where the password came from, its value never printed, no
+    traceback, nothing of it sent: before connecting (exit 1) where the password is read
+    up front, or when AUTH is reached (exit 28) where it is read only then."""
+    shown = run.out + run.err
+    assert "Traceback" not in run.err
+    assert run.code in (1, 28), shown
+    assert all(word in shown for word in words), shown
+    assert "s3cr" not in shown and "udce9" not in shown and "\\xe9" not in shown
+    assert all(b"AUTH" not in bytes(peer.received) for peer in server.connections)
+
+
+def test_a_password_that_is_not_utf8_is_refused_naming_the_variable(scripted) -> None:
+    """os.environb shows the raw bytes (\xe9\xff): refused, the variable named, its value
+    never printed. It used to be a UnicodeEncodeError after connecting."""
+    server = scripted(offers_auth)
+    run = measured("run", *server_args(server), *ENVELOPE, "--auth-user", "alice",
+                   "--password-env", "SMTP_PW", "--allow-plaintext-auth",
+                   env={"SMTP_PW": "s3cr\udce9\udcff"}).run
+    refused_password(run, server, "SMTP_PW", "not valid UTF-8")
+
+
+def test_a_password_command_printing_other_than_utf8_is_refused(scripted) -> None:
+    """It used to be decoded with U+FFFD for the bad byte: a wrong password, sent."""
+    server = scripted(offers_auth)
+    run = measured("run", *server_args(server), *ENVELOPE, "--auth-user", "alice",
+                   "--password-command", "printf 's3cr\\351'", "--allow-plaintext-auth").run
+    refused_password(run, server, "printed bytes that are not valid UTF-8")
+
+
+# -- anything unforeseen: one line, --debug for the traceback -----------------------------------
+
+@pytest.mark.parametrize("debug", [[], ["--debug", "run"], ["run", "--debug"]],
+                         ids=["plain", "debug-first", "debug-after"])
+def test_an_unforeseen_error_is_one_line_and_debug_shows_the_traceback(debug: list[str]
+                                                                        ) -> None:
+    """A bug anywhere (simulated: the dispatcher raises) is one line naming the exception,
+    exit 1, with the hint; --debug, before or after the sub-command, lets the traceback
+    through."""
+    import subprocess
+    import sys
+
+    code = ("import sys, smtptui.main as m\n"
+            "def boom(args): raise KeyError('no such \\x1b]0;pwned\\x07 thing')\n"
+            "m._dispatch = boom\n"
+            "sys.exit(m.main(sys.argv[1:]))\n")
+    words = debug or ["run"]
+    proc = subprocess.run([sys.executable, "-c", code, *words, "--server", "127.0.0.1:9",
+                           *ENVELOPE], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    if debug:
+        assert "Traceback" in proc.stderr and "KeyError" in proc.stderr
+        return
+    assert proc.stderr == ("smtptui: internal error: KeyError: 'no such \\x1b]0;pwned\\x07 "
+                           "thing' (run again with --debug to see the traceback)\n")
 
 
 # -- edited and typed commands in step mode ----------------------------------------------------

@@ -57,8 +57,20 @@ def parse_profile(text: str, path: Path) -> Profile:
             values[name] = CHECKS[name](data[name])
         except FieldError as exc:
             raise ProfileError(path, key_line(text, name), name, str(exc)) from None
-    values.setdefault("name", path.stem)
+    if "name" not in values:
+        values["name"] = _name_from_file(path)
     return Profile(**values, path=path, document=text)
+
+
+def _name_from_file(path: Path) -> str:
+    """A file without ``name`` is named after its file, on the terms of the ``name`` field:
+    a file name that could not be a name (a control character, a bidi override, bytes that
+    are not UTF-8, over 100 characters...) makes the file broken, never a name shown raw."""
+    try:
+        return str(CHECKS["name"](path.stem))
+    except FieldError as exc:
+        raise ProfileError(path, None, "name", f"no name in the file, and its file name cannot "
+                           f"be one: it {exc}; add a line name = \"...\"") from None
 
 
 def _syntax_error(text: str, path: Path, error: tomllib.TOMLDecodeError) -> ProfileError:

@@ -44,12 +44,27 @@ class BrokenProfile(NamedTuple):
         return shown(str(self.error))
 
 
+#: The largest profile file read, in bytes. A profile is a few hundred bytes; a body or
+#: notes of some pages stay far below this. A bigger file is broken at once, unread (a
+#: 2 GB file would otherwise cost its size in memory and many seconds, on every listing).
+MAX_PROFILE_BYTES = 1024 * 1024
+
+
 def load_file(path: Path) -> Profile:
-    """Load one profile file; ProfileError (with its path, line and field) if it is unusable."""
+    """Load one profile file; ProfileError (with its path, line and field) if it is unusable.
+
+    A file over MAX_PROFILE_BYTES is refused from its size alone, without reading it.
+    """
     try:
         if not path.is_file():
             raise ProfileError(path, None, None, "not a regular file")
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_PROFILE_BYTES:
+                raise ProfileError(path, None, None, _too_big(size))
+            raw = handle.read(MAX_PROFILE_BYTES + 1)  # it may have grown since
+        if len(raw) > MAX_PROFILE_BYTES:
+            raise ProfileError(path, None, None, _too_big(len(raw)))
     except OSError as exc:
         raise ProfileError(path, None, None, f"cannot read: {exc.strerror or exc}") from None
     try:
@@ -64,6 +79,11 @@ def load_file(path: Path) -> Profile:
     except Exception as exc:  # one odd file (say, a parser's bug) must never stop a listing
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise ProfileError(path, None, None, f"cannot be read: {reason}") from None
+
+
+def _too_big(size: int) -> str:
+    return (f"too big for a profile ({size:,} bytes; at most {MAX_PROFILE_BYTES:,}): not "
+            "read; is it the right file?")
 
 
 class ProfileStore:

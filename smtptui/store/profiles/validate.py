@@ -19,6 +19,8 @@ QUIT_AFTER_STAGES = QUIT_AFTER  # the engine's stage names, one list for flags a
 _SECRET_KEY = re.compile(r"(?:^|[_-])(password|passwd|secret|token)$", re.IGNORECASE)
 #: Every C0 control but TAB, DEL, C1, and the Unicode line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+#: How Python carries the bytes of a file name that are not UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ENV_VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MECH = re.compile(r"[A-Za-z0-9_-]{1,40}")
 #: The longest slug in bytes: `.<slug>.toml.XXXXXXXX.tmp` stays far below 255 bytes.
@@ -48,7 +50,7 @@ class ProfileError(InputError):
         if self.field:
             parts.append(self.field)
         parts.append(self.message)
-        return ": ".join(parts)
+        return shown(": ".join(parts))  # a path or a value may quote anything
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.path, self.line, self.field, self.message))
@@ -93,9 +95,14 @@ def _token(value: Any) -> str:
 
 
 def _text(value: Any) -> str:
+    """Several lines (body, notes): line breaks and TABs, but no other control character."""
     text = _string(value)
     if "\x00" in text:
         raise FieldError("must not contain NUL characters")
+    found = next((m.group() for m in _CONTROL.finditer(text) if m.group() != "\n"), None)
+    if found is not None:
+        raise FieldError(f"must not contain control characters other than line breaks "
+                         f"and TABs (found U+{ord(found):04X})")
     return text
 
 
@@ -108,6 +115,8 @@ def _address(value: Any) -> str:
 
 def _name(value: Any) -> str:
     text = _line(value).strip()
+    if _SURROGATE.search(text):  # only a file name can bring one (bytes that are not UTF-8)
+        raise FieldError("must be valid UTF-8")
     if not text:
         raise FieldError("must not be empty")
     if len(text) > 100:

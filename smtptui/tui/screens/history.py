@@ -52,9 +52,13 @@ class TranscriptViewer(ModalScreen[None]):
     ]
 
     def __init__(self, title: str, text: str) -> None:
+        from smtptui.smtp.safety import visible
+
         super().__init__()
-        self.title_text = title
-        self.text = text
+        self.title_text = visible(title)
+        # A file kept by an older smtptui, or edited since, may hold anything: each line is
+        # made visible here, where it reaches the screen.
+        self.text = "\n".join(visible(line) for line in text.split("\n"))
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:

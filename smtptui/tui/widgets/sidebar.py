@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from smtptui.smtp.safety import visible
 from smtptui.store.profiles import BrokenProfile, Profile
 from smtptui.tui.bindings import sidebar_bindings
 
@@ -88,8 +89,10 @@ class ProfileList(OptionList):
         name.append("MX" if direct else "SMART",
                     style("profile--mx" if direct else "profile--smart", partial=True))
         name.append(" ")
-        name.append(item.name, style("profile--name", partial=True))
-        target = Text(scrub(item.target), style("profile--target", partial=True),
+        # A name or host from a file may hold a bidi override or an invisible character:
+        # shown visible, as `smtptui profiles` shows them.
+        name.append(visible(item.name), style("profile--name", partial=True))
+        target = Text(scrub(visible(item.target)), style("profile--target", partial=True),
                       no_wrap=True, overflow="ellipsis")
         return Group(name, target)
 

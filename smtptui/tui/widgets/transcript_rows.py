@@ -15,6 +15,8 @@ from typing import NamedTuple
 
 from rich.cells import cell_len
 
+from smtptui.smtp.safety import visible
+
 #: A DATA part longer than this many lines is folded to one summary line.
 FOLD_MIN_LINES = 6
 
@@ -27,8 +29,9 @@ NO_BLOCK = -1
 
 def make_line(t: float, kind: str, stage: str, text: str, tls: bool, marker: str,
               block: int = NO_BLOCK) -> Line:
-    """One line as kept in memory (tabs expanded, as the screen shows them)."""
-    return (t, kind, stage, text.expandtabs(8), tls, marker, None, block)
+    """One line as kept in memory (tabs expanded, as the screen shows them), its text made
+    visible: whatever made it, it is shown, copied and saved as such."""
+    return (t, kind, stage, visible(text).expandtabs(8), tls, marker, None, block)
 
 
 def with_latency(line: Line, seconds: float) -> Line:
