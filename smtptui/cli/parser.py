@@ -22,6 +22,17 @@ def _stage(text: str) -> str:
             "to": "rcpt"}.get(text, text)
 
 
+class _InOrder(argparse.Action):
+    """Appends (option, value) to one list, so related options keep their command-line order
+    (--header with --add-header; --attach with --attach-type and --attach-name)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        items = list(getattr(namespace, self.dest, None) or [])
+        items.append((self.option_strings[-1], values))
+        setattr(namespace, self.dest, items)
+
+
 def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run = sub.add_parser("run", help="run one SMTP session without a screen (swaks-style)",
                          description="Run one SMTP session and print the transcript.")
@@ -30,9 +41,24 @@ def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run.add_argument("-p", "--port", type=int, help="the port (default 25; 465 means implicit TLS)")
     run.add_argument("-f", "--from", dest="sender", help="envelope sender (MAIL FROM)")
     run.add_argument("-t", "--to", action="append", help="recipient; repeat or comma-separate")
-    run.add_argument("--eml", help="the message to send, a .eml file (default: a test message)")
+    run.add_argument("--eml", help="the message to send, a .eml file, or - for standard input "
+                     "(default: a test message)")
     run.add_argument("--subject", help="Subject of the composed test message")
     run.add_argument("--body", help="body of the composed test message")
+    # The message's options (issue 16), swaks' names: see docs/headless.md.
+    run.add_argument("--data", metavar="-|@FILE", help="swaks' spelling of --eml: --data - "
+                     "reads standard input, --data @FILE a file")
+    run.add_argument("--header", dest="headers", action=_InOrder, metavar="'NAME: VALUE'",
+                     help="set a header: replace the message's own, or add it (repeatable)")
+    run.add_argument("--add-header", dest="headers", action=_InOrder, metavar="'NAME: VALUE'",
+                     help="add a header, even if the message has one of that name (repeatable)")
+    run.add_argument("--attach", dest="attach", action=_InOrder, metavar="FILE",
+                     help="attach a file to the composed message (repeatable; multipart/mixed)")
+    run.add_argument("--attach-type", dest="attach", action=_InOrder, metavar="TYPE",
+                     help="the MIME type of every --attach after it (default: guessed from "
+                     "the file name)")
+    run.add_argument("--attach-name", dest="attach", action=_InOrder, metavar="NAME", nargs="?",
+                     const="", help="the file name of the next --attach (none if empty)")
     run.add_argument("--helo", help="the name to give in EHLO/HELO (default: this host's name)")
     run.add_argument("--quit-after", choices=QUIT_AFTER, type=_stage, metavar="STAGE",
                      help="stop after a stage: " + ", ".join(QUIT_AFTER)
