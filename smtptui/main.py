@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from smtptui.cli.parser import make_parser
+from smtptui.cli.parser import check_swaks_short_options, make_parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +18,11 @@ def main(argv: list[str] | None = None) -> int:
     """
     words = sys.argv[1:] if argv is None else argv
     debug = "--debug" in words[:words.index("--")] if "--" in words else "--debug" in words
+    try:
+        check_swaks_short_options(words)
+    except argparse.ArgumentTypeError as exc:
+        sys.stderr.write(f"smtptui: error: {exc}\n")
+        return 1
     try:
         args = make_parser().parse_args(argv)
         return _dispatch(args)

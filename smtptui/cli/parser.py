@@ -8,6 +8,33 @@ from smtptui import __version__
 from smtptui.cli.protocol_options import add_protocol_options
 from smtptui.smtp.vocabulary import TLS_MODES
 
+#: swaks' options of one dash and several letters: argparse would read "-tls" as "-t ls" and
+#: "-stl" as "-s tl" (a server to look up), so they are refused, naming their long form.
+SWAKS_SHORT = {
+    "-tls": "--tls required", "-tlso": "--tls starttls", "-tlsos": "--tls starttls",
+    "-tlsc": "--tls implicit", "-tlsp": "--tls-protocol", "-li": "--local-interface",
+    "-lp": "--local-port", "-au": "--auth-user", "-ap": "--password-env or "
+    "--password-command", "-am": "(not supported)", "-ae": "(not supported)",
+    "-ao": "(not supported)", "-aos": "(not supported)", "-apt": "(not supported)",
+    "-ahp": "(passwords are never shown)", "-ah": "--add-header", "-dab": "(not supported)",
+    "-dabsp": "(not supported)", "-stl": "(stage times are always shown)",
+    "-nih": "--brief", "-nsh": "--brief", "-nrh": "--brief", "-nth": "--brief",
+    "-raw": "(not supported)", "-pp": "(not supported)", "-hr": "(not supported)",
+    "-hs": "(not supported)", "-hi": "(not supported)", "-ha": "(not supported)",
+    "-ndf": "(not supported)", "-nsf": "(not supported)",
+}
+
+
+def check_swaks_short_options(words: list[str]) -> None:
+    """Refuse swaks' multi-letter one-dash options before argparse misreads them."""
+    for word in words:
+        if word == "--":
+            return
+        if word in SWAKS_SHORT:
+            raise argparse.ArgumentTypeError(
+                f"{word} is one of swaks' short options; smtptui takes long options only: "
+                f"{SWAKS_SHORT[word]} (see docs/swaks.md)")
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error and exit code 1 (swaks: 1 is a usage error)."""
@@ -16,17 +43,44 @@ class _Parser(argparse.ArgumentParser):
         self.exit(1, f"smtptui: error: {message}\n")
 
 
+class _InOrder(argparse.Action):
+    """Appends (option, value) to one list, so related options keep their command-line order
+    (--header with --add-header; --attach with --attach-type and --attach-name)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        items = list(getattr(namespace, self.dest, None) or [])
+        items.append((self.option_strings[-1], values))
+        setattr(namespace, self.dest, items)
+
+
 def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    run = sub.add_parser("run", help="run one SMTP session without a screen (swaks-style)",
+    run = sub.add_parser("run", allow_abbrev=False,
+                         help="run one SMTP session without a screen (swaks-style)",
                          description="Run one SMTP session and print the transcript.")
     run.add_argument("profile", nargs="?", help="a saved profile to start from")
     run.add_argument("-s", "--server", help="HOST[:PORT] of the smart host")
     run.add_argument("-p", "--port", type=int, help="the port (default 25; 465 means implicit TLS)")
     run.add_argument("-f", "--from", dest="sender", help="envelope sender (MAIL FROM)")
     run.add_argument("-t", "--to", action="append", help="recipient; repeat or comma-separate")
-    run.add_argument("--eml", help="the message to send, a .eml file (default: a test message)")
+    run.add_argument("--eml", help="the message to send, a .eml file, or - for standard input "
+                     "(default: a test message)")
     run.add_argument("--subject", help="Subject of the composed test message")
     run.add_argument("--body", help="body of the composed test message")
+    # The message's options (issue 16), swaks' names: see docs/headless.md.
+    run.add_argument("--data", metavar="-|@FILE", help="swaks' spelling of --eml: --data - "
+                     "reads standard input, --data @FILE a file")
+    run.add_argument("--header", dest="headers", action=_InOrder, metavar="'NAME: VALUE'",
+                     help="set a header: replace the message's own, or add it (repeatable)")
+    run.add_argument("--add-header", dest="headers", action=_InOrder, metavar="'NAME: VALUE'",
+                     help="add a header, even if the message has one of that name (repeatable)")
+    run.add_argument("--attach", dest="attach", action=_InOrder, metavar="FILE",
+                     help="attach a file to the composed message (repeatable; multipart/mixed)")
+    run.add_argument("--attach-type", dest="attach", action=_InOrder, metavar="TYPE",
+                     help="the MIME type of every --attach after it (default: guessed from "
+                     "the file name)")
+    run.add_argument("--attach-name", dest="attach", action=_InOrder, metavar="NAME", nargs="?",
+                     const="", help="the file name of the next --attach (none if empty)")
     run.add_argument("--helo", help="the name to give in EHLO/HELO (default: this host's name)")
     run.add_argument("--timeout", type=float, help="one time-out in seconds for every stage "
                      "(default: RFC 5321 §4.5.3.2's per-stage values)")
@@ -57,7 +111,8 @@ def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def make_parser() -> argparse.ArgumentParser:
     """The whole command-line grammar."""
-    parser = _Parser(prog="smtptui", description="A workbench for SMTP troubleshooting.")
+    parser = _Parser(prog="smtptui", description="A workbench for SMTP troubleshooting.",
+                     allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"smtptui {__version__}")
     parser.add_argument("--profiles", metavar="DIR", help="the profiles folder")
     parser.add_argument("--demo", action="store_true",
@@ -67,13 +122,14 @@ def make_parser() -> argparse.ArgumentParser:
                              "the sub-command)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     _add_run(sub)
-    mx = sub.add_parser("mx", help="show the mail route (MX hosts) of a domain",
+    mx = sub.add_parser("mx", allow_abbrev=False, help="show the mail route (MX hosts) of a domain",
                         description="Print the MX route of DOMAIN in the order a session walks it.")
     mx.add_argument("domain")
     mx.add_argument("--dns", metavar="HOST[:PORT]", help="the resolver to ask (default: system)")
     mx.add_argument("--timeout", type=float, default=5.0, help="DNS time-out in seconds")
     mx.add_argument("--json", action="store_true", help="print one JSON object")
-    profiles = sub.add_parser("profiles", help="list the saved profiles, or show one")
+    profiles = sub.add_parser("profiles", allow_abbrev=False,
+                              help="list the saved profiles, or show one")
     profiles.add_argument("action", nargs="?", choices=("list", "show"), default="list")
     profiles.add_argument("name", nargs="?")
     for sub_parser in (sub.choices["run"], profiles):

@@ -52,15 +52,18 @@ class _XclientDelim(argparse.Action):
 def add_protocol_options(run: argparse.ArgumentParser) -> None:
     """The options, in their own help group."""
     group = run.add_argument_group("protocol (swaks' names)")
-    group.add_argument("--quit-after", type=stop_point, choices=QUIT_AFTER, metavar="STAGE",
+    group.add_argument("-q", "--quit", "--quit-after", dest="quit_after", type=stop_point,
+                       choices=QUIT_AFTER, metavar="STAGE",
                        help=f"send QUIT after a stage: {_STOPS} (also swaks' names: "
                        f"{_ALIASES}; every EHLO name stops after the first EHLO, before any "
                        "STARTTLS)")
-    group.add_argument("--drop-after", type=stop_point, choices=DROP_AFTER, metavar="STAGE",
+    group.add_argument("--da", "--drop-after", dest="drop_after", type=stop_point,
+                       choices=DROP_AFTER, metavar="STAGE",
                        help="like --quit-after, but close the connection without QUIT")
-    group.add_argument("--drop-after-send", type=stop_point, choices=DROP_AFTER,
-                       metavar="STAGE", help="close the connection as soon as the stage's "
-                       "command is sent, without reading its reply")
+    group.add_argument("--das", "--drop-after-send", dest="drop_after_send", type=stop_point,
+                       choices=DROP_AFTER, metavar="STAGE",
+                       help="close the connection as soon as the stage's command is sent, "
+                       "without reading its reply")
     group.add_argument("--protocol", type=str.lower, choices=sorted(PROTOCOL_TABLE),
                        metavar="PROTO", help="SMTP (HELO only), ESMTP (the default), LMTP (RFC "
                        "2033: LHLO, one reply per recipient after the message, port 24), and "

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from smtptui.cli.explainer import Explainer
 from smtptui.cli.printer import Printer
 from smtptui.cli.protocol_options import protocol_defaults, protocol_settings
 from smtptui.launch import Launch, from_profile, prepare, start
+from smtptui.launch.assemble import eml_option, message_for
 from smtptui.launch.checked_plan import check_ca_file, default_helo
-from smtptui.launch.compose import compose_message
-from smtptui.launch.message import MessageSource
 from smtptui.net.result import Result
 from smtptui.smtp.errors import InputError, LocalProtocolError
 from smtptui.smtp.plan import SessionPlan, Timeouts, parse_server
 from smtptui.smtp.transcript import Event, Progress
 from smtptui.smtp.vocabulary import MAX_TIMEOUT
+
+if TYPE_CHECKING:
+    from smtptui.store.profiles import Profile
 
 
 def split_recipients(values: list[str] | None) -> list[str]:
@@ -96,10 +98,9 @@ def build_plan(args: argparse.Namespace) -> SessionPlan:
     )
     plan.validate()
     check_ca_file(plan)
-    if args.eml:
-        plan.message = MessageSource.from_file(args.eml)
-    else:
-        plan.message = MessageSource(data=compose_message(plan, args.subject, args.body))
+    plan.message = message_for(plan, eml=eml_option(args.eml, args.data), subject=args.subject,
+                               body=args.body, headers=args.headers or (),
+                               attach=args.attach or ())
     plan.validate()
     return plan
 
@@ -111,11 +112,14 @@ def profile_overrides(args: argparse.Namespace) -> dict[str, Any]:
         host, port = parse_server(args.server, args.port or 0)
         changes.update(host=host, mode="smarthost", **({"port": port} if port else {}))
     sender = args.sender.strip() if args.sender else args.sender  # as --to is trimmed
-    simple = {"port": args.port, "sender": sender, "eml": args.eml, "helo": args.helo,
+    eml = eml_option(args.eml, args.data)
+    simple = {"port": args.port, "sender": sender, "eml": eml, "helo": args.helo,
               "quit_after": args.quit_after, "timeout": args.timeout, "tls": args.tls,
               "ca_file": args.ca, "auth_user": args.auth_user, "auth_mech": args.auth_mech,
               "dns": args.dns, "subject": args.subject, "body": args.body}
     changes.update({k: v for k, v in simple.items() if v is not None})
+    if eml == "-":  # standard input is no file: _message_options reads it (and the
+        changes["eml"] = None  # profile's own .eml is not even opened)
     if args.to:
         changes["recipients"] = split_recipients(args.to)
     if args.no_verify:
@@ -126,6 +130,21 @@ def profile_overrides(args: argparse.Namespace) -> dict[str, Any]:
     if source:
         changes["password_source"] = source
     return changes
+
+
+def _message_options(launch: Launch, profile: Profile, args: argparse.Namespace) -> None:
+    """`run NAME` with --eml -, --header, --add-header or --attach: the profile's message
+    (its .eml, or composed from its subject and body) made again with them, for this run."""
+    if not (args.headers or args.attach or eml_option(args.eml, args.data) == "-"):
+        return
+    from smtptui.store.profiles import resolve_eml
+
+    eml = eml_option(args.eml, args.data)
+    plan = launch.plan
+    plan.message = message_for(plan, eml=eml if eml == "-" else resolve_eml(profile),
+                               subject=profile.subject or None, body=profile.body or None,
+                               headers=args.headers or (), attach=args.attach or ())
+    plan.validate()
 
 
 def launch_from_args(args: argparse.Namespace) -> Launch:
@@ -141,6 +160,7 @@ def launch_from_args(args: argparse.Namespace) -> Launch:
     profile = profile.apply_overrides(**profile_overrides(args))
     check_flags(args, direct=profile.mode == "direct", auth_user=profile.auth_user)
     launch = from_profile(profile)
+    _message_options(launch, profile, args)
     launch.plan.allow_plaintext_auth = args.allow_plaintext_auth
     for name, value in protocol_settings(args).items():  # for this run only, like the others
         setattr(launch.plan, name, value)

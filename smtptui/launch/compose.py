@@ -19,28 +19,52 @@ def compose_message(plan: SessionPlan, subject: str | None, body: str | None) ->
     A non-ASCII subject is written as RFC 2047 encoded-words: 8-bit header octets would need
     SMTPUTF8 (RFC 6532), while BODY=8BITMIME (RFC 6152) covers the body only.
     """
+    headers, text = composed_parts(plan, subject, body)
+    lines = [*headers, *text_part_headers(text), "X-Mailer: smtptui", "", text, ""]
+    return "\r\n".join(lines).encode("utf-8")
+
+
+def composed_parts(plan: SessionPlan, subject: str | None, body: str | None
+                   ) -> tuple[list[str], str]:
+    """The composed message's header lines (Date to MIME-Version, without the Content-Type of
+    its text) and its text; checked as compose_message says. --attach wraps the same two."""
     if subject:
         _check_text("--subject", subject, allowed="")
     if body is not None:
         _check_text("--body", body, allowed="\t\r\n")
-    domain = plan.helo if "." in plan.helo else "localhost.localdomain"
+    domain = message_domain(plan)
     when = rfc5322_date()
     text = body if body is not None else "This is a test mailing sent by smtptui."
-    lines = [
+    headers = [
         f"Date: {when}",
         f"Message-ID: <{time.time_ns()}.{os.getpid()}.{os.urandom(4).hex()}.smtptui@{domain}>",
-        f"From: <{plan.sender}>" if plan.sender else "From: <>",
+        from_header(plan.sender, domain),
         _folded("To", [f"<{r}>" for r in plan.recipients]),
         subject_header(subject or "test " + when),
         "MIME-Version: 1.0",
-        "Content-Type: text/plain; charset=utf-8",
-        *([] if text.isascii() else ["Content-Transfer-Encoding: 8bit"]),
-        "X-Mailer: smtptui",
-        "",
-        text,
-        "",
     ]
-    return "\r\n".join(lines).encode("utf-8")
+    return headers, text
+
+
+def text_part_headers(text: str) -> list[str]:
+    """The Content-Type (and, for 8-bit text, Content-Transfer-Encoding) of the text."""
+    return ["Content-Type: text/plain; charset=utf-8",
+            *([] if text.isascii() else ["Content-Transfer-Encoding: 8bit"])]
+
+
+def message_domain(plan: SessionPlan) -> str:
+    """The domain of the composed Message-ID (and of a null sender's From): the HELO name."""
+    return plan.helo if "." in plan.helo else "localhost.localdomain"
+
+
+def from_header(sender: str, domain: str) -> str:
+    """The From header: the envelope sender; for the null sender (``--from ''``) the
+    conventional sender of delivery reports, MAILER-DAEMON at the HELO name's domain.
+
+    RFC 5322 §3.6.2 wants a mailbox in From (``<>`` is none: an angle-addr needs an
+    addr-spec), and RFC 5321 §4.5.5 sends with the null reverse-path what MAILER-DAEMON
+    sends: notifications, which is what a null-sender test usually imitates."""
+    return f"From: <{sender}>" if sender else f"From: MAILER-DAEMON@{domain}"
 
 
 def _check_text(flag: str, text: str, allowed: str) -> None:
@@ -72,6 +96,8 @@ _CONTROL_NAMES = {0: "NUL", 9: "TAB", 10: "LF (line feed)", 13: "CR (carriage re
 #: encoded-word is at most 75.
 _LINE = 78
 _WORD = 75
+#: RFC 5322 §2.1.1: a line MUST be at most 998 characters, without its CRLF.
+MAX_HEADER_LINE = 998
 #: Octets RFC 2047 §5 (3) lets a "Q" encoded-word carry as themselves, anywhere.
 _Q_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/")
 
@@ -84,8 +110,32 @@ def subject_header(subject: str) -> str:
         folded = _fold_plain(name, subject)
         if folded is not None:
             return folded
-    words = _encoded_words(subject, first=_LINE - len(name) - 1)
-    return f"{name} " + "\r\n ".join(words)
+    return encoded_header("Subject", subject)
+
+
+def encoded_header(name: str, text: str) -> str:
+    """An unstructured header (RFC 5322 §3.2.5) holding ``text`` as RFC 2047 encoded-words
+    in UTF-8, folded at 78 characters (the first word on the next line if the name is long)."""
+    first = _LINE - len(name) - 2
+    if first < 20:
+        return f"{name}:\r\n " + "\r\n ".join(_encoded_words(text, first=_WORD))
+    return f"{name}: " + "\r\n ".join(_encoded_words(text, first=first))
+
+
+def folded_verbatim(name: str, text: str) -> str | None:
+    """``Name: text`` as given, folded before runs of spaces so that lines stay within 78
+    characters where the words allow (unfolding gives the text back); None when a word
+    makes a line longer than RFC 5322 §2.1.1's 998."""
+    pieces = re.split(r"(?<! )(?= )", text) if text else []
+    lines = [f"{name}:" + (" " + pieces[0] if pieces else "")]
+    for piece in pieces[1:]:
+        if len(lines[-1]) + len(piece) <= _LINE:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    if any(len(line) > MAX_HEADER_LINE for line in lines):
+        return None
+    return "\r\n".join(lines)
 
 
 def _fold_plain(name: str, text: str) -> str | None:

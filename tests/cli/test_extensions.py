@@ -158,3 +158,20 @@ def test_swaks_stop_point_names_are_accepted(scripted) -> None:
                       "--quit-after", name)
         assert run.code == 0, run.out
         assert bytes(server.connections[0].received).endswith(b"QUIT\r\n")
+
+
+def test_swaks_short_options_are_refused_not_misread() -> None:
+    """argparse would take -stl for "-s tl" (a server to look up) and -tls for "-t ls"."""
+    for word, long_form in (("-stl", "stage times"), ("-tls", "--tls required"),
+                            ("-au", "--auth-user")):
+        run = smtptui("run", word, "--from", "a@example.com", "--to", "b@example.net")
+        assert run.code == 1 and run.out == ""
+        assert run.err.count("\n") == 1 and long_form in run.err
+
+
+def test_swaks_drop_after_abbreviations_are_its_own(scripted) -> None:
+    """--da is swaks' --drop-after (argparse took it for a prefix of --data)."""
+    server = scripted(hangs_on_after)
+    run = smtptui("run", *server_args(server), *ENVELOPE, "--da", "mail")
+    assert run.code == 0, run.out + run.err
+    assert server.connections[0].after is None
