@@ -98,9 +98,18 @@ def _replies(data: bytes, tls: bool) -> dict[bytes, bytes]:
 
 
 def certificate_text(text: str) -> str:
-    """What a certificate's name attribute can hold of ``text`` (UTF-8, 1 to 60 characters)."""
-    kept = "".join(ch for ch in text if not 0xD800 <= ord(ch) <= 0xDFFF)[:60]
-    return kept or "x"
+    """What a certificate's name attribute can hold of ``text``: UTF-8, 1 to 60 octets (the
+    attribute, with its short prefix, must stay within 64 octets; cryptography counts them
+    encoded)."""
+    kept, size = [], 0
+    for ch in text:
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            continue
+        size += len(ch.encode("utf-8"))
+        if size > 60:
+            break
+        kept.append(ch)
+    return "".join(kept) or "x"
 
 
 @settings(max_examples=8, deadline=None,
