@@ -174,8 +174,9 @@ class ViewActions(_Base):
             self.notify(self.scrub(shown), title="copied to the clipboard", markup=False)
 
     def action_profiles(self) -> None:
-        """Go to the profiles list."""
+        """Go to the profiles list, with a fresh filter."""
         self.query_one("#main").remove_class("-no-sidebar")
+        self.sidebar.clear_filter()
         self.sidebar.list.focus()
 
     def action_focus_transcript(self) -> None:
