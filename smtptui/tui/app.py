@@ -272,9 +272,12 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
     def _update_inspector(self, force: bool = False) -> None:
         facts = self.session.inspector_facts(force)
         if facts is not None:
+            before, after = facts.pop("caps_before"), facts.pop("caps_after")
+            runner = self.session.runner
+            if after is None and runner is not None and runner.session.caps_before_tls is None:
+                before, after = None, before  # no STARTTLS: the one reply is the latest
             self.query_one(CapabilityInspector).show(
-                facts.pop("caps_before"), facts.pop("caps_after"), facts.pop("message_facts"),
-                facts.pop("tls_facts"), **facts)
+                before, after, facts.pop("message_facts"), facts.pop("tls_facts"), **facts)
 
     def _finish(self, result: Result) -> None:
         for kind, text in self.session.finish(result):
