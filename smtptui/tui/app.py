@@ -16,7 +16,12 @@ from textual.containers import Horizontal, Vertical
 from smtptui.smtp.errors import SmtpTuiError
 from smtptui.store.profiles import BrokenProfile, Profile, ProfileError, ProfileStore
 from smtptui.tui.actions import ProfileActions, ViewActions
-from smtptui.tui.bindings import FOOTER_PRIORITY, SmtpTuiCommands, app_bindings
+from smtptui.tui.bindings import (
+    FOOTER_PRIORITY,
+    FOOTER_PRIORITY_IDLE,
+    SmtpTuiCommands,
+    app_bindings,
+)
 from smtptui.tui.session import SessionState
 from smtptui.tui.startup import LazyHistory, collect_after_start, rest_collector, width_classes
 from smtptui.tui.widgets.data_progress import DataProgress
@@ -82,7 +87,11 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
                 yield DataProgress(id="data-progress")
             yield CapabilityInspector(id="inspector")
         yield self.explain
-        yield KeyBar(FOOTER_PRIORITY, id="footer")
+        yield KeyBar(self._footer_priority, id="footer")
+
+    def _footer_priority(self) -> dict[str, int]:
+        """The key bar's ranks: the session's keys while it runs; else run again and copy."""
+        return FOOTER_PRIORITY if self.phase in ("busy", "waiting") else FOOTER_PRIORITY_IDLE
 
     @property
     def phase(self) -> str:
