@@ -67,6 +67,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         self.store = ProfileStore(profiles_dir)
         self.open_profile = open_profile
         self.scrub = scrub or (lambda text: text)
+        self._scrub_given = scrub  # the transcript skips a filter that changes nothing
         self.history = history
         self.profile: Profile | None = None
         self.session = SessionState(clock or time.monotonic)
@@ -103,7 +104,8 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         # first Resize sets it, and every widget is styled and laid out a second time.
         self.screen.update_classes(width_classes(self.size.width, self.HORIZONTAL_BREAKPOINTS),
                                    update=False)
-        self.transcript.scrub = self.sidebar.scrub = self.explain.scrub = self.scrub
+        self.sidebar.scrub = self.explain.scrub = self.scrub
+        self.transcript.scrub = self._scrub_given
         if self.after_start is not None:
             self.call_after_refresh(self.after_start)
         self.set_interval(0.2, self._tick)

@@ -90,7 +90,6 @@ HELP_GROUPS = {action: "Anywhere" for action in (
 HELP_EXTRAS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Main screen", ("tab", "shift+tab"),
      "Move the focus: transcript, explain panel (to scroll it), profiles list"),
-    ("Transcript", ("left", "right"), "Scroll sideways through long lines"),
     ("Explain panel", ("up", "down", "pageup", "pagedown"), "Scroll the explanation"),
     ("Step bar (editing)", ("enter",), "Send: the edited next command, or the typed one"),
     ("Profiles list", ("up", "down"), "Move through the profiles"),

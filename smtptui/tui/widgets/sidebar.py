@@ -32,12 +32,13 @@ def matches(item: Item, needle: str) -> bool:
     return needle.casefold() in hay.casefold()
 
 
-def target_parts(item: Profile) -> tuple[str, str]:
+def target_parts(item: Profile, scrub: Callable[[str], str]) -> tuple[str, str]:
     """Where the profile goes, as (the part that may be cut, the part always shown): the
-    host and ":PORT" for a smart host; the MX domains and " port N" (when not 25) direct."""
+    host and ":PORT" for a smart host; the MX domains and " port N" (when not 25) direct.
+    ``scrub`` filters the text shown (whole, before it is cut in two)."""
     if item.mode == "direct":
-        return item.target, (f" port {item.port}" if item.port != 25 else "")
-    head, colon, port = item.target.rpartition(":")
+        return scrub(item.target), scrub(f" port {item.port}") if item.port != 25 else ""
+    head, colon, port = scrub(item.target).rpartition(":")
     return head, colon + port
 
 
@@ -132,9 +133,8 @@ class ProfileList(OptionList):
         # A name or host from a file may hold a bidi override or an invisible character:
         # shown visible, as `smtptui profiles` shows them.
         name.append(visible(item.name), style("profile--name", partial=True))
-        head, tail = target_parts(item)
-        return Group(name, KeepTail(scrub(visible(head)), scrub(visible(tail)),
-                                    style("profile--target", partial=True)))
+        head, tail = target_parts(item, lambda text: scrub(visible(text)))
+        return Group(name, KeepTail(head, tail, style("profile--target", partial=True)))
 
     def no_match(self, needle: str) -> Text:
         """What the list shows when the filter matches nothing."""
