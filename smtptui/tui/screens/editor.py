@@ -389,9 +389,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
             arg.placeholder = _KIND_HINT.get(kind, "")
         if event.select.id == "field-mode":
             self._sync_mode()
-            for name in ("host", "recipients"):  # what they need depends on the mode
-                if name in self._left or self._save_tried:
-                    self.validate_field(name)
+            for needs_mode in ("host", "recipients"):  # what they need depends on the mode
+                if needs_mode in self._left or self._save_tried:
+                    self.validate_field(needs_mode)
         if (name := self._field_of(event.select)) and self._initial:
             self.validate_field(name)
 

@@ -6,7 +6,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rich.style import Style
 from rich.text import Text
@@ -354,7 +354,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
         def height(index: int) -> int:
             line = lines[index]
-            text = line[TEXT]
+            text = cast(str, line[TEXT])
             if not raw and line[KIND] == "error" and index > 0:
                 text = _without_the_reply_above(text, lines[index - 1])
             return len(wrap_starts(clean(text), width))
@@ -494,7 +494,7 @@ class TranscriptView(ScrollView, can_focus=True):
         model = self._model
         line = model.line(row)
         kind = line[KIND]
-        text = line[TEXT]
+        text = cast(str, line[TEXT])
         if self.raw:
             return self._clean(text), ""
         if kind == "error" and row > model.dropped:
