@@ -79,10 +79,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         from smtptui.cli.profiles import run_profiles
 
         return run_profiles(args)
-    problem = no_terminal(sys.stdin, sys.stdout)
-    if problem:  # before Textual is imported: without a terminal it would spin, drawing blind
-        sys.stderr.write(f"smtptui: error: {problem}\n")
-        return 1
     from smtptui.tui.startup import rest_collector
 
     rest_collector()  # the start-up makes no garbage worth collecting; resumed after it
@@ -93,6 +89,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         directory = profiles_dir(args.profiles)
     except InputError as exc:
         sys.stderr.write(f"smtptui: error: {exc}\n")
+        return 1
+    problem = no_terminal(sys.stdin, sys.stdout)
+    if problem:  # before Textual is imported: without a terminal it would spin, drawing blind
+        sys.stderr.write(f"smtptui: error: {problem}\n")
         return 1
     from smtptui.tui.app import run_app
 

@@ -428,6 +428,9 @@ class TranscriptView(ScrollView, can_focus=True):
             self.scroll_to(x=0, y=y, animate=False, immediate=True, force=True)
         finally:
             self._scrolling = False
+        # The scroll bar may not be shown yet (the lines that need it just came): it takes
+        # its position now, or it would show the top when it appears.
+        self.vertical_scrollbar.position = self.scroll_y
 
     def _report(self) -> None:
         """Post Selected when the line under the cursor is another one."""
