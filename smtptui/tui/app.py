@@ -285,7 +285,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         if facts is not None:
             before, after = facts.pop("caps_before"), facts.pop("caps_after")
             runner = self.session.runner
-            if after is None and runner is not None and runner.session.caps_before_tls is None:
+            if after is None and runner is not None and runner.client.caps_before_tls is None:
                 before, after = None, before  # no STARTTLS: the one reply is the latest
             self.query_one(CapabilityInspector).show(
                 before, after, facts.pop("message_facts"), facts.pop("tls_facts"), **facts)

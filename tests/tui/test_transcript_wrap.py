@@ -5,6 +5,7 @@ width follows the terminal's; a refused reply is printed once."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -124,3 +125,34 @@ def test_wrapping_keeps_every_character_and_each_line_fits() -> None:
     starts = wrap_starts(reply, 40)
     assert [reply[a:b] for a, b in zip(starts, (*starts[1:], len(reply)), strict=True)] == [
         "550 5.1.1 <unknown.user@example.net>: ", "Recipient address rejected: User unknown"]
+
+
+@aio
+async def test_a_multi_line_refusal_is_printed_once_too(tmp_path: Any, scripted: Any) -> None:
+    from tests.fixtures.scripted import Peer
+    from tests.tui.apphelp import make_profiles
+
+    async def refusing(peer: Peer) -> None:
+        await peer.reply("220 test.example ESMTP")
+        for command, answers in (("EHLO", ["250 test.example"]), ("MAIL", ["250 ok"]),
+                                 ("RCPT", ["550-5.1.1 The email account that you tried to "
+                                           "reach does not exist.",
+                                           "550 5.1.1 Please try double-checking it."])):
+            await peer.expect(command)
+            for answer in answers:
+                await peer.reply(answer)
+        while (line := await peer.readline()) is not None:
+            quit_ = line.strip().upper() == b"QUIT"
+            await peer.reply("221 bye" if quit_ else "250 ok")
+            if quit_:
+                return
+
+    server = scripted(refusing)
+    make_profiles(tmp_path, server.port)
+    app = SmtpTuiApp(tmp_path, open_profile="alpha")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: app.phase == "done", "the refusal")
+        shown = app.transcript.visible_text()
+        assert shown.count("The email account that you tried to reach") == 1, shown
+        assert "recipient b@example.net refused: see the reply above" in shown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate
 from typing import TYPE_CHECKING, cast
 
@@ -25,6 +25,7 @@ from smtptui.tui.widgets.transcript_rows import (
     KIND,
     LATENCY,
     MARKER,
+    STAGE,
     TEXT,
     TLS,
     SelectedLine,
@@ -356,7 +357,7 @@ class TranscriptView(ScrollView, can_focus=True):
             line = lines[index]
             text = cast(str, line[TEXT])
             if not raw and line[KIND] == "error" and index > 0:
-                text = _without_the_reply_above(text, lines[index - 1])
+                text = _without_the_reply_above(text, lines, index)
             return len(wrap_starts(clean(text), width))
 
         # A line within the width takes one screen line (with room for a scrub that lengthens
@@ -501,7 +502,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if self.raw:
             return self._clean(text), ""
         if kind == "error" and row > model.dropped:
-            text = _without_the_reply_above(text, model.line(row - 1))
+            text = _without_the_reply_above(text, model.lines, row - model.dropped)
         return self._clean(text), kind if kind in ("send", "recv", "error") else "info"
 
     def _gutter(self, row: int) -> Text:
@@ -577,10 +578,23 @@ class TranscriptView(ScrollView, can_focus=True):
         return strips[min(part, len(strips) - 1)]
 
 
-def _without_the_reply_above(text: str, above: tuple[object, ...]) -> str:
-    """An error note that repeats the reply just above it (``recipient X refused: 550 ...``)
-    says "see the reply above" instead: the refusal is read once."""
-    reply = above[TEXT]
-    if above[KIND] == "recv" and isinstance(reply, str) and reply and text.endswith(": " + reply):
-        return text[: len(text) - len(reply)] + "see the reply above"
+#: How far back a note looks for the reply it repeats (the lines of one reply).
+_REPLY_LINES = 50
+
+
+def _without_the_reply_above(text: str, lines: Sequence[tuple[object, ...]], index: int) -> str:
+    """An error note (``lines[index]``) that repeats a line of the reply just above it
+    (``recipient X refused: 550 5.1.1 ...``) says "see the reply above" instead: the refusal
+    is read once. A multi-line reply counts as its lines (``550-`` read as ``550 ``)."""
+    note = lines[index]
+    stage = note[STAGE]
+    for back in range(index - 1, max(index - 1 - _REPLY_LINES, -1), -1):
+        above = lines[back]
+        reply = above[TEXT]
+        if above[KIND] != "recv" or above[STAGE] != stage or not isinstance(reply, str):
+            break
+        if reply[3:4] == "-":
+            reply = reply[:3] + " " + reply[4:]
+        if reply and text.endswith(": " + reply):
+            return text[: len(text) - len(reply)] + "see the reply above"
     return text
