@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smtptui.launch.plans import plan_from_profile
+from smtptui.launch.checked_plan import plan_from_profile
 from textual import events
 from textual.widgets import Input, Static, TextArea
 
