@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smtptui.launch.checked_plan import plan_from_profile
 from textual import events
 from textual.widgets import Input, Static, TextArea
 
+from smtptui.launch.checked_plan import plan_from_profile
 from smtptui.smtp.errors import InputError
 from smtptui.store.profiles import Profile, ProfileStore
 from smtptui.tui.screens.confirm import Confirm
