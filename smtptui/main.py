@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import IO
 
 from smtptui.cli.parser import check_swaks_short_options, make_parser
 
@@ -52,6 +53,24 @@ def internal_error(exc: BaseException) -> str:
             "(run again with --debug to see the traceback)")
 
 
+def no_terminal(stdin: IO[str] | None, stdout: IO[str] | None) -> str:
+    """Why the workbench cannot run on these streams ("" when both are a terminal)."""
+    missing = [name for name, stream in (("input", stdin), ("output", stdout))
+               if not _isatty(stream)]
+    if not missing:
+        return ""
+    return (f"the workbench needs a terminal, and its {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not one: over SSH use `ssh -t HOST "
+            "smtptui`; in a script or a pipe use `smtptui run` (see `smtptui run --help`)")
+
+
+def _isatty(stream: IO[str] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except ValueError:  # a closed stream
+        return False
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         from smtptui.cli.run import run
@@ -75,6 +94,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         directory = profiles_dir(args.profiles)
     except InputError as exc:
         sys.stderr.write(f"smtptui: error: {exc}\n")
+        return 1
+    problem = no_terminal(sys.stdin, sys.stdout)
+    if problem:  # before Textual is imported: without a terminal it would spin, drawing blind
+        sys.stderr.write(f"smtptui: error: {problem}\n")
         return 1
     from smtptui.tui.app import run_app
 

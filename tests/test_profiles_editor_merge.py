@@ -14,6 +14,7 @@ from tests.tui.test_screens import SIZE, Host, aio, static_text, type_into
 RELAY = """# the relay
 name = "Relay"
 host = "relay.example"
+recipients = ["postmaster@relay.example"]
 port = 25
 timeout = 0.1234567
 notes = "orig"

@@ -85,6 +85,10 @@ def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run.add_argument("--timeout", type=float, help="one time-out in seconds for every stage "
                      "(default: RFC 5321 §4.5.3.2's per-stage values)")
     run.add_argument("--json", action="store_true", help="print JSON lines instead of text")
+    run.add_argument("--brief", action="store_true",
+                     help="after the transcript, only the result line (and the recipients "
+                     "not accepted): no stage times, local checks, reply explanations or "
+                     "diagnosis; --json is left whole")
     run.add_argument("--explain", action="store_true",
                      help="explain every reply's codes (RFC 5321, RFC 3463) after it")
     run.add_argument("--tls", choices=TLS_MODES, help="TLS mode (default: starttls; implicit "

@@ -11,12 +11,17 @@ from smtptui.smtp.transcript import Event, Progress
 
 
 class Printer:
-    """Writes events as transcript lines (or JSON objects) as they happen."""
+    """Writes events as transcript lines (or JSON objects) as they happen.
 
-    def __init__(self, out: TextIO, err: TextIO, *, as_json: bool, progress: bool) -> None:
+    ``brief`` ends the text form with the result alone (see ``summary``); JSON is never cut.
+    """
+
+    def __init__(self, out: TextIO, err: TextIO, *, as_json: bool, progress: bool,
+                 brief: bool = False) -> None:
         self.out = out
         self.err = err
         self.as_json = as_json
+        self.brief = brief
         self.show_progress = progress
         self._last_progress = 0.0
         self._progress_shown = False
@@ -60,15 +65,16 @@ class Printer:
             self.out.write(result.to_json() + "\n")
             self.out.flush()
             return
-        for line in summary(result):  # it quotes replies, errors, addresses: made visible
+        for line in summary(result, brief=self.brief):  # it quotes replies, errors, addresses
             self.out.write(f"{result.t:8.3f} {'===':<3} {visible(line)}\n")
         self.out.flush()
 
 
-def summary(result: Result) -> list[str]:
-    """The human summary printed after the transcript."""
+def summary(result: Result, *, brief: bool = False) -> list[str]:
+    """The human summary printed after the transcript; ``brief``: only the recipients not
+    accepted and the result line (no stage times, checks, explanations or diagnosis)."""
     lines = []
-    if result.timings:
+    if result.timings and not brief:
         lines.append("stage times: " + ", ".join(f"{stage} {seconds * 1000:.1f} ms"
                                                  for stage, seconds in result.timings.items()))
     if result.rejected:
@@ -77,6 +83,8 @@ def summary(result: Result) -> list[str]:
     verdict = {"delivered": "message accepted by the server", "stopped": "session stopped as asked",
                "failed": f"FAILED in stage {result.stage}: {result.error}"}[result.outcome]
     lines.append(f"result: {verdict} (exit {result.exit_code})")
+    if brief:
+        return lines
     for check in result.checks:
         mark = {True: "ok", False: "PROBLEM", None: "note"}[check["ok"]]
         lines.append(f"check {check['name']} ({mark}): {check['text']}")

@@ -180,7 +180,8 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.st
     except (InputError, LocalProtocolError) as exc:
         err.write(f"smtptui: error: {exc}\n")
         return 1
-    printer = Printer(out, err, as_json=args.json, progress=not args.json and err.isatty())
+    printer = Printer(out, err, as_json=args.json, progress=not args.json and err.isatty(),
+                      brief=args.brief)
     lines: list[str] = []
     explain = Explainer() if args.explain else None
 

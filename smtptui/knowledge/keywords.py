@@ -223,12 +223,16 @@ def _limits(params: tuple[str, ...], recipients: Sequence[str]) -> tuple[str, st
 
 def _offered_verdict(keyword: str, params: tuple[str, ...], facts: MessageFacts | None,
                      tls_active: bool, recipients: Sequence[str],
-                     addresses_utf8: bool) -> tuple[str, str]:
+                     addresses_utf8: bool, starttls_done: bool = False) -> tuple[str, str]:
     if keyword == "SIZE":
         return _size(params, facts)
     if keyword == "AUTH":
+        if starttls_done:
+            return "offered before TLS; the EHLO inside TLS says what is offered there", "info"
         return _auth(params, tls_active)
     if keyword == "STARTTLS":
+        if starttls_done:
+            return "used: TLS is up", "ok"
         if tls_active:
             return "offered again inside TLS (RFC 3207 forbids it)", "warn"
         return "offered: the session can be encrypted", "ok"
@@ -287,11 +291,15 @@ def _absent_verdict(keyword: str, facts: MessageFacts | None, tls_active: bool,
 
 
 def assess(caps: CapsLike | None, message_facts: MessageFacts | None, tls_active: bool, *,
-           sender: str = "", recipients: Sequence[str] = ()) -> list[Row]:
+           sender: str = "", recipients: Sequence[str] = (),
+           starttls_done: bool = False) -> list[Row]:
     """Every advertised keyword, then the watched ones not offered, set against this session.
 
     ``caps`` is a Capabilities or a keyword -> parameters mapping (Result.capabilities);
     ``message_facts`` the scan of this session's message (None when not known yet).
+    ``tls_active``: the reply came inside TLS. ``starttls_done``: ``caps`` is the reply from
+    before STARTTLS, which has since succeeded (the EHLO inside TLS is still to come), so
+    STARTTLS was used and AUTH is not judged on it.
     """
     keywords = _keywords(caps)
     if isinstance(caps, Capabilities) and not caps.esmtp:
@@ -302,7 +310,7 @@ def assess(caps: CapsLike | None, message_facts: MessageFacts | None, tls_active
     for keyword, params in keywords.items():
         summary, ref, known = describe(keyword, params)
         session, level = _offered_verdict(keyword, params, message_facts, tls_active,
-                                          recipients, utf8)
+                                          recipients, utf8, starttls_done)
         if not known:
             level = "unknown"
             session = session or NOT_KNOWN
@@ -318,6 +326,32 @@ def assess(caps: CapsLike | None, message_facts: MessageFacts | None, tls_active
         rows.append(Row(keyword, "", known.summary, known.reference, session, level,
                         offered=False))
     return rows
+
+
+#: Between the STARTTLS hand-shake and the EHLO reply inside TLS (or when none came).
+EHLO_IN_TLS_TO_COME = ("TLS is up; no EHLO reply inside TLS yet: the keywords shown came "
+                       "before TLS, and the EHLO inside TLS replaces them")
+
+
+def ehlo_in_tls_pending(before: CapsLike | None, after: CapsLike | None,
+                        tls_active: bool) -> bool:
+    """STARTTLS succeeded but no EHLO reply came inside TLS yet: ``before`` is the reply from
+    before STARTTLS, ``after`` the one inside TLS (None so far)."""
+    return before is not None and after is None and tls_active
+
+
+def starttls_notes(before: CapsLike | None, after: CapsLike | None,
+                   tls_active: bool) -> list[str]:
+    """The lines under "Before and after STARTTLS": that the EHLO inside TLS is still to come,
+    or what changed between the two replies; empty when there was no STARTTLS (or nothing
+    changed: the caller tells the two apart by whether it has both replies).
+
+    ``before`` is the EHLO reply before STARTTLS (None without STARTTLS); ``after`` the
+    latest one (inside TLS after STARTTLS; the only one otherwise).
+    """
+    if ehlo_in_tls_pending(before, after, tls_active):
+        return [EHLO_IN_TLS_TO_COME]
+    return diff(before, after)
 
 
 def diff(before: CapsLike | None, after: CapsLike | None) -> list[str]:

@@ -84,6 +84,11 @@ def banner_name(banner_text: str, target_host: str) -> Check:
     target = _clean(target_host)
     if name == target or (_address(given) is not None and _address(given) == _address(target)):
         return Check("banner-name", True, f"the greeting names {name}, the host connected to")
+    if _address(target) is not None and _address(given) is None:
+        # Connected to an address: there is no name to hold the greeting's against (that
+        # would take a DNS look-up of the greeting's name), so no mismatch to speak of.
+        return Check("banner-name", None, f"not checked: connected to address {target}, not "
+                     f"a name; the greeting names {name}")
     where = f"address {target}" if _address(target) is not None else target
     return Check("banner-name", None, f"the greeting names {name}, not {where}: normal behind "
                  "a load balancer, or when the name connected to is an alias; not a problem "

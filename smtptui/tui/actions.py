@@ -174,8 +174,9 @@ class ViewActions(_Base):
             self.notify(self.scrub(shown), title="copied to the clipboard", markup=False)
 
     def action_profiles(self) -> None:
-        """Go to the profiles list."""
+        """Go to the profiles list, with a fresh filter."""
         self.query_one("#main").remove_class("-no-sidebar")
+        self.sidebar.clear_filter()
         self.sidebar.list.focus()
 
     def action_focus_transcript(self) -> None:
@@ -191,8 +192,19 @@ class ViewActions(_Base):
         self.transcript.fold = not self.transcript.fold
 
     def action_toggle_inspector(self) -> None:
-        """Show or hide the capability inspector (on a narrow screen: instead of the centre)."""
-        self.query_one("#main").toggle_class("-inspector")
+        """Show or hide the capability inspector (on a narrow screen: instead of the centre).
+
+        Hidden, it gives the focus back to the transcript; shown in the centre's place (a
+        narrow screen), it takes the focus (its keyword table, once there is one).
+        """
+        main = self.query_one("#main")
+        main.toggle_class("-inspector")
+        narrow = self.screen.has_class("-narrow")
+        if main.has_class("-inspector") != narrow:  # hidden now
+            self.transcript.focus()
+        elif narrow:
+            tables = self.query("#caps-table")
+            (tables.first() if tables else self.query_one("#inspector")).focus()
 
     def action_toggle_explain(self) -> None:
         """Show or hide the panel that explains the selected line and diagnoses the session."""

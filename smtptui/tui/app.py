@@ -16,7 +16,12 @@ from textual.containers import Horizontal, Vertical
 from smtptui.smtp.errors import SmtpTuiError
 from smtptui.store.profiles import BrokenProfile, Profile, ProfileError, ProfileStore
 from smtptui.tui.actions import ProfileActions, ViewActions
-from smtptui.tui.bindings import FOOTER_PRIORITY, SmtpTuiCommands, app_bindings
+from smtptui.tui.bindings import (
+    FOOTER_PRIORITY,
+    FOOTER_PRIORITY_IDLE,
+    SmtpTuiCommands,
+    app_bindings,
+)
 from smtptui.tui.session import SessionState
 from smtptui.tui.startup import LazyHistory, collect_after_start, rest_collector, width_classes
 from smtptui.tui.widgets.data_progress import DataProgress
@@ -62,6 +67,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         self.store = ProfileStore(profiles_dir)
         self.open_profile = open_profile
         self.scrub = scrub or (lambda text: text)
+        self._scrub_given = scrub  # the transcript skips a filter that changes nothing
         self.history = history
         self.profile: Profile | None = None
         self.session = SessionState(clock or time.monotonic)
@@ -82,7 +88,11 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
                 yield DataProgress(id="data-progress")
             yield CapabilityInspector(id="inspector")
         yield self.explain
-        yield KeyBar(FOOTER_PRIORITY, id="footer")
+        yield KeyBar(self._footer_priority, id="footer")
+
+    def _footer_priority(self) -> dict[str, int]:
+        """The key bar's ranks: the session's keys while it runs; else run again and copy."""
+        return FOOTER_PRIORITY if self.phase in ("busy", "waiting") else FOOTER_PRIORITY_IDLE
 
     @property
     def phase(self) -> str:
@@ -94,7 +104,8 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         # first Resize sets it, and every widget is styled and laid out a second time.
         self.screen.update_classes(width_classes(self.size.width, self.HORIZONTAL_BREAKPOINTS),
                                    update=False)
-        self.transcript.scrub = self.sidebar.scrub = self.explain.scrub = self.scrub
+        self.sidebar.scrub = self.explain.scrub = self.scrub
+        self.transcript.scrub = self._scrub_given
         if self.after_start is not None:
             self.call_after_refresh(self.after_start)
         self.set_interval(0.2, self._tick)

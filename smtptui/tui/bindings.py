@@ -43,7 +43,7 @@ ACTIONS: tuple[Action, ...] = (
            "Switch between the direction gutter and the raw interleaved form"),
     Action("toggle_fold", ("f",), "Fold", "transcript: fold or unfold DATA",
            "Fold the message to one summary line, or show it", False),
-    Action("toggle_inspector", ("i",), "EHLO", "view: capability inspector",
+    Action("toggle_inspector", ("i",), "EHLO", "view: EHLO capability inspector",
            "Show or hide the EHLO capability inspector"),
     Action("toggle_explain", ("d",), "Explain", "view: explain and diagnosis panel",
            "Show or hide the panel that explains the selected line and diagnoses a failed "
@@ -67,13 +67,19 @@ ACTIONS: tuple[Action, ...] = (
     Action("leave", ("q",), "Quit", "app: quit", "Leave smtptui (ctrl+q works everywhere)"),
 )
 
-#: The Footer's keys, the most important first: when they do not all fit (80 columns), the
-#: last ones are left out first (they stay in the help screen and the command palette).
-#: Actions not named here (the sidebar's, a screen's own) rank in the middle.
+#: The Footer's keys while a session runs, the most important first: when they do not all
+#: fit (80 columns), the last ones are left out first (they stay in the help screen and the
+#: command palette). Actions not named here (the sidebar's, a screen's own) rank in the middle.
 FOOTER_PRIORITY = {action: rank for rank, action in enumerate((
     "step", "run", "stop", "edit", "manual", "run_to", "help", "leave", "toggle_explain",
     "toggle_inspector", "profiles", "restart", "toggle_raw", "copy_command",
     "profiles_reload"))}
+
+#: The same while no session runs (before one, or after it): what comes next is running it
+#: (again) or copying it as a command line, so those two come before the views.
+FOOTER_PRIORITY_IDLE = {action: rank for rank, action in enumerate((
+    "step", "run", "restart", "copy_command", "run_to", "manual", "help", "leave",
+    "toggle_explain", "toggle_inspector", "profiles", "toggle_raw", "profiles_reload"))}
 
 #: The App's actions that apply anywhere (the help screen lists the others under "Main
 #: screen"): action -> the help screen's group.
@@ -84,7 +90,6 @@ HELP_GROUPS = {action: "Anywhere" for action in (
 HELP_EXTRAS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Main screen", ("tab", "shift+tab"),
      "Move the focus: transcript, explain panel (to scroll it), profiles list"),
-    ("Transcript", ("left", "right"), "Scroll sideways through long lines"),
     ("Explain panel", ("up", "down", "pageup", "pagedown"), "Scroll the explanation"),
     ("Step bar (editing)", ("enter",), "Send: the edited next command, or the typed one"),
     ("Profiles list", ("up", "down"), "Move through the profiles"),

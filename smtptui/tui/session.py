@@ -159,10 +159,10 @@ class SessionState:
         if not force and (session.caps, session.caps_before_tls) == self._seen:
             return None
         self._seen = (session.caps, session.caps_before_tls)
-        before, after = ((session.caps_before_tls, session.caps)
-                         if session.caps_before_tls is not None else (session.caps, None))
         plan = runner.plan
-        return {"caps_before": before, "caps_after": after,
+        # As the client has them: before TLS (None without STARTTLS) and the latest reply
+        # (None between the hand-shake and the EHLO inside TLS).
+        return {"caps_before": session.caps_before_tls, "caps_after": session.caps,
                 "message_facts": plan.message.scan() if plan.message is not None else None,
                 "tls_facts": runner.result().tls, "tls_active": session.tls_active,
                 "sender": plan.sender, "recipients": plan.recipients}

@@ -46,9 +46,22 @@ def test_banner_naming_another_host_is_a_note_about_load_balancers() -> None:
     assert "edge-04.lb.example.net" in name.text and "load balancer" in name.text
 
 
-def test_banner_when_connected_by_address() -> None:
+def test_banner_when_connected_by_address_is_not_a_mismatch() -> None:
+    # Connected to an address, there is no name to hold the greeting's name against: no note
+    # about load balancers or aliases (it fired for every run to 127.0.0.1 or a bare IP).
     name = checks(host="192.0.2.25")["banner-name"]
-    assert name.ok is None and "address 192.0.2.25" in name.text
+    assert name.ok is None and name.text.startswith("not checked:")
+    assert "address 192.0.2.25" in name.text and "mx.example.net" in name.text
+    assert "load balancer" not in name.text and "alias" not in name.text
+    v6 = checks(host="[2001:db8::25]")["banner-name"]
+    assert v6.text.startswith("not checked:") and "load balancer" not in v6.text
+
+
+def test_banner_giving_another_address_than_the_one_connected_to_is_a_note() -> None:
+    name = checks(banner="220 [192.0.2.7] ESMTP", host="192.0.2.25")["banner-name"]
+    assert name.ok is None and "load balancer" in name.text
+    same = checks(banner="220 [192.0.2.25] ESMTP", host="192.0.2.25")["banner-name"]
+    assert same.ok is True
 
 
 @pytest.mark.parametrize("banner, words", [

@@ -63,3 +63,14 @@ def make_profiles(folder: Path, port: int, **changes: Any) -> ProfileStore:
 def text_of(app: SmtpTuiApp) -> str:
     return app.transcript.visible_text()
 
+
+
+def screen_lines(app: Any) -> list[str]:
+    """The screen as the user reads it: one string per row (as composed, after a refresh)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def lines_of(app: Any, widget: Any) -> list[str]:
+    """The rows of the screen that ``widget`` covers, cut to its columns."""
+    region = widget.region
+    return [line[region.x:region.right] for line in screen_lines(app)[region.y:region.bottom]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import Static, TextArea
 
 from smtptui.store.profiles import Profile, ProfileStore
 from smtptui.tui.screens.editor import ProfileEditor
@@ -24,6 +24,8 @@ async def test_the_not_saved_message_follows_the_fields_being_fixed(tmp_path: Pa
         editor = app.screen
         assert isinstance(editor, ProfileEditor)
         await type_into(pilot, "#field-name", "relay")
+        await type_into(pilot, "#field-host", "smtp.example.net")
+        editor.query_one("#field-recipients", TextArea).text = "bob@example.net"
         await type_into(pilot, "#field-port", "99999")
         await type_into(pilot, "#field-sender", "<me@example.org>")
         await pilot.press("ctrl+s")
@@ -49,6 +51,7 @@ async def test_a_store_error_on_a_field_goes_when_that_field_changes(tmp_path: P
         assert isinstance(editor, ProfileEditor)
         await type_into(pilot, "#field-name", "Taken")
         await type_into(pilot, "#field-host", "b.example.net")
+        editor.query_one("#field-recipients", TextArea).text = "bob@example.net"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert status_of(editor).startswith("Not saved") and "already" in status_of(editor)

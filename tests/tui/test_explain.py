@@ -55,8 +55,10 @@ async def select(pilot: Pilot[Any], app: SmtpTuiApp,
 
 
 def cursor_in_view(view: TranscriptView) -> bool:
+    """Is the whole of the selected row on screen (a long row wraps to several lines)?"""
     top = round(view.scroll_y)
-    return top <= view.cursor < top + view.scrollable_content_region.height
+    lines = view.screen_lines_of(view.cursor)
+    return top <= lines.start and lines.stop <= top + view.scrollable_content_region.height
 
 
 @aio

@@ -44,7 +44,7 @@ async def test_help_lists_every_key_grouped_and_whole(tmp_path: Path, smtpd: Any
         assert groups["Main screen"]["s, ⏎"].startswith("Step")
         assert groups["Anywhere"]["f5"].startswith("Reload")
         # The keys that Textual's own widgets provide are listed too.
-        assert groups["Transcript"]["←, →"] == "Scroll sideways through long lines"
+        assert "←, →" not in groups["Transcript"]  # long lines wrap: nothing to scroll to
         assert groups["Main screen"]["tab, shift+tab"].startswith("Move the focus")
         assert groups["Step bar (editing)"]["⏎"].startswith("Send")
         assert groups["Run-to list (t)"]["⏎"].startswith("Run until")

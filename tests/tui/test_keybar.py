@@ -68,3 +68,36 @@ async def test_a_wide_footer_shows_every_key_and_a_click_presses_one(tmp_path: P
         await pilot.click(KeyBar, offset=(text.index("? Help") + 2, 0))
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+@aio
+async def test_at_60_columns_a_finished_session_keeps_restart_and_copy(tmp_path: Path,
+                                                                       smtpd: Any) -> None:
+    make_profiles(tmp_path, smtpd().port)
+    app = SmtpTuiApp(tmp_path, open_profile="alpha")
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: app.phase == "done", "the end of the session")
+        await pilot.pause()
+        done = footer_text(app)
+        assert len(done) == 60
+        for label in ("^r Restart", "c Copy", "? Help", "q Quit", "^p palette"):
+            assert label in done, (label, done)
+        await pilot.press("ctrl+r")  # and while it runs, the session's own keys come first
+        await until(pilot, lambda: app.phase == "waiting", "the banner")
+        await pilot.pause()
+        waiting = footer_text(app)
+        for label in ("s Step", "r Run", "x Stop", "e Edit", "m Manual"):
+            assert label in waiting, (label, waiting)
+
+
+@aio
+async def test_the_palette_finds_the_inspector_by_ehlo(tmp_path: Path) -> None:
+    make_profiles(tmp_path, 2525)
+    app = SmtpTuiApp(tmp_path, open_profile="alpha")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p", *"ehlo")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one("#main").has_class("-inspector")  # shown, at 80x24

@@ -168,7 +168,9 @@ async def test_editor_cancel_writes_nothing(tmp_path: Path) -> None:
     app = Host(lambda: ProfileEditor(store, store.get("relay")))
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, "#field-host", "new.example.net")
-        await pilot.press("escape")
+        await pilot.press("escape")  # asks first (tests/tui/test_editor_fields.py)
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
     assert app.results == [None]
     assert (tmp_path / "profiles" / "relay.toml").read_bytes() == before
@@ -179,7 +181,8 @@ async def test_editor_cancel_writes_nothing(tmp_path: Path) -> None:
 async def test_editor_renames_and_keeps_comments(tmp_path: Path) -> None:
     store = ProfileStore(tmp_path)
     (tmp_path / "relay.toml").write_text('# our relay\nname = "relay"\nhost = "a.example.net"\n'
-                                         'sender = "me@example.org"\n')
+                                         'sender = "me@example.org"\n'
+                                         'recipients = ["bob@example.net"]\n')
     app = Host(lambda: ProfileEditor(store, store.get("relay")))
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, "#field-name", "relay two")
@@ -199,6 +202,7 @@ async def test_editor_shows_a_store_error_and_keeps_the_form(tmp_path: Path) -> 
         editor = app.screen
         await type_into(pilot, "#field-name", "Taken")
         await type_into(pilot, "#field-host", "b.example.net")
+        editor.query_one("#field-recipients", TextArea).text = "bob@example.net"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is editor

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -52,6 +54,29 @@ _KIND_HINT = {"env": "(variable name, e.g. SMTP_PASSWORD)",
 HINT = "ctrl+s: save   escape: cancel   tab: next field"
 _VERIFY_WORDS = {True: "yes: check the certificate and the host name",
                  False: "no: accept any certificate (like --no-verify)"}
+
+
+class FieldInput(Input):
+    """A one-line field: a paste holding TABs fills this field, then the next ones, each
+    part replacing what the next field held (a TAB in the paste moves on, as a typed one
+    does)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        first, tab, rest = event.text.partition("\t")
+        if not tab:
+            return  # Input's own handler pastes it
+        event.stop()
+        event.prevent_default()
+        if first:
+            super()._on_paste(events.Paste(first))
+        screen = self.screen
+        for part in rest.split("\t"):
+            field = screen.focus_next()
+            if isinstance(field, Input) and not field.disabled:
+                field.value = part.splitlines()[0] if part.strip() else ""
+                field.cursor_position = len(field.value)
+            elif isinstance(field, TextArea):
+                field.text = part
 
 
 def _select(name: str, options: list[tuple[str, str]], value: str) -> Select[str]:
@@ -127,6 +152,12 @@ class ProfileEditor(ModalScreen[Profile | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="editor.save"),
         Binding("escape", "cancel", "Cancel", id="editor.cancel"),
+        # Priority: the focus moves as the App reads the key, so the keys typed after a TAB
+        # in one burst (a fast typist, a paste) go to the next field, not the one left.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True,
+                id="editor.next"),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False,
+                priority=True, id="editor.previous"),
     ]
 
     def __init__(self, store: ProfileStore, profile: Profile | None = None) -> None:
@@ -137,6 +168,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self.errors: dict[str, str] = {}
         self._initial: dict[str, Any] = {}
         self._save_tried = False
+        #: Fields the focus has left: from then on, what a session start would refuse in them
+        #: is said too (not while a value is first being typed).
+        self._left: set[str] = set()
         #: What the status line says went wrong: "fields" (the count of fields to fix), or
         #: the field a store error named; None when it shows the hint.
         self._status_about: str | None = None
@@ -165,8 +199,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
             value = str(value)
         elif name == "timeout":
             value = "" if value is None else f"{value:g}"
-        return Input(value=value or "", placeholder=PLACEHOLDERS.get(name, ""), compact=True,
-                     id=f"field-{name}")
+        return FieldInput(value=value or "", placeholder=PLACEHOLDERS.get(name, ""),
+                          compact=True, id=f"field-{name}")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="editor-box") as box:
@@ -192,8 +226,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
     def _password_source_widgets(self) -> ComposeResult:
         kind, _, rest = self.start.password_source.partition(":")
         yield _select("password_source-kind", PASSWORD_KINDS, kind)
-        yield Input(value=rest, placeholder=_KIND_HINT.get(kind, ""), compact=True,
-                    disabled=kind not in _KIND_HINT, id="field-password_source-arg")
+        yield FieldInput(value=rest, placeholder=_KIND_HINT.get(kind, ""), compact=True,
+                         disabled=kind not in _KIND_HINT, id="field-password_source-arg")
 
     def on_mount(self) -> None:
         self._initial = {name: self._raw(name) for name in FIELDS}
@@ -227,12 +261,66 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 return text
         return text
 
-    def _check(self, name: str) -> tuple[Any, str]:
-        """(normalised value, "") or (None, the one-line problem)."""
+    def _check(self, name: str, *, run: bool = False) -> tuple[Any, str]:
+        """(normalised value, "") or (None, the one-line problem); with ``run``, also what a
+        session start would refuse in the field (see run_problem)."""
         try:
-            return check_field(name, self._raw(name)), ""
+            value = check_field(name, self._raw(name))
         except ProfileError as exc:
             return None, exc.message
+        problem = self.run_problem(name, value) if run else ""
+        return (None, problem) if problem else (value, "")
+
+    def _value(self, name: str, default: Any = None) -> Any:
+        """A field's checked value, or ``default`` while it is not valid."""
+        try:
+            return check_field(name, self._raw(name))
+        except ProfileError:
+            return default
+
+    def run_problem(self, name: str, value: Any) -> str:
+        """What `smtptui run` (and the app's first step) would refuse in this field when a
+        session starts, in the words they use; "" when nothing. The same checks: the address
+        rules of RFC 5321 (smtptui.smtp.commands), the message file opened, a host for a
+        smart host, a recipient."""
+        from smtptui.smtp.commands import check_address, check_helo_name
+        from smtptui.smtp.errors import InputError
+
+        direct = self._value("mode") == "direct"
+        profile = repr(self._value("name", "") or "")
+        try:
+            if name == "sender":
+                check_address(value, "sender", allow_null=True)
+            elif name == "recipients":
+                if not value:
+                    return (f"profile {profile}: direct mode needs a recipient" if direct
+                            else "no recipient given")
+                for address in value:
+                    check_address(address, "recipient")
+            elif name == "host" and not direct and not value.strip().strip("[]"):
+                return f"profile {profile} has no host (smart host mode)"
+            elif name == "helo" and value:
+                if not value.isascii():
+                    return f"HELO name {value!r} must be ASCII (use the A-label form)"
+                check_helo_name(value)
+            elif name == "eml" and value:
+                from smtptui.launch.message import MessageSource
+
+                MessageSource.from_file(self._eml_path(value))
+        except InputError as exc:
+            return str(exc)
+        return ""
+
+    def _eml_path(self, eml: str) -> Path:
+        """The message file as a session will open it: a relative name from the profile's
+        folder (the profiles folder, for a profile not saved yet)."""
+        path = Path(eml).expanduser()
+        if path.is_absolute():
+            return path
+        original = self.original
+        folder = (original.path.parent if original is not None and original.path is not None
+                  else self.store.directory)
+        return Path(folder).absolute() / path
 
     def _show_error(self, name: str, message: str) -> None:
         label = self.query_one(f"#error-{name}", Static)
@@ -245,10 +333,12 @@ class ProfileEditor(ModalScreen[Profile | None]):
 
     def validate_field(self, name: str) -> str:
         """Check one field now and show its message under it (when changed or after a save);
-        a "Not saved" status that the change answers is updated or cleared."""
-        _, message = self._check(name)
+        once the field was left (or a save tried), what a session start would refuse too.
+        A "Not saved" status that the change answers is updated or cleared."""
+        run = name in self._left or self._save_tried
+        _, message = self._check(name, run=run)
         changed = self._raw(name) != self._initial.get(name)
-        self._show_error(name, message if (changed or self._save_tried) else "")
+        self._show_error(name, message if (changed or run) else "")
         if self._status_about == "fields":
             self._fields_status()
         elif self._status_about == name:
@@ -273,6 +363,13 @@ class ProfileEditor(ModalScreen[Profile | None]):
         name = ident.removeprefix("field-")
         return "password_source" if name.startswith("password_source") else name
 
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """A field left: check it, with what a session start would refuse in it."""
+        name = self._field_of(event.widget)
+        if name and self._initial and self.is_attached:
+            self._left.add(name)
+            self.validate_field(name)
+
     def on_input_changed(self, event: Input.Changed) -> None:
         """Check a text field as it is typed."""
         if (name := self._field_of(event.input)) and self._initial:
@@ -292,6 +389,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
             arg.placeholder = _KIND_HINT.get(kind, "")
         if event.select.id == "field-mode":
             self._sync_mode()
+            for needs_mode in ("host", "recipients"):  # what they need depends on the mode
+                if needs_mode in self._left or self._save_tried:
+                    self.validate_field(needs_mode)
         if (name := self._field_of(event.select)) and self._initial:
             self.validate_field(name)
 
@@ -318,7 +418,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._save_tried = True
         values: dict[str, Any] = {}
         for name in FIELDS:
-            value, message = self._check(name)
+            value, message = self._check(name, run=True)
             self._show_error(name, message)
             values[name] = value
         if self.errors:
@@ -362,6 +462,22 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self.original = saved
         return saved
 
+    def changed_fields(self) -> list[str]:
+        """The fields whose value differs from what the form opened with."""
+        return [name for name in FIELDS if self._raw(name) != self._initial.get(name)]
+
     def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
+        """Close without saving; with typed changes, after asking."""
+        changed = self.changed_fields()
+        if not changed:
+            self.dismiss(None)
+            return
+        from smtptui.tui.screens.confirm import Confirm
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        names = ", ".join(LABELS[name] for name in changed)
+        self.app.push_screen(Confirm(f"Throw away the changes to {names}?", yes="Discard",
+                                     no="Keep editing", title="Unsaved changes"), answered)

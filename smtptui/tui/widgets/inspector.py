@@ -170,6 +170,7 @@ class CapabilityInspector(Widget):
         self.tls_facts: dict[str, Any] = {}
         self._shown = False
         self._has_pair = False
+        self._pending = False  # TLS is up, the EHLO inside TLS is still to come
         self._greeting = ""
         self._narrow = False
         self._width = -1  # the width the table was last laid out for
@@ -219,21 +220,29 @@ class CapabilityInspector(Widget):
              message_facts: MessageFacts | None, tls_facts: Mapping[str, Any] | None, *,
              tls_active: bool | None = None, sender: str = "",
              recipients: Sequence[str] = ()) -> None:
-        """Show a session's capabilities: before and after STARTTLS (either may be None).
+        """Show a session's capabilities: ``caps_before`` is the EHLO reply before STARTTLS
+        (None when there was no STARTTLS), ``caps_after`` the latest reply (inside TLS after
+        STARTTLS; None between the hand-shake and the EHLO inside TLS). A lone reply may come
+        as either.
 
         ``tls_active`` defaults to "there are TLS facts"; ``sender`` and ``recipients`` let
-        SMTPUTF8 and LIMITS be set against the session's addresses.
+        SMTPUTF8 and LIMITS be set against the session's addresses. With TLS up, a reply
+        before STARTTLS and none after it, the keywords are judged as they came (before TLS)
+        and the notes say that the EHLO inside TLS is still to come.
         """
         current = caps_after if caps_after is not None else caps_before
         active = bool(tls_facts) if tls_active is None else tls_active
         self.rows, self.diff_lines, self._greeting = [], [], ""
+        self._pending = False
         if current is not None:
-            from smtptui.knowledge.keywords import assess, diff
+            from smtptui.knowledge.keywords import assess, ehlo_in_tls_pending, starttls_notes
             from smtptui.smtp.capabilities import Capabilities
 
-            self.rows = assess(current, message_facts, active, sender=sender,
-                               recipients=recipients)
-            self.diff_lines = diff(caps_before, caps_after)
+            self._pending = ehlo_in_tls_pending(caps_before, caps_after, active)
+            self.rows = assess(current, message_facts, active and not self._pending,
+                               sender=sender, recipients=recipients,
+                               starttls_done=self._pending)
+            self.diff_lines = starttls_notes(caps_before, caps_after, active)
             if isinstance(current, Capabilities):
                 self._greeting = current.greeting
         self._has_pair = caps_before is not None and caps_after is not None
@@ -259,7 +268,7 @@ class CapabilityInspector(Widget):
         else:
             unknown = sum(1 for r in self.rows if r.level == "unknown")
             offered = sum(1 for r in self.rows if r.offered)
-            text = Text("EHLO reply")
+            text = Text("EHLO reply before TLS" if self._pending else "EHLO reply")
             if self._greeting:
                 text.append(" from ")
                 text.append(_clip(visible(self._greeting), _GREETING_WIDTH), style="bold")

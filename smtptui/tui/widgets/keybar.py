@@ -61,8 +61,9 @@ class KeyBar(Widget, can_focus=False):
     the command palette's key on the right), drawn by one widget without a child per key.
 
     When they do not all fit, keys are left out by ``priority`` (action -> rank, 0 is the most
-    important; actions not listed rank in the middle); every binding stays in the help screen
-    and the command palette. A click on a key presses it.
+    important; actions not listed rank in the middle; or a function that gives it now);
+    every binding stays in the help screen and the command palette. A click on a key presses
+    it.
     """
 
     ALLOW_SELECT = False
@@ -93,8 +94,10 @@ class KeyBar(Widget, can_focus=False):
     }
     """
 
-    def __init__(self, priority: dict[str, int] | None = None, *, id: str | None = None) -> None:
+    def __init__(self, priority: dict[str, int] | Callable[[], dict[str, int]] | None = None,
+                 *, id: str | None = None) -> None:
         super().__init__(id=id)
+        #: action -> rank, or a function giving it now (the ranks may follow the app's state).
         self.priority = priority or {}
         self._regions: list[tuple[int, int, Key]] = []
 
@@ -126,7 +129,8 @@ class KeyBar(Widget, can_focus=False):
         keys, palette = self.keys()
         width = self.size.width
         room = width - (key_width(palette) + 1 if palette is not None else 0)
-        shown = fit(keys, room, self.priority)
+        priority = self.priority() if callable(self.priority) else self.priority
+        shown = fit(keys, room, priority)
         style = self.get_component_rich_style
         item = style("keybar--item")
         key_style, description_style = style("keybar--key"), style("keybar--description")

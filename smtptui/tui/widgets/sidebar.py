@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.style import Style
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -29,6 +30,40 @@ def matches(item: Item, needle: str) -> bool:
         return True
     hay = item.name if isinstance(item, BrokenProfile) else f"{item.name} {item.target}"
     return needle.casefold() in hay.casefold()
+
+
+def target_parts(item: Profile, scrub: Callable[[str], str]) -> tuple[str, str]:
+    """Where the profile goes, as (the part that may be cut, the part always shown): the
+    host and ":PORT" for a smart host; the MX domains and " port N" (when not 25) direct.
+    ``scrub`` filters the text shown (whole, before it is cut in two)."""
+    if item.mode == "direct":
+        return scrub(item.target), scrub(f" port {item.port}") if item.port != 25 else ""
+    head, colon, port = scrub(item.target).rpartition(":")
+    return head, colon + port
+
+
+class KeepTail:
+    """One line that fits its width by cutting its head short ("smtp.exam…:587"): the tail
+    (the port that tells two profiles apart) always shows."""
+
+    def __init__(self, head: str, tail: str, style: Style | str = "") -> None:
+        self.head, self.tail, self.style = head, tail, style
+
+    @property
+    def plain(self) -> str:
+        """The whole line, uncut."""
+        return self.head + self.tail
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        head = Text(self.head, no_wrap=True, overflow="ellipsis", end="")
+        room = width - Text(self.tail).cell_len
+        if head.cell_len > room:
+            head.truncate(max(room, 1), overflow="ellipsis")
+        line = Text(style=self.style, no_wrap=True, overflow="ellipsis")
+        line.append_text(head)
+        line.append(self.tail)
+        yield line
 
 
 class ProfileList(OptionList):
@@ -68,18 +103,24 @@ class ProfileList(OptionList):
         event.prevent_default()
         self.post_message(self.FilterChanged(self.filter_text))
 
+    def clear_filter(self) -> bool:
+        """Empty the filter (the Sidebar shows every profile again); False if it was empty."""
+        if not self.filter_text:
+            return False
+        self.filter_text = ""
+        self.post_message(self.FilterChanged(""))
+        return True
+
     async def action_leave(self) -> None:
         """Escape: clear the filter, or (with none) go back to the transcript."""
-        if self.filter_text:
-            self.filter_text = ""
-            self.post_message(self.FilterChanged(""))
-        else:
+        if not self.clear_filter():
             await self.run_action("app.focus_transcript")
 
     def prompt_for(self, item: Item, scrub: Callable[[str], str]) -> Group:
         """The badge and the name, then the target (BROKEN, then the error)."""
         style = self.get_component_rich_style
-        name = Text()
+        # The badge and the name on one line, the name cut short if need be.
+        name = Text(no_wrap=True, overflow="ellipsis")
         if isinstance(item, BrokenProfile):
             name.append("BROKEN", style("profile--broken", partial=True))
             name.append(" ")
@@ -92,9 +133,15 @@ class ProfileList(OptionList):
         # A name or host from a file may hold a bidi override or an invisible character:
         # shown visible, as `smtptui profiles` shows them.
         name.append(visible(item.name), style("profile--name", partial=True))
-        target = Text(scrub(visible(item.target)), style("profile--target", partial=True),
-                      no_wrap=True, overflow="ellipsis")
-        return Group(name, target)
+        head, tail = target_parts(item, lambda text: scrub(visible(text)))
+        return Group(name, KeepTail(head, tail, style("profile--target", partial=True)))
+
+    def no_match(self, needle: str) -> Text:
+        """What the list shows when the filter matches nothing."""
+        text = Text("no profile matches ", style="italic")
+        text.append(repr(needle), style="bold")
+        text.append("\nbackspace or escape", style="dim")
+        return text
 
 
 class Sidebar(Vertical):
@@ -136,7 +183,8 @@ class Sidebar(Vertical):
         """What the list shows for the profile at ``index``, as plain text."""
         prompt = self.list.get_option_at_index(index).prompt
         parts = prompt.renderables if isinstance(prompt, Group) else [prompt]
-        return "\n".join(part.plain if isinstance(part, Text) else str(part) for part in parts)
+        return "\n".join(part.plain if isinstance(part, (Text, KeepTail)) else str(part)
+                         for part in parts)
 
     def set_items(self, items: Sequence[Item], select: str | None = None) -> None:
         """Show these profiles (filtered as typed); put the cursor on ``select`` if given."""
@@ -152,9 +200,21 @@ class Sidebar(Vertical):
         plist.add_options(Option(plist.prompt_for(item, self.scrub), id=f"p{index}")
                           for index, item in enumerate(self.shown))
         if not self.shown:
+            if plist.filter_text and self.items:
+                plist.add_option(Option(plist.no_match(self.scrub(plist.filter_text)),
+                                        id="no-match", disabled=True))
             return
         names = [item.name for item in self.shown]
         plist.highlighted = names.index(select) if select in names else 0
+
+    def clear_filter(self) -> None:
+        """Show every profile again, the cursor left where it was (a fresh start for typing)."""
+        plist = self.list
+        if plist.filter_text:
+            plist.filter_text = ""
+            self._show_filter("")
+            current = self.highlighted
+            self._refill(current.name if current is not None else None)
 
     def _show_filter(self, text: str) -> None:
         label = self.query_one("#profile-filter", Static)
@@ -181,4 +241,9 @@ class Sidebar(Vertical):
         event.stop()
         index = event.option_index
         if 0 <= index < len(self.shown):
-            self.post_message(self.Chosen(self.shown[index]))
+            item = self.shown[index]
+            if self.list.filter_text:  # done with it: the next search starts afresh
+                self.list.filter_text = ""
+                self._show_filter("")
+                self._refill(item.name)
+            self.post_message(self.Chosen(item))

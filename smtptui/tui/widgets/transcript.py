@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
+from itertools import accumulate
+from typing import TYPE_CHECKING, cast
 
 from rich.style import Style
 from rich.text import Text
@@ -23,6 +25,7 @@ from smtptui.tui.widgets.transcript_rows import (
     KIND,
     LATENCY,
     MARKER,
+    STAGE,
     TEXT,
     TLS,
     SelectedLine,
@@ -32,6 +35,7 @@ from smtptui.tui.widgets.transcript_rows import (
     raw_text,
     selected_line,
     selected_summary,
+    wrap_starts,
 )
 
 if TYPE_CHECKING:
@@ -43,15 +47,28 @@ MAX_LINES = 200_000
 #: The painted rows kept for scrolling back and forth.
 CACHED_ROWS = 256
 _TIME_WIDTH = 14  # "%7.3f", the latency column and spaces
+#: The columns before a line's text: the time, the latency, the marker (gutter view); the
+#: time and the marker (raw view, as `smtptui run` prints them).
+GUTTER, RAW_GUTTER = _TIME_WIDTH + 4, 13
+#: The narrowest text column: below it the lines are cut rather than wrapped to nothing.
+MIN_TEXT_WIDTH = 8
+#: How much longer the ``scrub`` filter may make a line (tests mask numbers with it).
+_SCRUB_SLACK = 8
 
 
 class TranscriptView(ScrollView, can_focus=True):
     """Each line with its time, a direction marker and colours; server text is plain text.
 
-    ``raw`` shows the interleaved form `smtptui run` prints; ``fold`` folds long DATA parts.
-    ``scrub`` (a text filter) is applied to every line shown, e.g. to mask port numbers.
+    A line longer than the view wraps under its time and marker (at a space when it can), so
+    a reply or a note is read whole and the time column never scrolls away; nothing scrolls
+    sideways. ``raw`` shows the interleaved form `smtptui run` prints (wrapped the same way);
+    ``fold`` folds long DATA parts. ``scrub`` (a text filter) is applied to every line shown,
+    e.g. to mask port numbers.
+
     A cursor selects one line (the keys move it and the view follows it); on the last line it
-    follows new lines. Each time it lands on another line, a Selected message says which.
+    follows new lines, and so does the view while it is at the end (scrolled away by the
+    mouse, it stays put until it is back at the end). Each time the cursor lands on another
+    line, a Selected message says which.
     """
 
     HELP_GROUP = "Transcript"
@@ -95,12 +112,21 @@ class TranscriptView(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.scrub: Callable[[str], str] | None = None
         self._model = TranscriptLines(max_lines)
-        # Row -> (scroll_x, width, the strip as painted): a few screens' worth, because a
+        # Row -> (width, the row's screen lines as painted): a few screens' worth, because a
         # painted Strip carries a dozen objects the garbage collector has to scan.
-        self._cache: LRUCache[int, tuple[int, int, Strip]] = LRUCache(CACHED_ROWS)
+        self._cache: LRUCache[int, tuple[int, list[Strip]]] = LRUCache(CACHED_ROWS)
+        # Where each row starts among the screen lines (a row wraps to one or more of them);
+        # the last entry is the number of screen lines. Rows from ``_measured`` on are not
+        # measured yet (they are, before anything is drawn or scrolled).
+        self._starts: array[int] = array("q", [0])
+        self._measured = 0
+        self._text_width = 0  # the width the rows were measured for
+        # (width, raw view) -> (lines dropped then, each line's screen lines at that width)
+        self._heights: dict[tuple[int, bool], tuple[int, array[int]]] = {}
         self._flush_pending = False
-        self._follow = True
-        self._scroll_target: int | None = None
+        self._follow = True  # the view stays at the end as lines come
+        self._scrolling = False  # a scroll of our own is being made: it decides nothing
+        self._scroll_target: int | None = None  # a row to bring to the top at the next flush
         self._cursor: int | None = None  # None: on the last row, following new ones
         self._cursor_row: int | None = None  # the row under a cursor that does not follow
         self._selected: SelectedLine | None = None
@@ -128,6 +154,22 @@ class TranscriptView(ScrollView, can_focus=True):
         return len(self._model.rows)
 
     @property
+    def screen_line_count(self) -> int:
+        """How many screen lines the rows take, wrapped at the view's width."""
+        self._layout()
+        return self._starts[-1]
+
+    def screen_lines_of(self, row: int) -> range:
+        """The screen lines (counted from the top of the whole transcript) that a row takes."""
+        self._layout()
+        return range(self._starts[row], self._starts[row + 1])
+
+    @property
+    def following(self) -> bool:
+        """Does the view stay at the end as new lines come?"""
+        return self._follow
+
+    @property
     def _rows(self) -> array[int]:
         return self._model.rows
 
@@ -135,9 +177,13 @@ class TranscriptView(ScrollView, can_focus=True):
         """Forget everything (a new session)."""
         self._model.clear()
         self._cache.clear()
+        self._heights.clear()
+        self._remeasure(0)
         self._follow = True
+        self._scroll_target = None
         self._cursor = self._cursor_row = None
-        self.scroll_to(0, 0, animate=False)
+        self.virtual_size = self._virtual_size()
+        self._scroll_self(0)
         self._schedule_flush()
 
     def add_event(self, event: Event) -> None:
@@ -150,14 +196,17 @@ class TranscriptView(ScrollView, can_focus=True):
         changed = self._model.add(t, kind, stage, text, tls, marker, self.fold)
         if changed.pruned:
             self._cache.clear()
+            self._remeasure(0)
             self._relocate(0)
         elif changed.relaid_from is not None:
             for y in range(changed.relaid_from, len(self._rows)):
                 self._cache.discard(y)
+            self._remeasure(changed.relaid_from)
             if self._cursor is not None and self._cursor >= changed.relaid_from:
                 self._relocate(changed.relaid_from)
         elif changed.repaint is not None:
             self._cache.discard(changed.repaint)
+            self._remeasure(changed.repaint)  # the summary grew: it may wrap to more lines
         self._schedule_flush()
 
     def add_latency(self, stage: str, seconds: float) -> None:
@@ -174,6 +223,7 @@ class TranscriptView(ScrollView, can_focus=True):
             block.octets, block.total = octets, lines
             if block.foldable:
                 self._cache.clear()
+                self._remeasure(block.start_row)
                 self._schedule_flush()
 
     def plain_lines(self) -> Iterator[str]:
@@ -182,7 +232,8 @@ class TranscriptView(ScrollView, can_focus=True):
             yield raw_text(line)
 
     def visible_text(self) -> str:
-        """The rows as shown now, as plain text (for tests and screen readers)."""
+        """The rows as shown now, one line each (unwrapped), as plain text (for tests and
+        screen readers)."""
         return "\n".join(self._row_text(row).plain for row in self._rows)
 
     @property
@@ -204,11 +255,13 @@ class TranscriptView(ScrollView, can_focus=True):
                              else None)
 
     def move_cursor(self, row: int, *, scroll: bool = True) -> None:
-        """Put the cursor on ``row`` (clamped); on the last row it follows new lines."""
+        """Put the cursor on ``row`` (clamped); on the last row it follows new lines, and the
+        view with it; on any other, the view stays where the cursor is."""
         last = len(self._rows) - 1
         if last < 0:
             return
         row = max(0, min(row, last))
+        self._follow = row == last
         if row == self.cursor:
             if scroll:
                 self._show_cursor()
@@ -217,7 +270,6 @@ class TranscriptView(ScrollView, can_focus=True):
             self._cursor = self._cursor_row = None
         else:
             self._cursor, self._cursor_row = row, self._rows[row]
-        self.virtual_size = self._virtual_size()
         if scroll:
             self._show_cursor()
         self.refresh()
@@ -236,14 +288,92 @@ class TranscriptView(ScrollView, can_focus=True):
         self.move_cursor(0)
 
     def action_cursor_end(self) -> None:
-        """The last line: the cursor follows new lines again."""
+        """The last line: the cursor, and the view, follow new lines again."""
         self.move_cursor(len(self._rows) - 1)
-        self._follow = True
 
     # -- the rows changed -----------------------------------------------------------------
 
+    def _gutter_width(self) -> int:
+        return RAW_GUTTER if self.raw else GUTTER
+
+    def _wrap_width(self) -> int:
+        """The text column's width: the view's, less the gutter (0 before it has a size)."""
+        width = self.scrollable_content_region.width
+        return max(width - self._gutter_width(), MIN_TEXT_WIDTH) if width > 0 else 0
+
+    def _remeasure(self, row: int) -> None:
+        """Rows from ``row`` on are to be measured again."""
+        self._measured = min(self._measured, row)
+
+    def _layout(self) -> None:
+        """Measure the rows not measured yet (all of them when the width changed): how many
+        screen lines each wraps to."""
+        width = self._wrap_width() or 80
+        if width != self._text_width:
+            self._text_width = width
+            self._measured = 0
+            self._cache.clear()
+            if self.is_mounted:  # the screen lines changed: the scroll bar and the end too
+                self._schedule_flush()
+        rows, starts = self._rows, self._starts
+        if self._measured == len(rows) and len(starts) == len(rows) + 1:
+            return
+        start = min(self._measured, len(starts) - 1)
+        del starts[start + 1:]
+        model = self._model
+        dropped, fold = model.dropped, self.fold
+        lines = self._line_heights(width)
+        heights = [lines[row - dropped] if row >= 0
+                   else len(wrap_starts(model.block_of(row).summary(fold), width))
+                   for row in rows[start:]]
+        accumulated = accumulate(heights, initial=starts[start])
+        next(accumulated)
+        starts.extend(accumulated)
+        self._measured = len(rows)
+
+    def _line_heights(self, width: int) -> array[int]:
+        """How many screen lines each line wraps to at ``width`` in this view (gutter or raw),
+        kept for the last two (width, view) pairs: folding and unfolding, or switching views
+        and back, measure nothing again."""
+        raw = self.raw
+        key = (width, raw)
+        model = self._model
+        kept = self._heights.get(key)
+        if kept is None or kept[0] > model.dropped:
+            kept = (model.dropped, array("i"))
+            if len(self._heights) >= 2:
+                self._heights.pop(next(iter(self._heights)))
+            self._heights[key] = kept
+        was_dropped, heights = kept
+        if model.dropped > was_dropped:  # lines dropped from the front: drop theirs too
+            del heights[:model.dropped - was_dropped]
+            self._heights[key] = kept = (model.dropped, heights)
+        lines, cells = model.lines, model.cells
+        if len(heights) >= len(lines):
+            return heights
+        clean = self._clean
+
+        def height(index: int) -> int:
+            line = lines[index]
+            text = cast(str, line[TEXT])
+            if not raw and line[KIND] == "error" and index > 0:
+                text = _without_the_reply_above(text, lines, index)
+            return len(wrap_starts(clean(text), width))
+
+        # A line within the width takes one screen line (with room for a scrub that lengthens
+        # it a little); only the others are wrapped to be measured.
+        fits = width - (_SCRUB_SLACK if self.scrub is not None else 0)
+        heights.extend(1 if cells[index] <= fits else height(index)
+                       for index in range(len(heights), len(lines)))
+        return heights
+
+    def _row_at(self, y: int) -> int:
+        """The row shown on screen line ``y`` (of all of them), clamped to the rows."""
+        return max(0, min(bisect_right(self._starts, y) - 1, len(self._rows) - 1))
+
     def _virtual_size(self) -> Size:
-        return Size(_TIME_WIDTH + 4 + self._model.width, len(self._rows))
+        self._layout()
+        return Size(self._gutter_width() + self._text_width, self._starts[-1])
 
     def _relocate(self, start: int) -> None:
         """Find the cursor's row again after the rows changed from ``start`` on: a line folded
@@ -259,6 +389,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def watch_fold(self, fold: bool) -> None:
         self._model.relayout(fold)
         self._cache.clear()
+        self._remeasure(0)
         self._relocate(0)
         block = self._model.last_block
         if not fold and block is not None and block.foldable:
@@ -270,6 +401,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def watch_raw(self) -> None:
         self._cache.clear()
+        self._remeasure(0)
         self._schedule_flush()
 
     # -- refresh ---------------------------------------------------------------------------
@@ -283,12 +415,23 @@ class TranscriptView(ScrollView, can_focus=True):
         self._flush_pending = False
         self.virtual_size = self._virtual_size()
         if self._scroll_target is not None:
-            self.scroll_to(y=self._scroll_target, animate=False)
+            self._scroll_self(self._starts[min(self._scroll_target, len(self._starts) - 1)])
             self._scroll_target = None
         elif self._follow:
-            self.scroll_end(animate=False, x_axis=False)
+            self._scroll_self(self.max_scroll_y)
         self.refresh()
         self._report()
+
+    def _scroll_self(self, y: float) -> None:
+        """Scroll to screen line ``y`` now, without taking it for the user's scrolling."""
+        self._scrolling = True
+        try:
+            self.scroll_to(x=0, y=y, animate=False, immediate=True, force=True)
+        finally:
+            self._scrolling = False
+        # The scroll bar may not be shown yet (the lines that need it just came): it takes
+        # its position now, or it would show the top when it appears.
+        self.vertical_scrollbar.position = self.scroll_y
 
     def _report(self) -> None:
         """Post Selected when the line under the cursor is another one."""
@@ -298,24 +441,38 @@ class TranscriptView(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, selected))
 
     def _show_cursor(self) -> None:
-        """Scroll just enough for the cursor's row to be in view."""
-        row, top = self.cursor, round(self.scroll_y)
-        height = max(1, self.scrollable_content_region.height)
+        """Scroll just enough for the cursor's row to be in view (to the end, following)."""
+        self.virtual_size = self._virtual_size()
         if self._cursor is None and self._follow:
-            self.scroll_end(animate=False, x_axis=False, immediate=True)
-        elif row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+            self._scroll_self(self.max_scroll_y)
+            return
+        row, top = self.cursor, round(self.scroll_y)
+        if row < 0:
+            return
+        height = max(1, self.scrollable_content_region.height)
+        first, after = self._starts[row], self._starts[row + 1]
+        if first < top:
+            self._scroll_self(first)
+        elif after > top + height:
+            self._scroll_self(max(first, after - height))
 
     def on_resize(self) -> None:
+        # The rows wrap anew at the new width: keep the same row at the top (or the end, or
+        # the cursor, in view).
+        top = self._row_at(round(self.scroll_y)) if len(self._rows) else 0
         self._cache.clear()
+        self.virtual_size = self._virtual_size()
+        if not self._follow and self._cursor is None:
+            self._scroll_self(self._starts[top])
         self.call_after_refresh(self._show_cursor)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None:
-            self.move_cursor(offset.y + round(self.scroll_y), scroll=False)
+        if offset is not None and len(self._rows):
+            self._layout()
+            y = offset.y + round(self.scroll_y)
+            if y < self._starts[-1]:
+                self.move_cursor(self._row_at(y), scroll=False)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -323,7 +480,8 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        self._follow = new_value >= self.max_scroll_y
+        if not self._scrolling:  # the user's scrolling (the wheel, the scroll bar)
+            self._follow = self._cursor is None and new_value >= self.max_scroll_y
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -333,14 +491,27 @@ class TranscriptView(ScrollView, can_focus=True):
     def _clean(self, text: str) -> str:
         return self.scrub(text) if self.scrub is not None else text
 
-    def _row_text(self, row: int) -> Text:
+    def _body(self, row: int) -> tuple[str, str]:
+        """A row's text after the gutter, and its kind (for its style)."""
         if row < 0:
-            text = Text(" " * (_TIME_WIDTH + 4), no_wrap=True, end="")
-            text.append(self._model.block_of(row).summary(self.fold), self._style("fold"))
-            return text
+            return self._model.block_of(row).summary(self.fold), "fold"
+        model = self._model
+        line = model.line(row)
+        kind = line[KIND]
+        text = cast(str, line[TEXT])
+        if self.raw:
+            return self._clean(text), ""
+        if kind == "error" and row > model.dropped:
+            text = _without_the_reply_above(text, model.lines, row - model.dropped)
+        return self._clean(text), kind if kind in ("send", "recv", "error") else "info"
+
+    def _gutter(self, row: int) -> Text:
+        """What a row shows before its text: its time, latency and marker."""
+        if row < 0:
+            return Text(" " * self._gutter_width(), end="")
         line = self._model.line(row)
         if self.raw:
-            return Text(self._clean(raw_text(line)), no_wrap=True, end="")
+            return Text(f"{line[T]:8.3f} {line[MARKER]:<3} ", end="")
         kind = line[KIND]
         if kind not in ("send", "recv", "error"):
             kind = "info"
@@ -352,36 +523,78 @@ class TranscriptView(ScrollView, can_focus=True):
             marker += self._style("tls")
         text.append(f"{line[MARKER]:<3}", marker)
         text.append(" ")
-        text.append(self._clean(line[TEXT]), self._style(kind))
         return text
 
+    def _row_text(self, row: int) -> Text:
+        """A row whole, on one line (unwrapped)."""
+        text = self._gutter(row)
+        body, kind = self._body(row)
+        text.append(body, self._style(kind) if kind else "")
+        return text
+
+    def _row_strips(self, index: int, width: int, base: Style, cursor: Style | None) -> list[Strip]:
+        """Row ``index`` painted: one strip per screen line it wraps to."""
+        row = self._rows[index]
+        gutter = self._gutter(row)
+        body, kind = self._body(row)
+        style = self._style(kind) if kind else Style()
+        starts = wrap_starts(body, self._text_width)
+        blank = " " * gutter.cell_len
+        first = self._starts[index] if index < len(self._starts) else 0
+        strips = []
+        for number, start in enumerate(starts):
+            end = starts[number + 1] if number + 1 < len(starts) else len(body)
+            text = gutter.copy() if number == 0 else Text(blank, end="")
+            text.append(body[start:end], style)
+            text.stylize_before(base)
+            fill = base
+            if cursor is not None:
+                text.stylize(cursor)
+                fill = base + cursor
+            strip = Strip(text.render(self.app.console), text.cell_len)
+            strips.append(strip.crop_extend(0, width, fill).apply_offsets(0, first + number))
+        return strips
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
+        self._layout()
+        index = round(self.scroll_y) + y
         width = self.size.width
         base = self.rich_style
-        if index >= len(self._rows):
+        if index >= self._starts[-1] or not len(self._rows):
             return Strip.blank(width, base)
-        if index == self.cursor:
-            return self._cursor_line(index, scroll_x, width, base)
-        cached = self._cache.get(index)
-        if cached is not None and cached[0] == scroll_x and cached[1] == width:
-            return cached[2]
-        text = self._row_text(self._rows[index])
-        text.stylize_before(base)
-        strip = Strip(text.render(self.app.console), text.cell_len).crop_extend(
-            scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
-        self._cache[index] = (scroll_x, width, strip)
-        return strip
+        row = self._row_at(index)
+        part = index - self._starts[row]
+        if row == self.cursor:
+            cursor = self._style("cursor")
+            if self.app.no_color:
+                cursor += Style(reverse=True)
+            strips = self._row_strips(row, width, base, cursor)
+            return strips[min(part, len(strips) - 1)]
+        cached = self._cache.get(row)
+        if cached is None or cached[0] != width:
+            cached = (width, self._row_strips(row, width, base, None))
+            self._cache[row] = cached
+        strips = cached[1]
+        return strips[min(part, len(strips) - 1)]
 
-    def _cursor_line(self, index: int, scroll_x: int, width: int, base: Style) -> Strip:
-        """The row under the cursor, highlighted across the whole width (never cached)."""
-        cursor = self._style("cursor")
-        if self.app.no_color:
-            cursor += Style(reverse=True)
-        text = self._row_text(self._rows[index])
-        text.stylize_before(base)
-        text.stylize(cursor)
-        strip = Strip(text.render(self.app.console), text.cell_len)
-        return strip.crop_extend(scroll_x, scroll_x + width, base + cursor).apply_offsets(
-            scroll_x, index)
+
+#: How far back a note looks for the reply it repeats (the lines of one reply).
+_REPLY_LINES = 50
+
+
+def _without_the_reply_above(text: str, lines: Sequence[tuple[object, ...]], index: int) -> str:
+    """An error note (``lines[index]``) that repeats a line of the reply just above it
+    (``recipient X refused: 550 5.1.1 ...``) says "see the reply above" instead: the refusal
+    is read once. A multi-line reply counts as its lines (``550-`` read as ``550 ``)."""
+    note = lines[index]
+    stage = note[STAGE]
+    for back in range(index - 1, max(index - 1 - _REPLY_LINES, -1), -1):
+        above = lines[back]
+        reply = above[TEXT]
+        if above[KIND] != "recv" or above[STAGE] != stage or not isinstance(reply, str):
+            break
+        if reply[3:4] == "-":
+            reply = reply[:3] + " " + reply[4:]
+        if reply and text.endswith(": " + reply):
+            return text[: len(text) - len(reply)] + "see the reply above"
+    return text

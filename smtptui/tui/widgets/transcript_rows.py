@@ -13,7 +13,7 @@ from __future__ import annotations
 from array import array
 from typing import NamedTuple
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 from smtptui.smtp.safety import visible
 
@@ -113,6 +113,7 @@ class TranscriptLines:
     def clear(self) -> None:
         """No lines."""
         self.lines: list[Line] = []  # lines[i] is line number self.dropped + i
+        self.cells: array[int] = array("i")  # cells[i]: the width of lines[i]'s text
         # Each row: a line number, or -1 - n for block n's summary line (machine integers:
         # no object per row).
         self.rows: array[int] = array("q")
@@ -150,7 +151,9 @@ class TranscriptLines:
                          block.number if block is not None else NO_BLOCK)
         self.lines.append(line)
         self._by_stage[stage] = number
-        self.width = max(self.width, cell_len(line[TEXT]))
+        cells = cell_len(line[TEXT])
+        self.cells.append(cells)
+        self.width = max(self.width, cells)
         changed = Changed()
         if block is None:
             self.rows.append(number)
@@ -223,6 +226,7 @@ class TranscriptLines:
     def _prune(self, fold: bool) -> None:
         drop = max(1, self.max_lines // 10)
         del self.lines[:drop]
+        del self.cells[:drop]
         self.dropped += drop
         for number, block in list(self.blocks.items()):
             end = block.first + block.count
@@ -259,3 +263,34 @@ def latency_text(seconds: float | None) -> str:
     if seconds < 9.95:
         return f"{seconds:.1f}s"
     return f"{seconds:.0f}s"
+
+
+def wrap_starts(text: str, width: int) -> tuple[int, ...]:
+    """Where each screen line of ``text`` starts when it is wrapped at ``width`` cells: after
+    the last space that lets a line fit, else (a word longer than the line) mid-word.
+
+    ``(0,)`` for a text that fits. Line i is ``text[starts[i]:starts[i + 1]]`` (the last one
+    runs to the end); a space where a line breaks ends that line, unseen.
+    """
+    width = max(width, 1)
+    if len(text) <= width and (text.isascii() or cell_len(text) <= width):
+        return (0,)
+    starts = [0]
+    start, end = 0, len(text)
+    ascii_text = text.isascii()
+    while True:
+        if ascii_text:
+            cut = start + width
+        else:  # the most characters from ``start`` that fit in ``width`` cells (at least one)
+            cells, cut = 0, start
+            while cut < end:
+                cells += get_character_cell_size(text[cut])
+                if cells > width:
+                    break
+                cut += 1
+            cut = max(cut, start + 1)
+        if cut >= end:
+            return tuple(starts)
+        space = text.rfind(" ", start + 1, cut + 1)
+        start = space + 1 if space > start else cut
+        starts.append(start)
