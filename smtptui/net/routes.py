@@ -167,7 +167,7 @@ def parse_server(server: str) -> tuple[str, int]:
     address = ip_text(host)
     if address is None:
         try:
-            address = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0][4][0]
+            address = str(socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0][4][0])
         except (OSError, UnicodeError):
             raise InputError(f"--dns {server!r}: cannot find the address of {host!r}") from None
     return address, port
@@ -508,7 +508,7 @@ def resolve_route(domain: str, resolver: dns.resolver.Resolver, *,
         raise RouteError(kind, f"looking up the MX of {domain} failed: {reason}; not falling "
                          f"back to A records, {hint}", domain=domain,
                          resolver=describe_resolver(resolver)) from None
-    where = _hostport(str(answer.nameserver), int(answer.port))
+    where = _hostport(str(answer.nameserver), int(answer.port or 53))
     canonical = None
     if answer.canonical_name != qname:
         canonical = answer.canonical_name.to_text(omit_final_dot=True)

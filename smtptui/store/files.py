@@ -92,7 +92,7 @@ def clean_stale_temps(directory: Path, suffix: str, older_than: float = STALE_AF
     only our own pattern (``.NAME<suffix>.XXXXXXXX.tmp``), only plain files last changed more
     than ``older_than`` seconds ago. Best effort: a file that cannot be removed stays."""
     pattern = re.compile(rf"\..+{re.escape(suffix)}\.[a-z0-9_]{{8}}\.tmp")
-    removed = []
+    removed: list[Path] = []
     now = time.time()
     try:
         entries = list(os.scandir(directory))

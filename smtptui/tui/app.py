@@ -189,6 +189,13 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
         self.stepbar.set_pending(None)
         self._set_phase("empty")
 
+    def notify(self, message: str, *, title: str = "", **options: Any) -> None:
+        """Every notification of the app passes the one text rule: it quotes profile and
+        file names, hosts, errors (a file name or a reply may hold an escape sequence)."""
+        from smtptui.smtp.safety import visible
+
+        super().notify(visible(message), title=visible(title), **options)
+
     def _say(self, kind: str, text: str) -> None:
         """A line of smtptui's own (kind info or error) in the transcript."""
         self.transcript.add_line(self.session.now(), kind, "app", text,

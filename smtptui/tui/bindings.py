@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import NamedTuple
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
@@ -103,9 +103,9 @@ HELP_EXTRAS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 SIDEBAR_ACTIONS = {"profile_new", "profile_edit", "profile_duplicate", "profile_delete"}
 
 
-def app_bindings() -> list[Binding]:
+def app_bindings() -> list[BindingType]:
     """The App's bindings: each key with an id ("app.step", "app.step-2") for remapping."""
-    bindings = []
+    bindings: list[BindingType] = []
     for spec in ACTIONS:
         if spec.action in SIDEBAR_ACTIONS:
             continue

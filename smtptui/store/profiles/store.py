@@ -124,7 +124,8 @@ class ProfileStore:
                 out.append(BrokenProfile(path, exc))
         # Two files with one name: the file named after it (<slug>.toml) keeps it, else the
         # first by file name; the others are shown as broken until renamed by hand.
-        loaded.sort(key=lambda p: (p.path.stem != p.slug, p.path.name))
+        loaded.sort(key=lambda p: (p.path is None or p.path.stem != p.slug,
+                                   p.path.name if p.path is not None else ""))
         seen: dict[str, Path] = {}
         for profile in loaded:
             assert profile.path is not None

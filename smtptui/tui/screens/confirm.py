@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
+from textual.widgets.button import ButtonVariant
 
 
 class Confirm(ModalScreen[bool]):
@@ -61,8 +62,10 @@ class Confirm(ModalScreen[bool]):
             yield Static(Text(self.question), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 # Not focusable: the keys answer, so enter never means "the focused button".
-                for label, ident, variant in ((f"{self.yes_label} (y)", "confirm-yes", "error"),
-                                              (f"{self.no_label} (n)", "confirm-no", "primary")):
+                buttons: tuple[tuple[str, str, ButtonVariant], ...] = (
+                    (f"{self.yes_label} (y)", "confirm-yes", "error"),
+                    (f"{self.no_label} (n)", "confirm-no", "primary"))
+                for label, ident, variant in buttons:
                     button = Button(label, id=ident, variant=variant)
                     button.can_focus = False
                     yield button

@@ -11,7 +11,7 @@ lines dropped from the front), and to a block's summary line by ``-1 - block.num
 from __future__ import annotations
 
 from array import array
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -20,8 +20,15 @@ from smtptui.smtp.safety import visible
 #: A DATA part longer than this many lines is folded to one summary line.
 FOLD_MIN_LINES = 6
 
-#: Indexes into a line tuple.
-T, KIND, STAGE, TEXT, TLS, MARKER, LATENCY, BLOCK = range(8)
+#: Indexes into a line tuple (Final, so a type checker reads each field's own type).
+T: Final = 0
+KIND: Final = 1
+STAGE: Final = 2
+TEXT: Final = 3
+TLS: Final = 4
+MARKER: Final = 5
+LATENCY: Final = 6
+BLOCK: Final = 7
 #: (t, kind, stage, text, tls, marker, latency or None, block number or -1)
 Line = tuple[float, str, str, str, bool, str, "float | None", int]
 NO_BLOCK = -1
