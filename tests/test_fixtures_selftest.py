@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import smtplib
 import socket
 import ssl
 
 import pytest
 
+from tests.fixtures import postfix_tree
 from tests.fixtures.certs import Certs
 from tests.fixtures.scripted import Peer, ScriptedServer, standard
 from tests.fixtures.sink import SmtpSink, parse_dump
@@ -242,6 +245,18 @@ def test_smtp_sink_dumps_envelope_and_message(sink: SmtpSink) -> None:
     assert message.mail_args == "<a@x.test> SIZE=80"
     assert message.helo_args == CLIENT_NAME
     assert message.data == MESSAGE
+
+
+def test_smtp_sink_is_the_unpacked_one_on_loopback_only(sink: SmtpSink) -> None:
+    assert os.readlink(f"/proc/{sink.pid}/exe").startswith(f"{postfix_tree.ROOT}/")
+    assert postfix_tree.listeners([sink.pid]) == [("tcp", "127.0.0.1", sink.port)]
+
+
+def test_proc_net_addresses_are_decoded() -> None:
+    assert postfix_tree._address("0100007F") == "127.0.0.1"
+    assert postfix_tree._address("00000000000000000000000001000000") == "::1"
+    mapped = postfix_tree._address("0000000000000000FFFF00000100007F")
+    assert ipaddress.ip_address(mapped) == ipaddress.ip_address("::ffff:127.0.0.1")
 
 
 def test_parse_dump_keeps_blank_lines_at_the_end() -> None:
