@@ -104,7 +104,7 @@ missing_libs() {
 tree_runs() {
   [ -s "$1/VERSION" ] && [ -x "$1/usr/sbin/postfix" ] && [ -x "$1/usr/sbin/smtp-sink" ] \
     && [ -z "$(missing_libs "$1")" ] \
-    && LD_LIBRARY_PATH="$1/usr/lib/postfix" "$1/usr/sbin/postconf" -d mail_version >/dev/null
+    && LD_LIBRARY_PATH="$1/usr/lib/postfix" "$1/usr/sbin/postconf" -d mail_version >/dev/null 2>&1
 }
 
 if ! tree_runs "$TREE"; then
@@ -150,7 +150,7 @@ fi
 if ! getent passwd "$MAIL_OWNER" >/dev/null; then
   if getent group "$MAIL_OWNER" >/dev/null; then group=(--gid "$MAIL_OWNER"); else group=(--user-group); fi
   as_root useradd --system "${group[@]}" --no-create-home --home-dir /nonexistent \
-    --shell /usr/sbin/nologin --comment "smtptui tests: private loopback Postfix" "$MAIL_OWNER"
+    --shell /usr/sbin/nologin --comment "smtptui tests, private loopback Postfix" "$MAIL_OWNER"
 fi
 
 say "ready: .venv ($(.venv/bin/python -V)), postfix $(cat "$TREE/VERSION") in $TREE," \
