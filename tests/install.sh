@@ -101,8 +101,15 @@ missing_libs() {
   done | sort -u
 }
 
+# Debian's post-install (postfix 3.9 and later, Debian 13) ends by running the hook
+# /usr/lib/postfix/configure-instance.sh by absolute path: it reads /etc/default/postfix and
+# syncs the chroot of a system instance. The private instance has no chrooted service and must
+# not run a system Postfix's files: the unpacked copy calls ':' instead.
+HOOK=/usr/lib/postfix/configure-instance.sh
+
 tree_runs() {
   [ -s "$1/VERSION" ] && [ -x "$1/usr/sbin/postfix" ] && [ -x "$1/usr/sbin/smtp-sink" ] \
+    && ! grep -q "^[[:space:]]*$HOOK" "$1/usr/lib/postfix/sbin/post-install" \
     && [ -z "$(missing_libs "$1")" ] \
     && LD_LIBRARY_PATH="$1/usr/lib/postfix" "$1/usr/sbin/postconf" -d mail_version >/dev/null 2>&1
 }
@@ -131,6 +138,8 @@ if ! tree_runs "$TREE"; then
   mkdir -p "$TREE.new"
   dpkg-deb -x "$deb" "$TREE.new"
   chmod -R u-s,g-s "$TREE.new"  # nothing set-id in the checkout
+  sed -i "s|^\([[:space:]]*\)$HOOK|\1: skipped by smtptui: $HOOK|" \
+    "$TREE.new/usr/lib/postfix/sbin/post-install"
   # Debian's postinst writes dynamicmaps.cf (no map plugins here); post-install expects it.
   : >"$TREE.new/etc/postfix/dynamicmaps.cf"
   echo "$version" >"$TREE.new/VERSION"
