@@ -25,6 +25,21 @@ def smtp(host: str, port: int) -> smtplib.SMTP:
     return smtplib.SMTP(host, port, local_hostname=CLIENT_NAME, timeout=10)
 
 
+def smtplib_spelling() -> tuple[str, str]:
+    """How this Python's smtplib writes MAIL and RCPT: "mail FROM:" and "rcpt TO:" up to 3.12,
+    "mail from:" and "rcpt to:" in Debian 13's 3.13 (asked, not assumed, with no socket)."""
+    sent: list[str] = []
+    client = smtplib.SMTP()
+    client.putcmd = lambda cmd, args="": sent.append(f"{cmd} {args}")  # type: ignore[method-assign]
+    client.getreply = lambda: (250, b"ok")  # type: ignore[method-assign]
+    client.mail("a@x.test")
+    client.rcpt("b@y.test")
+    return sent[0].split("<")[0], sent[1].split("<")[0]
+
+
+MAIL, RCPT = smtplib_spelling()
+
+
 # --- scripted server -------------------------------------------------------------------------
 
 
@@ -35,10 +50,10 @@ def test_scripted_standard_session_records_the_wire(scripted) -> None:
     assert refused == {}
     peer = server.connections[0]
     assert peer.envelope is not None
-    assert peer.envelope.mail_from == "mail FROM:<a@x.test>"
-    assert peer.envelope.rcpt_tos == ["rcpt TO:<b@y.test>", "rcpt TO:<c@z.test>"]
+    assert peer.envelope.mail_from == f"{MAIL}<a@x.test>"
+    assert peer.envelope.rcpt_tos == [f"{RCPT}<b@y.test>", f"{RCPT}<c@z.test>"]
     assert peer.envelope.data == STUFFED
-    assert peer.received.startswith(b"ehlo client.test\r\nmail FROM:<a@x.test>\r\n")
+    assert peer.received.startswith(f"ehlo client.test\r\n{MAIL}<a@x.test>\r\n".encode())
     assert peer.received.endswith(STUFFED + b"QUIT\r\n")
 
 
@@ -138,7 +153,7 @@ def test_scripted_starttls_with_the_good_certificate(scripted, certs: Certs) -> 
     peer = server.connections[0]
     assert peer.tls
     assert peer.envelope is not None and peer.envelope.data == STUFFED
-    assert b"STARTTLS\r\nehlo client.test\r\nmail FROM:<a@x.test>" in peer.received
+    assert f"STARTTLS\r\nehlo client.test\r\n{MAIL}<a@x.test>".encode() in peer.received
 
 
 def test_scripted_starttls_refused_by_the_client_is_not_a_script_error(certs: Certs) -> None:
