@@ -27,9 +27,10 @@ def smtp(host: str, port: int) -> smtplib.SMTP:
 
 def smtplib_spelling() -> tuple[str, str]:
     """How this Python's smtplib writes MAIL and RCPT: "mail FROM:" and "rcpt TO:" up to 3.12,
-    "mail from:" and "rcpt to:" in Debian 13's 3.13 (asked, not assumed, with no socket)."""
+    "mail from:" and "rcpt to:" in Debian 13's 3.13 (asked, not assumed, with no socket; the
+    local_hostname keeps smtplib from asking getfqdn(), i.e. the machine's resolver)."""
     sent: list[str] = []
-    client = smtplib.SMTP()
+    client = smtplib.SMTP(local_hostname=CLIENT_NAME)
     client.putcmd = lambda cmd, args="": sent.append(f"{cmd} {args}")  # type: ignore[method-assign]
     client.getreply = lambda: (250, b"ok")  # type: ignore[method-assign]
     client.mail("a@x.test")
