@@ -39,7 +39,7 @@ from procstat import (
     p90,
     python_env,
 )
-from sink import Sink
+from sink import SMTP_SINK, Sink
 
 HERE = Path(__file__).resolve().parent
 SWAKS = "/usr/bin/swaks"
@@ -260,7 +260,7 @@ def main() -> int:
     parser.add_argument("--no-bytecode-cache", action="store_true",
                         help="leave PYTHONDONTWRITEBYTECODE as it is (compile on every run)")
     args = parser.parse_args()
-    for path in (SWAKS, "/usr/sbin/smtp-sink"):
+    for path in (SWAKS, SMTP_SINK):
         if not Path(path).exists():
             sys.stderr.write(f"{path} is missing: run `bash tests/install.sh` first\n")
             return 1

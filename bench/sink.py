@@ -1,4 +1,8 @@
-"""Postfix's smtp-sink on 127.0.0.1 for the benchmarks: start, count delivered messages, stop."""
+"""Postfix's smtp-sink on 127.0.0.1 for the benchmarks: start, count delivered messages, stop.
+
+smtp-sink is the one `bash tests/install.sh` unpacked from Debian's postfix package into
+tests/.postfix-root (never a system one): see tests/fixtures/postfix_tree.py.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,10 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-SMTP_SINK = "/usr/sbin/smtp-sink"
+POSTFIX_ROOT = Path(__file__).resolve().parents[1] / "tests" / ".postfix-root"
+SMTP_SINK = str(POSTFIX_ROOT / "usr" / "sbin" / "smtp-sink")
+#: Debian links smtp-sink with RUNPATH=/usr/lib/postfix: the tree's libraries come first.
+SINK_ENV = {**os.environ, "LD_LIBRARY_PATH": str(POSTFIX_ROOT / "usr" / "lib" / "postfix")}
 _COUNTER = re.compile(rb"mesg=(\d+)")
 
 
@@ -39,9 +46,12 @@ class Sink:
         self._proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Sink:
+        if not os.access(SMTP_SINK, os.X_OK):
+            raise RuntimeError(f"{SMTP_SINK} not found: run `bash tests/install.sh` first (it "
+                               "unpacks Debian's postfix package there, without installing it)")
         with self.log.open("wb") as out:
             self._proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=out,
-                                          stderr=subprocess.STDOUT)
+                                          stderr=subprocess.STDOUT, env=SINK_ENV)
         deadline = time.monotonic() + 10
         while True:
             try:

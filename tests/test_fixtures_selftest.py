@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import smtplib
 import socket
 import ssl
 
 import pytest
 
+from tests.fixtures import postfix_tree
 from tests.fixtures.certs import Certs
 from tests.fixtures.scripted import Peer, ScriptedServer, standard
 from tests.fixtures.sink import SmtpSink, parse_dump
@@ -22,6 +25,22 @@ def smtp(host: str, port: int) -> smtplib.SMTP:
     return smtplib.SMTP(host, port, local_hostname=CLIENT_NAME, timeout=10)
 
 
+def smtplib_spelling() -> tuple[str, str]:
+    """How this Python's smtplib writes MAIL and RCPT: "mail FROM:" and "rcpt TO:" up to 3.12,
+    "mail from:" and "rcpt to:" in Debian 13's 3.13 (asked, not assumed, with no socket; the
+    local_hostname keeps smtplib from asking getfqdn(), i.e. the machine's resolver)."""
+    sent: list[str] = []
+    client = smtplib.SMTP(local_hostname=CLIENT_NAME)
+    client.putcmd = lambda cmd, args="": sent.append(f"{cmd} {args}")  # type: ignore[method-assign]
+    client.getreply = lambda: (250, b"ok")  # type: ignore[method-assign]
+    client.mail("a@x.test")
+    client.rcpt("b@y.test")
+    return sent[0].split("<")[0], sent[1].split("<")[0]
+
+
+MAIL, RCPT = smtplib_spelling()
+
+
 # --- scripted server -------------------------------------------------------------------------
 
 
@@ -32,10 +51,10 @@ def test_scripted_standard_session_records_the_wire(scripted) -> None:
     assert refused == {}
     peer = server.connections[0]
     assert peer.envelope is not None
-    assert peer.envelope.mail_from == "mail FROM:<a@x.test>"
-    assert peer.envelope.rcpt_tos == ["rcpt TO:<b@y.test>", "rcpt TO:<c@z.test>"]
+    assert peer.envelope.mail_from == f"{MAIL}<a@x.test>"
+    assert peer.envelope.rcpt_tos == [f"{RCPT}<b@y.test>", f"{RCPT}<c@z.test>"]
     assert peer.envelope.data == STUFFED
-    assert peer.received.startswith(b"ehlo client.test\r\nmail FROM:<a@x.test>\r\n")
+    assert peer.received.startswith(f"ehlo client.test\r\n{MAIL}<a@x.test>\r\n".encode())
     assert peer.received.endswith(STUFFED + b"QUIT\r\n")
 
 
@@ -135,7 +154,7 @@ def test_scripted_starttls_with_the_good_certificate(scripted, certs: Certs) -> 
     peer = server.connections[0]
     assert peer.tls
     assert peer.envelope is not None and peer.envelope.data == STUFFED
-    assert b"STARTTLS\r\nehlo client.test\r\nmail FROM:<a@x.test>" in peer.received
+    assert f"STARTTLS\r\nehlo client.test\r\n{MAIL}<a@x.test>".encode() in peer.received
 
 
 def test_scripted_starttls_refused_by_the_client_is_not_a_script_error(certs: Certs) -> None:
@@ -242,6 +261,18 @@ def test_smtp_sink_dumps_envelope_and_message(sink: SmtpSink) -> None:
     assert message.mail_args == "<a@x.test> SIZE=80"
     assert message.helo_args == CLIENT_NAME
     assert message.data == MESSAGE
+
+
+def test_smtp_sink_is_the_unpacked_one_on_loopback_only(sink: SmtpSink) -> None:
+    assert os.readlink(f"/proc/{sink.pid}/exe").startswith(f"{postfix_tree.ROOT}/")
+    assert postfix_tree.listeners([sink.pid]) == [("tcp", "127.0.0.1", sink.port)]
+
+
+def test_proc_net_addresses_are_decoded() -> None:
+    assert postfix_tree._address("0100007F") == "127.0.0.1"
+    assert postfix_tree._address("00000000000000000000000001000000") == "::1"
+    mapped = postfix_tree._address("0000000000000000FFFF00000100007F")
+    assert ipaddress.ip_address(mapped) == ipaddress.ip_address("::ffff:127.0.0.1")
 
 
 def test_parse_dump_keeps_blank_lines_at_the_end() -> None:

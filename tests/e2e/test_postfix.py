@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import re
 from pathlib import Path
 
 import pytest
 
 from tests.cli.helpers import Run, smtptui
+from tests.fixtures import postfix_tree
 from tests.fixtures.postfix import Postfix, strip_trace
 
 SENDER = "a@example.com"
@@ -148,3 +151,31 @@ def test_message_over_size_limit_never_reaches_mail(postfix: Postfix, tmp_path: 
     session = postfix.wait_log("disconnect from", since=mark)
     assert "mail=" not in session and "ehlo=1" in session, session
     assert postfix.mailbox("user3", count=0) == []
+
+
+# --- the instance itself: the unpacked tree, its own accounts, loopback only ---------------
+
+
+def test_the_instance_runs_from_the_unpacked_tree(postfix: Postfix) -> None:
+    """Master and daemons are Debian's programs in tests/.postfix-root with the tree's
+    libpostfix-*.so (never /usr/lib/postfix), daemons as smtptui-postfix: whatever MTA the
+    machine has is not involved."""
+    tree = f"{postfix_tree.ROOT}/"
+    seen, owners = 0, set()
+    for pid in postfix.pids():
+        try:
+            exe = os.readlink(f"/proc/{pid}/exe")
+            maps = Path(f"/proc/{pid}/maps").read_text()
+            owners.add(pwd.getpwuid(os.stat(f"/proc/{pid}").st_uid).pw_name)
+        except OSError:  # a daemon that exited meanwhile
+            continue
+        libs = {line.split()[-1] for line in maps.splitlines() if "/libpostfix-" in line}
+        assert exe.startswith(tree), exe
+        assert libs and all(lib.startswith(tree) for lib in libs), (exe, libs)
+        seen += 1
+    assert seen >= 2  # master and at least one daemon
+    assert postfix_tree.MAIL_OWNER in owners and owners <= {"root", postfix_tree.MAIL_OWNER}
+
+
+def test_the_instance_listens_on_its_loopback_port_only(postfix: Postfix) -> None:
+    assert set(postfix_tree.listeners(postfix.pids())) == {("tcp", "127.0.0.1", postfix.port)}
