@@ -54,7 +54,7 @@ class _InOrder(argparse.Action):
         setattr(namespace, self.dest, items)
 
 
-def _add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_run(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", allow_abbrev=False,
                          help="run one SMTP session without a screen (swaks-style)",
                          description="Run one SMTP session and print the transcript.")

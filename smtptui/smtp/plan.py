@@ -166,7 +166,7 @@ class SessionPlan:
 
     def copy(self, **changes: object) -> SessionPlan:
         """A changed copy (direct mode makes one per MX address)."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)
 
 
 def check_user_name(user: str) -> None:

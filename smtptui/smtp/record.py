@@ -67,7 +67,7 @@ def _build(cls: C, frozen: bool) -> C:
         namespace.update(__setattr__=_refuse, __delattr__=_refuse, __hash__=_hash)
     else:
         namespace["__hash__"] = None  # mutable and compared by value: not hashable
-    return type(cls)(cls.__name__, cls.__bases__, namespace)  # type: ignore[return-value]
+    return type(cls)(cls.__name__, cls.__bases__, namespace)
 
 
 def _initialiser(class_name: str, names: tuple[str, ...], fields: dict[str, _Field],
