@@ -53,6 +53,11 @@ def plan_from_profile(profile: Profile) -> SessionPlan:
         timeouts=Timeouts.all(profile.timeout) if profile.timeout else Timeouts(),
         tls=profile.tls, verify=profile.verify, ca_file=profile.ca_file,
         auth_user=profile.auth_user, auth_mech=profile.auth_mech.upper(),
+        protocol=profile.protocol, pipeline=profile.pipeline, chunking=profile.chunking,
+        chunk_size=profile.chunk_size, dsn_notify=profile.dsn_notify, dsn_ret=profile.dsn_ret,
+        dsn_envid=profile.dsn_envid, dsn_orcpt=profile.dsn_orcpt,
+        requiretls=profile.requiretls,
+        xclient=tuple((attributes, True) for attributes in profile.xclient),
     )
     plan.validate()
     attach_message(plan, profile)

@@ -73,3 +73,29 @@ def test_both_get_the_reverse_dns_resolver_the_profile_names(folder: Path) -> No
         assert resolver is not None and resolver.nameservers == ["127.0.0.53"]  # type: ignore[attr-defined]
         assert resolver.port == 5353  # type: ignore[attr-defined]
         assert resolver.lifetime == 7.0  # type: ignore[attr-defined]
+
+
+def test_a_profile_carries_the_protocol_extensions(tmp_path: Path) -> None:
+    (tmp_path / "lmtp.toml").write_text(
+        'name = "lmtp"\nhost = "127.0.0.1"\nport = 24\nsender = "a@example.com"\n'
+        'recipients = ["b@example.net"]\nprotocol = "lmtp"\npipeline = false\n'
+        'chunking = true\nchunk_size = 4096\ndsn_notify = "success,failure"\n'
+        'dsn_ret = "hdrs"\ndsn_envid = "Q1"\ndsn_orcpt = true\nrequiretls = true\n'
+        'xclient = ["NAME=client.example"]\ntls = "off"\n')
+    plan = from_profile(ProfileStore(tmp_path).get("lmtp")).plan
+    assert (plan.protocol, plan.pipeline, plan.chunking, plan.chunk_size) == ("lmtp", False,
+                                                                            True, 4096)
+    assert (plan.dsn_notify, plan.dsn_ret, plan.dsn_envid, plan.dsn_orcpt) == (
+        "SUCCESS,FAILURE", "HDRS", "Q1", True)
+    assert plan.requiretls and plan.xclient == (("NAME=client.example", True),)
+    (tmp_path / "bad.toml").write_text('name = "bad"\ndsn_notify = "sometimes"\n')
+    broken = [item for item in ProfileStore(tmp_path).load_all() if item.name == "bad"]
+    assert broken and "dsn_notify" in str(getattr(broken[0], "message", ""))
+
+
+def test_run_flags_override_a_profile_s_extensions_for_one_run(folder: Path) -> None:
+    args = make_parser().parse_args(["run", "relay", "--profiles", str(folder), "--no-pipeline",
+                                     "--chunking", "--protocol", "lmtp"])
+    plan = launch_from_args(args).plan
+    assert (plan.pipeline, plan.chunking, plan.protocol) == (False, True, "lmtp")
+    assert "chunking" not in (folder / "relay.toml").read_text()  # the file is untouched

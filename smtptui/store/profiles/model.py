@@ -13,7 +13,8 @@ from smtptui.store.profiles.validate import CHECKS, ProfileError, check_field, s
 FIELDS = (
     "name", "mode", "host", "port", "helo", "sender", "recipients", "eml", "subject", "body",
     "tls", "verify", "ca_file", "auth_user", "auth_mech", "password_source", "timeout", "dns",
-    "quit_after", "notes",
+    "quit_after", "protocol", "pipeline", "chunking", "chunk_size", "dsn_notify", "dsn_ret",
+    "dsn_envid", "dsn_orcpt", "requiretls", "xclient", "notes",
 )
 
 
@@ -44,6 +45,16 @@ class Profile:
     timeout: float | None = None  # seconds for every stage; None: RFC 5321's defaults
     dns: str = ""  # resolver "HOST[:PORT]"; "" for the system's
     quit_after: str = ""  # a stage name, or "" to run the whole session
+    protocol: str = "esmtp"  # smtp | esmtp | lmtp
+    pipeline: bool = True  # PIPELINING where offered (RFC 2920)
+    chunking: bool = False  # BDAT where offered (RFC 3030)
+    chunk_size: int = 1024 * 1024
+    dsn_notify: str = ""  # RFC 3461: NEVER, or SUCCESS,FAILURE,DELAY
+    dsn_ret: str = ""  # FULL | HDRS
+    dsn_envid: str = ""
+    dsn_orcpt: bool = False
+    requiretls: bool = False  # RFC 8689
+    xclient: list[str] = field(default_factory=list)  # XCLIENT commands' attributes (Postfix)
     notes: str = ""
     path: Path | None = field(default=None, compare=False)
     #: The TOML text this profile came from (its comments and unknown keys, kept on save).
@@ -102,7 +113,7 @@ class Profile:
 
     def copy(self) -> Profile:
         """An independent copy (for an editor to change without touching this one)."""
-        return replace(self, recipients=list(self.recipients))
+        return replace(self, recipients=list(self.recipients), xclient=list(self.xclient))
 
     def check(self) -> None:
         """Check every field of this (possibly edited) profile; ProfileError names a bad one."""

@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from smtptui.smtp.commands import xtext
 from smtptui.smtp.errors import InputError
-from smtptui.smtp.vocabulary import MAX_TIMEOUT, QUIT_AFTER, TLS_MODES
+from smtptui.smtp.plan import MAX_CHUNK
+from smtptui.smtp.vocabulary import MAX_TIMEOUT, PROTOCOLS, QUIT_AFTER, TLS_MODES
 from smtptui.store.files import slugify
 
 MODES = ("smarthost", "direct")
@@ -262,6 +264,46 @@ def _dns(value: Any) -> str:
     return text
 
 
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError("must be true or false (no quotes)")
+    return value
+
+
+def _chunk_size(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CHUNK:
+        raise FieldError(f"must be a number of octets from 1 to {MAX_CHUNK} (no quotes)")
+    return value
+
+
+def _dsn_notify(value: Any) -> str:
+    words = [word for word in _token(value).upper().split(",") if word]
+    if words and not (words == ["NEVER"] or set(words) <= {"SUCCESS", "FAILURE", "DELAY"}):
+        raise FieldError('must be "NEVER", or any of SUCCESS, FAILURE and DELAY separated by '
+                         "commas (RFC 3461)")
+    return ",".join(words)
+
+
+def _dsn_envid(value: Any) -> str:
+    text = _line(value).strip()
+    if not text.isascii() or not text.isprintable() or len(xtext(text)) > 100:
+        raise FieldError("must be printable ASCII, at most 100 characters as xtext (RFC 3461)")
+    return text
+
+
+def _xclient(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise FieldError('must be a list of XCLIENT commands\' attributes, like '
+                         '["ADDR=192.0.2.1 NAME=client.example"]')
+    out = []
+    for index, item in enumerate(value, 1):
+        text = _line(item).strip()
+        if not text:
+            raise FieldError(f"command {index}: must not be empty")
+        out.append(text)
+    return out
+
+
 #: Each field's check: takes the raw value (from TOML or the command line), returns it normalised.
 CHECKS: dict[str, Callable[[Any], Any]] = {
     "name": _name,
@@ -283,6 +325,16 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "timeout": _timeout,
     "dns": _dns,
     "quit_after": _optional_choice(QUIT_AFTER_STAGES),
+    "protocol": _choice(PROTOCOLS),
+    "pipeline": _flag,
+    "chunking": _flag,
+    "chunk_size": _chunk_size,
+    "dsn_notify": _dsn_notify,
+    "dsn_ret": lambda v: _optional_choice(("full", "hdrs"))(v).upper(),
+    "dsn_envid": _dsn_envid,
+    "dsn_orcpt": _flag,
+    "requiretls": _flag,
+    "xclient": _xclient,
     "notes": _text,
 }
 

@@ -30,7 +30,11 @@ LABELS = {
     "sender": "Sender", "recipients": "Recipients", "eml": "Message file", "subject": "Subject",
     "body": "Body", "tls": "TLS", "verify": "Verify cert.", "ca_file": "CA file",
     "auth_user": "Login user", "auth_mech": "Login mech.", "password_source": "Password from",
-    "timeout": "Time-out (s)", "dns": "DNS server", "quit_after": "Quit after", "notes": "Notes",
+    "timeout": "Time-out (s)", "dns": "DNS server", "quit_after": "Quit after",
+    "protocol": "Protocol", "pipeline": "Pipelining", "chunking": "CHUNKING",
+    "chunk_size": "Chunk size", "dsn_notify": "DSN notify", "dsn_ret": "DSN return",
+    "dsn_envid": "DSN env. id", "dsn_orcpt": "DSN ORCPT", "requiretls": "REQUIRETLS",
+    "xclient": "XCLIENT", "notes": "Notes",
 }
 PLACEHOLDERS = {
     "name": "(a name for this profile)", "host": "(e.g. smtp.example.net)", "port": "(e.g. 25)",
@@ -38,8 +42,14 @@ PLACEHOLDERS = {
     "eml": "(a .eml file; or subject and body below)", "subject": "(e.g. Test message)",
     "ca_file": "(system CAs; or a PEM file of a private CA)", "auth_user": "(no login)",
     "timeout": "(RFC 5321's defaults)", "dns": "(the system's resolver; or HOST[:PORT])",
+    "chunk_size": "(octets per BDAT)", "dsn_notify": "(none; or NEVER, or SUCCESS,FAILURE,DELAY)",
+    "dsn_ret": "(none; or FULL or HDRS)", "dsn_envid": "(none; an envelope id)",
 }
-TEXT_AREAS = {"recipients": 3, "body": 4, "notes": 3}
+TEXT_AREAS = {"recipients": 3, "body": 4, "xclient": 2, "notes": 3}
+#: Yes/no fields, a switch each.
+SWITCHES = ("verify", "pipeline", "chunking", "dsn_orcpt", "requiretls")
+PROTOCOL_OPTIONS = [("esmtp: EHLO (HELO if refused)", "esmtp"), ("smtp: HELO only", "smtp"),
+                    ("lmtp: LHLO, a reply per recipient", "lmtp")]
 MODE_OPTIONS = [("smarthost: one relay host", "smarthost"),
                 ("direct: the recipients' MX hosts", "direct")]
 TLS_OPTIONS = [("off: plain text only", "off"), ("starttls: upgrade when offered", "starttls"),
@@ -188,14 +198,16 @@ class ProfileEditor(ModalScreen[Profile | None]):
                                   *((s, s) for s in QUIT_AFTER_STAGES)], value)
         if name == "auth_mech":
             return _select(name, [("automatic", ""), *((m, m) for m in MECHS)], value)
-        if name == "verify":
+        if name == "protocol":
+            return _select(name, PROTOCOL_OPTIONS, value)
+        if name in SWITCHES:
             return Switch(value=bool(value), id=f"field-{name}")
         if name in TEXT_AREAS:
-            text = "\n".join(value) if name == "recipients" else value
+            text = "\n".join(value) if name in ("recipients", "xclient") else value
             area = TextArea(text, soft_wrap=True, compact=True, id=f"field-{name}")
             area.styles.height = TEXT_AREAS[name]
             return area
-        if name == "port":
+        if name in ("port", "chunk_size"):
             value = str(value)
         elif name == "timeout":
             value = "" if value is None else f"{value:g}"
@@ -248,11 +260,11 @@ class ProfileEditor(ModalScreen[Profile | None]):
         if isinstance(widget, Select):
             return "" if widget.value is Select.NULL else widget.value
         if isinstance(widget, TextArea):
-            if name == "recipients":
+            if name in ("recipients", "xclient"):
                 return [line.strip() for line in widget.text.splitlines() if line.strip()]
             return widget.text
         text = widget.value if isinstance(widget, Input) else ""
-        if name == "port":
+        if name in ("port", "chunk_size"):
             return int(text.strip()) if text.strip().isdigit() else text.strip()
         if name == "timeout":
             try:
