@@ -93,6 +93,66 @@ def test_smart_host_delivers_the_eml_unchanged(postfix: Postfix, eml: Path) -> N
     assert_delivered(postfix, "user1", run, TRICKY)
 
 
+def test_postfix_gets_the_pipelined_group_before_any_reply(postfix: Postfix, eml: Path) -> None:
+    """PIPELINING (RFC 2920), offered by Postfix and used by default: MAIL, RCPT and DATA are
+    sent before the first of their replies is read."""
+    run = smart_host(postfix, f"user8@{postfix.domain}", "--eml", str(eml))
+    kinds = [(e["kind"], e["stage"]) for e in run.events() if e["kind"] in ("send", "recv")]
+    start = kinds.index(("send", "mail"))
+    assert kinds[start:start + 4] == [("send", "mail"), ("send", "rcpt"), ("send", "data"),
+                                      ("recv", "mail")]
+    assert_delivered(postfix, "user8", run, TRICKY)
+
+
+def test_bdat_delivers_the_eml_unchanged(postfix: Postfix, eml: Path) -> None:
+    """CHUNKING (RFC 3030), which Postfix offers: the message in BDAT chunks, not stuffed."""
+    run = smart_host(postfix, f"user4@{postfix.domain}", "--eml", str(eml), "--chunking",
+                     "--chunk-size", "100")
+    sent = [e["text"] for e in run.events() if e["kind"] == "send"]
+    assert sum(t.startswith("BDAT ") for t in sent) > 2 and sent[-1] == "QUIT"
+    assert any(t.startswith("BDAT ") and t.endswith(" LAST") for t in sent)
+    assert "DATA" not in sent
+    assert_delivered(postfix, "user4", run, TRICKY)
+
+
+def test_dsn_notify_success_makes_postfix_send_a_delivery_notification(postfix: Postfix,
+                                                                       eml: Path) -> None:
+    """DSN (RFC 3461) as Postfix takes it: NOTIFY=SUCCESS on the RCPT makes it report the
+    delivery to the sender (its bounce daemon logs the notification)."""
+    mark = postfix.log_mark()
+    run = smart_host(postfix, f"user5@{postfix.domain}", "--eml", str(eml), "--dsn-notify",
+                     "success,failure", "--dsn-ret", "hdrs", "--dsn-envid", "E2E-42",
+                     "--dsn-orcpt")
+    sent = [e["text"] for e in run.events() if e["kind"] == "send"]
+    assert any(t.endswith(" RET=HDRS ENVID=E2E-42") for t in sent), sent
+    assert_delivered(postfix, "user5", run, TRICKY)
+    postfix.wait_log("sender delivery status notification", since=mark)
+
+
+def test_a_utf8_sender_goes_with_smtputf8(postfix: Postfix, tmp_path: Path) -> None:
+    """SMTPUTF8 (RFC 6531), which Postfix offers: a UTF-8 address is delivered, not refused."""
+    run = smtptui("run", "--server", f"{postfix.host}:{postfix.port}", "--from",
+                  "jörg@exämple.test", "--to", f"user6@{postfix.domain}", "--helo", HELO,
+                  "--tls", "off", "--timeout", "10", "--json")
+    assert run.code == 0, run.out + run.err
+    sent = [e["text"] for e in run.events() if e["kind"] == "send"]
+    assert any(t.startswith("MAIL FROM:<jörg@exämple.test>") and t.endswith(" SMTPUTF8")
+               for t in sent), sent
+    [raw] = postfix.mailbox("user6")
+    assert raw.startswith("Return-Path: <jörg@exämple.test>\n".encode())
+
+
+def test_xclient_sets_the_client_postfix_sees(postfix: Postfix, eml: Path) -> None:
+    mark = postfix.log_mark()
+    run = smart_host(postfix, f"user7@{postfix.domain}", "--eml", str(eml), "--xclient-name",
+                     "relay.client.example", "--xclient-addr", "192.0.2.25")
+    assert run.code == 0, run.out + run.err
+    sent = [e["text"] for e in run.events() if e["kind"] == "send"]
+    assert "XCLIENT NAME=relay.client.example ADDR=192.0.2.25" in sent
+    line = postfix.wait_log("client=relay.client.example[192.0.2.25]", since=mark)
+    assert "192.0.2.25" in line
+
+
 def test_direct_mode_finds_postfix_through_mx(postfix: Postfix, eml: Path, dns_server) -> None:
     dns = dns_server({
         postfix.domain: {"MX": [(10, f"mx.{postfix.domain}.")]},
