@@ -80,7 +80,10 @@ def summary(result: Result, *, brief: bool = False) -> list[str]:
     if result.rejected:
         lines.append(f"recipients accepted: {len(result.accepted)}, not accepted: "
                      + ", ".join(f"{r.address} ({r.code or r.text})" for r in result.rejected))
-    verdict = {"delivered": "message accepted by the server", "stopped": "session stopped as asked",
+    accepted = (f"message accepted for {len(result.accepted)} of "
+                f"{len(result.accepted) + len(result.rejected)} recipients" if result.partial
+                else "message accepted by the server")
+    verdict = {"delivered": accepted, "stopped": "session stopped as asked",
                "failed": f"FAILED in stage {result.stage}: {result.error}"}[result.outcome]
     lines.append(f"result: {verdict} (exit {result.exit_code})")
     if brief:

@@ -37,6 +37,19 @@ class Result:
     attempts: list[dict[str, Any]] = field(default_factory=list)
     t: float = 0.0
 
+    @property
+    def partial(self) -> bool:
+        """Delivered, but not to every recipient."""
+        return self.outcome == "delivered" and bool(self.rejected)
+
+    @property
+    def outcome_words(self) -> str:
+        """The outcome as the status line, the history and the summary say it: "delivered to
+        1 of 2" when some recipients did not get the message."""
+        if self.partial:
+            return f"delivered to {len(self.accepted)} of {len(self.accepted) + len(self.rejected)}"
+        return self.outcome
+
     def to_json(self) -> str:
         """The closing {"kind": "result", ...} object of --json output (`visible_json`: every
         string made visible, as in the text form)."""
