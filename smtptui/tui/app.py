@@ -238,9 +238,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
             return
         runner, token = self.session.start(launch, self._on_item, controls,
                                            prompt=self._ask_password)
-        timeouts = launch.plan.timeouts
-        self.stepbar.set_activity(f"connecting (up to {timeouts.connect:g} s), then waiting for "
-                                  f"the greeting (up to {timeouts.banner:g} s)")
+        self.stepbar.set_activity(f"connecting ({launch.plan.timeouts.connect:g} s max)")
         try:
             result = await runner.run()
         except asyncio.CancelledError:
@@ -278,9 +276,9 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
             self.transcript.add_event(self.session.stamp(item))
             doing = activity(item.kind, item.stage, item.text)
             if doing is not None and self.phase == "busy":
-                seconds = self.session.wait_seconds()  # how long the wait may last
+                seconds = self.session.wait_seconds(item.stage)  # how long the wait may last
                 self.stepbar.set_activity(doing if seconds is None
-                                          else f"{doing} (up to {seconds:g} s)")
+                                          else f"{doing} ({seconds:g} s max)")
         elif isinstance(item, StageTiming):
             self.transcript.add_latency(item.stage, self.session.latency())
         elif isinstance(item, Progress):

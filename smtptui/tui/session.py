@@ -144,11 +144,16 @@ class SessionState:
                 tls = "none"
         return Status(state, target, route, tls, self.elapsed)
 
-    def wait_seconds(self) -> float | None:
-        """The time-out of the reply the session waits for now (None: it waits for none)."""
+    def wait_seconds(self, stage: str = "") -> float | None:
+        """The time-out of the reply the session waits for now (None: it waits for none);
+        after the line that says it connected (``stage`` connect): the greeting's."""
         from smtptui.smtp.actions import Wait
 
-        action = self.runner.client.next_action() if self.runner is not None else None
+        if self.runner is None:
+            return None
+        if stage == "connect":
+            return self.runner.plan.timeouts.banner
+        action = self.runner.client.next_action()
         return action.timeout if isinstance(action, Wait) else None
 
     def message_lines(self) -> int | None:

@@ -71,10 +71,12 @@ class StatusLine(Widget):
 def activity(kind: str, stage: str, text: str) -> str | None:
     """What the session is doing after this transcript line, while nothing waits for the
     user ("waiting for the reply to MAIL"); None when the line changes nothing."""
+    if kind == "info" and stage == "connect" and text.startswith("Connected to"):
+        return "waiting for the greeting"
     if kind != "send":
         return None
     if stage == "dot":
-        return "waiting for the reply to the final dot" if text == "." else "sending the message"
+        return "waiting for the final dot's reply" if text == "." else "sending the message"
     verb = text.split(" ", 1)[0].split(":", 1)[0].upper()
     if stage == "auth" or not (verb.isalpha() and len(verb) <= 12):
         verb = stage.upper()
