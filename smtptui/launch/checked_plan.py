@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,60 @@ def attach_message(plan: SessionPlan, profile: Profile) -> None:
 
 
 def default_helo() -> str:
-    """This machine's name, without a DNS lookup (getfqdn would ask the resolver)."""
-    name = socket.gethostname() or "localhost"
-    return name if "." in name else f"{name}.localdomain" if name != "localhost" else name
+    """This machine's name as it is, without a DNS lookup (getfqdn would ask the resolver);
+    a name that is not fully qualified is said in the transcript, never made up into one."""
+    return socket.gethostname() or "localhost"
+
+
+#: How a PEM private key begins, whatever its kind ("BEGIN PRIVATE KEY", "BEGIN RSA PRIVATE
+#: KEY", "BEGIN EC PRIVATE KEY", "BEGIN ENCRYPTED PRIVATE KEY").
+PEM_KEY = b"PRIVATE KEY-----"
+#: A client certificate or key file larger than this is not read whole for the check.
+TLS_FILE_CHECKED = 1024 * 1024
+
+
+def check_transport(plan: SessionPlan) -> None:
+    """The UNIX socket, the client certificate and key, and the TLS settings, checked before
+    any connection (InputError, one line). The files are read, not parsed, unless a TLS
+    client option is given: then the TLS context is made once (ssl is loaded), so a bad
+    cipher string, a version this OpenSSL lacks or a key that is not the certificate's is
+    found before connecting."""
+    if plan.socket_path:
+        import stat
+
+        try:
+            mode = os.stat(plan.socket_path).st_mode
+        except FileNotFoundError:
+            mode = None  # no server listening there (yet): a connect failure, exit 2
+        except OSError as exc:
+            raise InputError(f"--socket {plan.socket_path!r}: {exc.strerror or exc}") from None
+        if mode is not None and not stat.S_ISSOCK(mode):
+            raise InputError(f"--socket {plan.socket_path!r} is not a UNIX-domain socket")
+    if plan.tls_cert:
+        head = _head(plan.tls_cert, "--tls-cert")
+        if PEM_CERTIFICATE not in head:
+            raise InputError(f"--tls-cert {plan.tls_cert!r} cannot be used: it holds no "
+                             "certificate (PEM)")
+        key_flag, key_head = ("--tls-key", _head(plan.tls_key, "--tls-key")) if plan.tls_key \
+            else ("--tls-cert", head)
+        key_file = plan.tls_key or plan.tls_cert
+        if PEM_KEY not in key_head:
+            raise InputError(f"{key_flag} {key_file!r} cannot be used: it holds no private "
+                             "key (PEM)" + ("" if plan.tls_key else "; give it with --tls-key"))
+        if b"ENCRYPTED PRIVATE KEY" in key_head or b"Proc-Type: 4,ENCRYPTED" in key_head:
+            raise InputError(f"{key_flag} {key_file!r}: the key is encrypted, and smtptui does "
+                             "not ask for its passphrase; give an unencrypted copy (openssl "
+                             "pkey -in KEY -out PLAIN.key), kept private")
+    if plan.tls_cert or plan.tls_protocol or plan.tls_cipher:
+        from smtptui.net.tls import make_context
+
+        make_context(plan.verify, plan.ca_file, cert=plan.tls_cert, key=plan.tls_key,
+                     protocol=plan.tls_protocol, cipher=plan.tls_cipher)
+
+
+def _head(path: str, flag: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(TLS_FILE_CHECKED)
+    except OSError as exc:
+        raise InputError(f"{flag} {path!r} cannot be used: {exc.strerror or exc}") from None
