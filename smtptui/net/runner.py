@@ -180,6 +180,9 @@ class Runner:
         if plan.tls != TlsMode.OFF and not plan.verify:
             self._say(EventKind.INFO, Stage.CONNECT,
                       "TLS certificate verification is OFF (--no-verify)")
+        legacy = tlsmod.legacy_note(plan.tls_protocol, plan.tls_cipher)
+        if legacy and plan.tls != TlsMode.OFF:
+            self._say(EventKind.INFO, Stage.CONNECT, legacy)
         if plan.helo and not _qualified(plan.helo):
             self._say(EventKind.INFO, Stage.CONNECT, f"the HELO name {plan.helo} is not a "
                       "fully qualified domain name (RFC 5321 §4.1.1.1 asks for one, or an "
@@ -282,9 +285,9 @@ class Runner:
         plan = self.plan
         verified = plan.tls_name if plan.socket_path else server_name
         if plan.verify and not verified:
-            return Failure.INPUT, ("over a UNIX socket there is no server name to check the "
-                                   "certificate against: --tls-verify-target NAME, or "
-                                   "--no-verify")
+            return Failure.TLS, ("over a UNIX socket there is no server name to check the "
+                                 "certificate against: --tls-verify-target NAME, or "
+                                 "--no-verify")
         sni = plan.tls_sni or verified or None
         name_here = plan.verify and sni != verified
         self._stage_started = time.monotonic()
@@ -540,6 +543,14 @@ class Runner:
         from smtptui.net.checks import local_checks
 
         if self._conn is None:
+            return
+        if self.plan.socket_path:  # no host name or IP address to hold anything against
+            from smtptui.net.checks import Check, banner_delay_check
+
+            why = "not checked: connected over a UNIX-domain socket"
+            self._checks = [Check("banner-name", None, f"{why} (no host name)").as_dict(),
+                            banner_delay_check(self._timings.get("banner")).as_dict(),
+                            Check("reverse-dns", None, f"{why} (no IP address)").as_dict()]
             return
         args = (self.plan.helo, self._banner, self.plan.host, self._timings.get("banner"),
                 self._conn.endpoint.local_address, self._resolver)

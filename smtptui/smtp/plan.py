@@ -214,6 +214,10 @@ class SessionPlan:
             if given:
                 raise InputError(f"{given[0]} with --socket: a UNIX-domain socket has no IP "
                                  "address or port")
+            if self.tls in ("required", "implicit") and self.verify and not self.tls_name:
+                raise InputError(f"--socket with --tls {self.tls}: a UNIX-domain socket has no "
+                                 "server name to check the certificate against; give "
+                                 "--tls-verify-target NAME (or --no-verify)")
             if len(self.socket_path.encode("utf-8", "surrogateescape")) > MAX_SOCKET_PATH:
                 raise InputError(f"--socket: the path is longer than {MAX_SOCKET_PATH} octets, "
                                  "the most a UNIX-domain socket address holds")
