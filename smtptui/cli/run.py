@@ -122,6 +122,8 @@ def profile_overrides(args: argparse.Namespace) -> dict[str, Any]:
     simple = {"port": args.port, "sender": sender, "eml": eml, "helo": args.helo,
               "quit_after": args.quit_after, "timeout": args.timeout, "tls": args.tls,
               "ca_file": args.ca, "auth_user": args.auth_user, "auth_mech": args.auth_mech,
+              "tls_cert": args.tls_cert, "tls_key": args.tls_key,
+              "local_interface": args.local_interface,
               "dns": args.dns, "subject": args.subject, "body": args.body}
     changes.update({k: v for k, v in simple.items() if v is not None})
     if eml == "-":  # standard input is no file: _message_options reads it (and the

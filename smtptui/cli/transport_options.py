@@ -7,7 +7,7 @@ import argparse
 from typing import Any
 
 from smtptui.smtp.errors import InputError
-from smtptui.smtp.plan import ProxyHeader
+from smtptui.smtp.plan import ProxyHeader, parse_local_interface
 
 
 def _port(text: str) -> int:
@@ -71,36 +71,16 @@ def _version(text: str) -> int:
     return int(text)
 
 
-def local_interface(value: str) -> tuple[str, int]:
-    """--local-interface ADDR[:PORT] -> (address, port or 0); a bracketed IPv6 address may
-    take a port, a bare one may not (its colons)."""
-    text = value.strip()
-    if text.startswith("["):
-        address, sep, rest = text[1:].partition("]")
-        if not sep or (rest and not rest.startswith(":")):
-            raise InputError(f"--local-interface {value!r}: [IPv6]:PORT or an address")
-        port_text = rest[1:]
-    elif text.count(":") == 1:
-        address, _, port_text = text.partition(":")
-    else:
-        address, port_text = text, ""
-    if text.endswith(":") and not port_text and (text.startswith("[") or text.count(":") == 1):
-        raise InputError(f"--local-interface {value!r}: no port after ':'")
-    if port_text and (not port_text.isdigit() or not 1 <= int(port_text) <= 65535):
-        raise InputError(f"--local-interface {value!r}: port {port_text!r} is not a number "
-                         "from 1 to 65535")
-    if not address:
-        raise InputError(f"--local-interface {value!r}: no address")
-    return address, int(port_text) if port_text else 0
-
-
 def transport_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The plan fields the options give (only those given), for a plan or a profile run."""
     settings: dict[str, Any] = {}
     if args.ip_version:
         settings["ip_version"] = args.ip_version
     if args.local_interface is not None:
-        address, port = local_interface(args.local_interface)
+        try:
+            address, port = parse_local_interface(args.local_interface)
+        except InputError as exc:
+            raise InputError(f"--local-interface {exc}") from None
         settings["local_address"] = address
         if port:
             settings["local_port"] = port

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smtptui.launch.compose import compose_message
 from smtptui.launch.message import MessageSource
 from smtptui.smtp.errors import InputError
-from smtptui.smtp.plan import SessionPlan, Timeouts
+from smtptui.smtp.plan import SessionPlan, Timeouts, parse_local_interface
 
 if TYPE_CHECKING:  # `smtptui run` without a profile imports this module for check_ca_file
     from smtptui.store.profiles import Profile
@@ -48,16 +49,33 @@ def plan_from_profile(profile: Profile) -> SessionPlan:
         host = next(iter(group_by_domain(profile.recipients)))
     elif not host:
         raise InputError(f"profile {profile.name!r} has no host (smart host mode)")
+    local_address, local_port = (parse_local_interface(profile.local_interface)
+                                 if profile.local_interface else ("", 0))
     plan = SessionPlan(
         host=host, port=port, sender=profile.sender, recipients=list(profile.recipients),
         helo=profile.helo or default_helo(), quit_after=profile.quit_after,
         timeouts=Timeouts.all(profile.timeout) if profile.timeout else Timeouts(),
         tls=profile.tls, verify=profile.verify, ca_file=profile.ca_file,
         auth_user=profile.auth_user, auth_mech=profile.auth_mech.upper(),
+        tls_cert=profile_file(profile, profile.tls_cert),
+        tls_key=profile_file(profile, profile.tls_key),
+        local_address=local_address, local_port=local_port,
     )
     plan.validate()
     attach_message(plan, profile)
     return plan
+
+
+def profile_file(profile: Profile, name: str) -> str:
+    """A file a profile names (its client certificate, its key): a relative name is taken
+    from the profile file's folder, as its .eml is, so a profile and its files travel
+    together; "" stays ""."""
+    if not name:
+        return ""
+    path = Path(name).expanduser()
+    if path.is_absolute() or profile.path is None:
+        return str(path)
+    return str(profile.path.parent.absolute() / path)
 
 
 def attach_message(plan: SessionPlan, profile: Profile) -> None:

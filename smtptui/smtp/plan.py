@@ -370,6 +370,30 @@ def check_user_name(user: str) -> None:
                          f"contains {kind_of(found)}; nothing was sent")
 
 
+def parse_local_interface(value: str) -> tuple[str, int]:
+    """ADDR, ADDR:PORT, [V6]:PORT or a bare IPv6 address -> (address, port or 0): an IP
+    address of this host to connect from (no name: nothing is looked up); InputError."""
+    text = value.strip()
+    if text.startswith("["):
+        address, sep, rest = text[1:].partition("]")
+        if not sep or (rest and not rest.startswith(":")):
+            raise InputError(f"{value!r}: [IPv6]:PORT, or an address")
+        port_text, colon = rest[1:], rest.startswith(":")
+    elif text.count(":") == 1:
+        address, _, port_text = text.partition(":")
+        colon = True
+    else:
+        address, port_text, colon = text, "", False
+    if colon and not port_text:
+        raise InputError(f"{value!r}: no port after ':'")
+    if port_text and (not port_text.isdigit() or not 1 <= int(port_text) <= 65535):
+        raise InputError(f"{value!r}: port {port_text!r} is not a number from 1 to 65535")
+    if ip_literal(address) is None or "[" in address:
+        raise InputError(f"{value!r}: give an IP address of this host (no name: nothing is "
+                         "looked up)")
+    return address, int(port_text) if port_text else 0
+
+
 def parse_server(value: str, default_port: int = 25) -> tuple[str, int]:
     """HOST, HOST:PORT, [V6]:PORT or a bare IPv6 address -> (host, port)."""
     value = value.strip()

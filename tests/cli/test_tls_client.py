@@ -331,3 +331,67 @@ class blocking_tls_server:  # noqa: N801 - used as a context manager, like open(
             except (OSError, ssl.SSLError):
                 pass
 
+
+
+# --- profiles: tls_cert, tls_key and local_interface ----------------------------------------------
+
+def test_a_profile_keeps_the_client_certificate_and_the_local_address(
+        scripted, certs, client: ClientFiles) -> None:
+    """Relative file names are taken from the profile's folder (as its .eml); a flag still
+    overrides for one run."""
+    import os
+    import shutil
+
+    from tests.cli.test_transport import free_port
+
+    server = tls_server(scripted, requiring_client_certificates(certs, client))
+    folder = Path(os.environ["SMTPTUI_PROFILES"])
+    (folder / "keys").mkdir(parents=True)
+    shutil.copy(client.cert, folder / "keys" / "client.crt")
+    shutil.copy(client.key, folder / "keys" / "client.key")
+    port = free_port()
+    (folder / "mtls.toml").write_text(f"""
+name = "mtls relay"
+host = "127.0.0.1"
+port = {server.port}
+helo = "client.example"
+sender = "a@example.com"
+recipients = ["b@example.net"]
+tls = "required"
+ca_file = "{certs.ca_file}"
+tls_cert = "keys/client.crt"
+tls_key = "keys/client.key"
+local_interface = "127.0.0.2:{port}"
+""")
+    run = smtptui("run", "mtls relay", "--json")
+    assert run.code == 0, run.out + run.err
+    assert seen_by(server)[0]["cert"]["subjectAltName"] == (("DNS", "client.example"),)
+    assert server.connections[0].peername == ("127.0.0.2", port)
+    run = smtptui("run", "mtls relay", "--local-interface", "127.0.0.3", "--json")
+    assert run.code == 0, run.out + run.err
+    assert server.connections[1].peername[0] == "127.0.0.3"
+    from smtptui.store.profiles import ProfileStore
+    from smtptui.tui.export import run_command_line
+
+    line = run_command_line(ProfileStore(folder).get("mtls relay"))  # the app's "copy as run"
+    assert f"--tls-cert {folder}/keys/client.crt --tls-key {folder}/keys/client.key" in line
+    assert f"--local-interface 127.0.0.2:{port}" in line
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("local_interface", "mail.example.com", "local_interface: give an IP address of this "
+                                            "host"),
+    ("local_interface", "127.0.0.2:0", "port '0' is not a number from 1 to 65535"),
+    ("tls_cert", "a\x1bb", "tls_cert: must be one line with no control characters"),
+])
+def test_bad_profile_fields_make_the_file_broken(field: str, value: str, words: str) -> None:
+    import json
+    import os
+
+    folder = Path(os.environ["SMTPTUI_PROFILES"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bad.toml").write_text(f'name = "bad"\nhost = "127.0.0.1"\n'
+                                     f'{field} = {json.dumps(value)}\n')
+    run = smtptui("run", "bad", "--from", "a@example.com", "--to", "b@example.net")
+    assert run.code == 1, run.out + run.err
+    assert words in run.err, run.err
