@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtptui.smtp.errors import InputError
-from smtptui.smtp.plan import ProxyHeader, parse_local_interface
+
+if TYPE_CHECKING:  # the grammar is read before any plan is made
+    from smtptui.smtp.plan import ProxyHeader
 
 
 def _port(text: str) -> int:
@@ -77,6 +79,8 @@ def transport_settings(args: argparse.Namespace) -> dict[str, Any]:
     if args.ip_version:
         settings["ip_version"] = args.ip_version
     if args.local_interface is not None:
+        from smtptui.smtp.plan import parse_local_interface
+
         try:
             address, port = parse_local_interface(args.local_interface)
         except InputError as exc:
@@ -125,6 +129,8 @@ def proxy_settings(args: argparse.Namespace) -> ProxyHeader | None:
         return None
     if "raw" in given and not given["raw"]:
         raise InputError("--proxy: empty (give the header's text after 'PROXY ')")
+    from smtptui.smtp.plan import ProxyHeader
+
     return ProxyHeader(version=args.proxy_version or 1, **given)
 
 
