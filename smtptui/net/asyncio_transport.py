@@ -113,8 +113,11 @@ class Connection:
                 address = dial.local_address or ("::" if family == socket.AF_INET6 else
                                                  "0.0.0.0" if family else "")
                 local = (address or None, dial.local_port)
-            connecting = loop.create_connection(_Protocol, host, port, family=family,
-                                                local_addr=local)  # type: ignore[arg-type]
+            # AI_PASSIVE: a local port alone binds the wildcard address, not loopback (it
+            # changes nothing for the server's name, which is never empty).
+            connecting = loop.create_connection(
+                _Protocol, host, port, family=family, local_addr=local,  # type: ignore[arg-type]
+                flags=socket.AI_PASSIVE if local is not None else 0)
         try:
             transport, protocol = await asyncio.wait_for(connecting, timeout)
         except socket.gaierror as exc:

@@ -60,6 +60,26 @@ def test_local_port_alone(scripted, blocking: bool) -> None:
     assert server.connections[0].peername == ("127.0.0.1", port)
 
 
+def test_a_local_port_alone_binds_the_wildcard_address(scripted,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """asyncio resolves the local address to bind: with no address it must ask for the
+    wildcard (AI_PASSIVE), not loopback, or a connection to another host could not leave."""
+    server = scripted(standard)
+    real, asked = socket.getaddrinfo, []
+
+    def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):  # type: ignore[no-untyped-def]
+        found = real(host, port, family, type, proto, flags)
+        if host is None:
+            asked.extend(info[4][0] for info in found)
+        return found
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    result, _ = run_in_process(*server_args(server), *ENVELOPE, "--lport",
+                               str(free_port("127.0.0.1")), blocking=False)
+    assert result.exit_code == 0, result.error
+    assert asked and set(asked) <= {"0.0.0.0", "::"}, asked
+
+
 @pytest.mark.parametrize("blocking", TRANSPORTS)
 def test_an_ipv6_local_interface(scripted, ipv6_loopback: str, blocking: bool) -> None:
     server = scripted(standard, host=ipv6_loopback)
