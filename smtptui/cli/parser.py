@@ -6,6 +6,7 @@ import argparse
 
 from smtptui import __version__
 from smtptui.cli.protocol_options import add_protocol_options
+from smtptui.cli.transport_options import add_transport_options
 from smtptui.smtp.vocabulary import TLS_MODES
 
 #: swaks' options of one dash and several letters: argparse would read "-tls" as "-t ls" and
@@ -111,6 +112,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
                      "default: the system's in direct mode, none otherwise")
     run.add_argument("--mx", metavar="HOST", help="with --direct: use this one MX host only")
     add_protocol_options(run)
+    add_transport_options(run)
 
 
 def make_parser() -> argparse.ArgumentParser:
