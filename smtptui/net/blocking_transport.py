@@ -27,7 +27,7 @@ def drive(coroutine: Coroutine[Any, Any, T]) -> T:
     try:
         coroutine.send(None)
     except StopIteration as stop:
-        return stop.value  # type: ignore[no-any-return]
+        return stop.value
     coroutine.close()
     raise RuntimeError("the session waited on an event loop; run it with asyncio instead")
 

@@ -55,7 +55,7 @@ class Runner:
     """Drives one session to its end; `emit` receives Event, Pending, Progress, StageTiming."""
 
     def __init__(self, plan: SessionPlan, emit: Emit, *, stepping: bool = False,
-                 secrets: SecretSource | None = None, resolver: object | None = None,
+                 secrets: SecretSource | None = None, resolver: Any = None,
                  driver: Driver | None = None, t0: float | None = None) -> None:
         self.plan = plan
         self.client = SmtpClient(plan, stepping=stepping)
@@ -163,7 +163,7 @@ class Runner:
         if self._driver is None:
             from smtptui.net.asyncio_transport import Connection
 
-            self._driver = Connection  # type: ignore[assignment]
+            self._driver = Connection
         assert self._driver is not None
         return self._driver
 
@@ -575,7 +575,7 @@ class _Probe(Runner):
         self.client.tls_failed(*(failure or (Failure.TLS, "closed after the hand-shake")))
 
     @property
-    def facts(self) -> dict[str, Any]:  # type: ignore[override]
+    def facts(self) -> dict[str, Any]:
         """The certificate's facts, read without verification ({} if none was)."""
         return dict(self._tls_facts)
 

@@ -234,7 +234,7 @@ def names_match(sans: list[str], server_name: str) -> bool:
     return False
 
 
-def describe(ssl_object: ssl.SSLObject | None, verified: bool,
+def describe(ssl_object: ssl.SSLObject | ssl.SSLSocket | None, verified: bool,
              now: dt.datetime | None = None, server_name: str = "") -> dict[str, Any]:
     """Protocol, cipher and the peer certificate's subject, SANs, issuer, dates, days left;
     unverified (--no-verify), also whether it names `server_name` and is valid today.
@@ -252,7 +252,8 @@ def describe(ssl_object: ssl.SSLObject | None, verified: bool,
         "cipher": cipher[0] if cipher else "",
         "verified": verified,
     }
-    cert = ssl_object.getpeercert() if verified else None
+    cert: dict[str, Any] | None = (dict(ssl_object.getpeercert() or {}) if verified
+                                   else None)  # typeshed's union of value types, as a dict
     if cert:
         facts["subject"] = _name(cert.get("subject", ()))
         facts["issuer"] = _name(cert.get("issuer", ()))
