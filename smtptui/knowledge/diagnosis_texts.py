@@ -48,6 +48,14 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
         "Check the host name and port (25 between servers, 587 for submission with STARTTLS, "
         "465 for TLS from the start) and whether the mail service is running.",
     ),
+    "host-not-found": (
+        "The host name does not resolve",
+        "The server's name has no address in DNS ({detail}): it is misspelt, it does not "
+        "exist (any more), or this machine's resolver cannot reach DNS. No connection was "
+        "tried, so no route or firewall is involved yet.",
+        "Check the spelling of the server's name, then look it up (dig NAME A, dig NAME AAAA); "
+        "give an IP address to test the server itself.",
+    ),
     "connect-failed": (
         "Cannot connect",
         "The connection could not be made ({detail}): there is no route to that address from "
@@ -295,6 +303,28 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
         "TLS required first",
         "The server only allows this command over an encrypted connection.",
         "Use STARTTLS (or TLS from the start on port 465) before authenticating or sending.",
+    ),
+    "binary-unsupported": (
+        "Binary message not possible here",
+        "The message holds NUL bytes, which no SMTP DATA can carry; only BDAT with "
+        "BINARYMIME (RFC 3030) can, and this server (or this session) does not offer it.",
+        "Send the message with --chunking to a server that offers CHUNKING and BINARYMIME, or "
+        "encode the binary part (base64 in a MIME part, as --attach does).",
+    ),
+    "dsn-unsupported": (
+        "DSN not offered",
+        "Delivery status notifications were asked for (NOTIFY, RET, ENVID or ORCPT, RFC "
+        "3461), but the server does not offer DSN, so it would not take those parameters.",
+        "Send without the DSN options, or through a server that offers DSN; --force sends "
+        "them anyway to see what the server does.",
+    ),
+    "xclient-unavailable": (
+        "XCLIENT not possible",
+        "XCLIENT (Postfix) was asked for, but the server does not offer it, or does not "
+        "advertise an attribute asked for ({detail}).",
+        "Allow this client in the server's smtpd_authorized_xclient_hosts, drop the "
+        "attributes it does not list, or use --xclient-no-verify (--force) to send them "
+        "anyway.",
     ),
     "requiretls": (
         "REQUIRETLS cannot be honoured",

@@ -9,6 +9,7 @@ facts of a hand-shake, how fast the message went.
 from __future__ import annotations
 
 import contextlib
+import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -204,8 +205,12 @@ class Runner:
             client.connect_failed(Failure.REFUSED, f"connection to {where} refused")
             return False
         except OSError as exc:
-            client.connect_failed(Failure.CONNECT, f"cannot connect to {where}: "
-                                  f"{exc.strerror or exc}")
+            if isinstance(exc, socket.gaierror):  # the name, not the network
+                client.connect_failed(Failure.UNRESOLVED, f"the host name {target} does not "
+                                      f"resolve ({exc.strerror or exc})")
+            else:
+                client.connect_failed(Failure.CONNECT, f"cannot connect to {where}: "
+                                      f"{exc.strerror or exc}")
             return False
         end = self._conn.endpoint
         self._timings["connect"] = time.monotonic() - started

@@ -119,6 +119,7 @@ class Failure(StrEnum):
     REPLY = "reply"  # a reply said no
     REFUSED = "refused"  # the connection was refused
     CONNECT = "connect"  # the connection failed otherwise
+    UNRESOLVED = "unresolved"  # the server's host name does not resolve
     TIMEOUT = "timeout"
     CLOSED = "closed"  # the server closed the connection
     PROTOCOL = "protocol"  # the server spoke something that is not SMTP

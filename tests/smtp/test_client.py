@@ -504,3 +504,18 @@ def test_abandon_while_waiting_for_the_greeting_says_how_long() -> None:
     assert (verdict.stage, verdict.kind, verdict.exit_code) == ("banner", Failure.ABANDONED,
                                                               130)
     assert "12.5 s for the greeting" in verdict.error
+
+
+def test_a_reply_in_the_same_packet_as_the_354_is_shown_not_lost() -> None:
+    """It vanished from the transcript: now it is shown, and a server that answers before the
+    message was sent gets no message."""
+    wire = Wire()
+    greeted(wire)
+    for reply in (b"250 ok\r\n", b"250 ok\r\n"):
+        wire.sends()
+        wire.server(reply)
+    wire.sends()
+    wire.server(b"354 go ahead\r\n554 5.7.1 changed my mind\r\n")
+    assert "554 5.7.1 changed my mind" in wire.texts("recv")
+    assert isinstance(wire.action, Close)
+    assert "554" in wire.client.verdict.error and wire.client.verdict.stage == "dot"
