@@ -376,12 +376,16 @@ class SmtpClient:
         if planned is None:  # nothing planned (a typed message awaits its lines or its dot)
             self._hold(None)
             return
+        self._typing_message = False  # after a typed DATA: the profile's message goes instead
         self._next = planned
 
     def run(self) -> None:
-        """Stop holding: the session runs to its end."""
+        """Stop holding: the session runs to its end (after a typed DATA, with the profile's
+        message)."""
         self.stepping = False
         if isinstance(self._next, AskUser):
+            if self._typing_message and self._planned is not None:
+                self._typing_message = False
             self._resume()
 
     def run_to(self, stage: str) -> None:

@@ -519,3 +519,19 @@ def test_a_reply_in_the_same_packet_as_the_354_is_shown_not_lost() -> None:
     assert "554 5.7.1 changed my mind" in wire.texts("recv")
     assert isinstance(wire.action, Close)
     assert "554" in wire.client.verdict.error and wire.client.verdict.stage == "dot"
+
+
+def test_after_a_typed_data_a_step_sends_the_profile_s_message() -> None:
+    wire = stepped()
+    for line, reply in (("MAIL FROM:<a@example.com>", b"250 ok\r\n"),
+                        ("RCPT TO:<b@example.net>", b"250 ok\r\n"), ("DATA", b"354 go\r\n")):
+        wire.client.manual(line)
+        wire.sends()
+        wire.server(reply)
+    assert isinstance(wire.action, AskUser) and wire.action.stage is Stage.DOT
+    wire.client.step()
+    assert wire.message() == MESSAGE + b".\r\n"
+    wire.server(b"250 queued\r\n")
+    assert wire.client.verdict.outcome is Outcome.DELIVERED
+    wire.client.manual("NOOP")  # a command again, not a message line
+    assert wire.sends() == b"NOOP\r\n"
