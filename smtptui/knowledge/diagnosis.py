@@ -238,6 +238,11 @@ def _closed(facts: Facts) -> Diagnosis:
                                   protocol=facts.protocol), ehlo_refused[-1])
         if found.code in ("temporary-failure", "permanent-failure"):
             found = _make("connection-rejected", facts, confidence="likely")
+        elif found.code == "ehlo-unsupported":  # "use HELO" would be no advice: it was used
+            found = _make("ehlo-unsupported", replace(facts, stage="ehlo",
+                                                      reply=ehlo_refused[-1]),
+                          variant="ehlo-refused-helo-hung-up", confidence="likely")
+            return found  # its words say the hang-up already
         return _noted(found, NOTES["helo-hung-up"])
     if facts.stage in ("tls", "starttls") and _starttls_said_go(facts):
         return _make("closed-during-tls", facts, variant="closed-after-220",
@@ -302,13 +307,16 @@ def _make(code: str, facts: Facts, service: str = "", forward: str = "", *,
     fault = fault or FAULT_OF.get(code, "unknown")
     confidence = confidence or SESSION_CONFIDENCE.get(code, "decided")
     explanation = explanation.format_map(values)
-    return Diagnosis(cause.format_map(values), f"{explanation} {_side(fault)}",
+    side = _side(fault, facts.reply is not None)
+    return Diagnosis(cause.format_map(values), f"{explanation} {side}",
                      next_step.format_map(values), code, fault, confidence)
 
 
-def _side(fault: str) -> str:
+def _side(fault: str, replied: bool = True) -> str:
     if fault == "unknown":
-        return "Whose side the fault is on, the reply does not say."
+        if replied:
+            return "Whose side the fault is on, the reply does not say."
+        return "Whose side the fault is on cannot be told from here."
     return f"Side at fault: {FAULTS[fault]}."
 
 
@@ -372,6 +380,9 @@ def _with_notes(made: Diagnosis, facts: Facts, reply: Reply, found: Match,
         notes.append(NOTES["errors-before"].format(count=context.refused_before))
     if facts.protocol == "lmtp" and facts.stage == "dot":
         notes.append(NOTES["lmtp"])
+    if made.code == "blocklisted" and found.confidence == "likely" and "spamhaus" in str(
+            reply).lower():
+        notes.append(NOTES["spamhaus-unsure"])
     if made.code == "line-too-long" and context.long_lines:
         notes.append(NOTES["long-lines"].format(count=context.long_lines))
     limit = size_in_reply(reply) if made.code == "message-too-large" else None
@@ -380,11 +391,10 @@ def _with_notes(made: Diagnosis, facts: Facts, reply: Reply, found: Match,
 
         notes.append(NOTES["size-limit"].format(limit=limit, megabytes=megabytes(limit),
                                                 size=context.message_size))
-    del found
     if made.code == "bad-sequence" and _answered_at(facts, reply) in ("ehlo-tls", "ehlo-xclient"):
         # RFC 3207 §4.2 (and XCLIENT) make the client greet again: refusing that is the server's.
         notes.append(NOTES["ehlo-again"])
-        made = Diagnosis(made.cause, made.explanation.replace(_side(made.fault),
+        made = Diagnosis(made.cause, made.explanation.replace(_side(made.fault, True),
                                                               _side("receiver")),
                          made.next_step, made.code, "receiver", "likely")
     if not notes:

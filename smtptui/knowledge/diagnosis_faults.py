@@ -32,7 +32,7 @@ FAULT_OF: dict[str, str] = {
     "connection-refused": "unknown", "connect-timeout": "network", "connect-failed": "network",
     "not-smtp": "client",
     # the greeting and the connection
-    "banner-timeout": "receiver", "tarpit": "sender-ip", "service-unavailable": "receiver",
+    "banner-timeout": "unknown", "tarpit": "sender-ip", "service-unavailable": "receiver",
     "greeting-deferred": "unknown", "service-busy": "receiver", "connection-rejected": "unknown",
     "blocklisted": "sender-ip", "rate-limited": "sender-ip", "volume-blocked": "sender-ip",
     "reputation-blocked": "sender-ip", "reputation-deferred": "sender-ip",
@@ -54,8 +54,8 @@ FAULT_OF: dict[str, str] = {
     "auth-not-offered-tls-off": "client", "auth-not-offered-no-starttls": "client",
     "auth-not-offered-starttls-refused": "receiver", "auth-not-offered-over-tls": "client",
     "no-common-auth-mechanism": "client", "auth-endless": "receiver",
-    "plaintext-auth-tls-off": "client", "plaintext-auth-no-starttls": "client",
-    "plaintext-auth-starttls-refused": "client", "plaintext-auth-refused": "client",
+    "plaintext-auth-tls-off": "client", "plaintext-auth-no-starttls": "receiver",
+    "plaintext-auth-starttls-refused": "receiver", "plaintext-auth-refused": "client",
     "basic-auth-disabled": "sender-account", "login-rate-limited": "sender-account",
     # the sender
     "relay-denied": "sender-account", "spf-failed": "sender-domain",
@@ -125,6 +125,15 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
         "Tell the server's administrator (check the TLS certificate and key settings and the "
         "server's log); nothing in this client's TLS mode needs changing.",
     ),
+    "ehlo-refused-helo-hung-up": (
+        "EHLO not understood, then a hang-up",
+        "The server did not understand EHLO and closed the connection when smtptui fell back "
+        "to HELO: something in the path (an SMTP-inspecting firewall such as Cisco's 'fixup "
+        "smtp' or 'inspect esmtp') rewrites or blocks the greeting, or the server is broken.",
+        "Look for an SMTP-inspecting firewall or proxy between this machine and the server "
+        "(try from another network); otherwise send the transcript to the server's "
+        "administrator.",
+    ),
     "protocol-error-reply": (
         "Protocol error",
         "The server says the SMTP conversation went out of step: commands came before its "
@@ -149,6 +158,10 @@ NOTES: dict[str, str] = {
     "errors-before": "{count} command(s) had been refused earlier in this session.",
     "ehlo-again": "The refused command was the EHLO that must follow STARTTLS (RFC 3207 §4.2) "
                   "or XCLIENT: the server refuses what the protocol requires.",
+    "spamhaus-unsure": "A Spamhaus refusal that links no listing can also be the receiver's own "
+                       "look-up failing (Spamhaus answers queries from public resolvers with an "
+                       "error code that old filters take for a listing): look the IP up on "
+                       "spamhaus.org before asking for removal.",
     "lmtp": "This is an LMTP session: each recipient gets its own reply after the message "
             "(RFC 2033 §4.2).",
     "long-lines": "This message has {count} line(s) over 998 octets.",

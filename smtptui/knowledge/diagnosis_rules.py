@@ -285,6 +285,8 @@ _NO_SUCH = _words(
     r"\b(is not|isn't) listed in the directory\b", r"\bno mailbox here\b",
     r"\baddressee unknown\b", r"\bmailbox not found\b", r"\bno such (local )?user\b",
     r"\b(user|mailbox|account) (does not|doesn't) exist\b", r"\bunknown or illegal\b")
+#: After the data (Yahoo refuses unknown users there), "does not exist" must be about a person.
+_RECIPIENT_WORDS = _words(r"\b(user|mailbox|account|recipient|addressee|person)\b")
 _VAGUE_RECIPIENT = _words(
     r"\brecipient (address )?rejected\b", r"\binvalid (recipient|mailbox|address)\b",
     r"\bmailbox (is )?unavailable\b", r"\bundeliverable address\b", r"\bunrouteable address\b",
@@ -303,7 +305,9 @@ _FORMAT = _words(r"\bbare (cr|lf|linefeed|carriage return)s?\b", r"\bbarelinefee
                  r"\bmessage-id\b.{0,20}\b(missing|required)\b", r"\bmalformed (message|header)",
                  r"\b(invalid|malformed|missing|duplicate|multiple|bad) (\w+ )?headers?\b",
                  r"\b(missing|no|invalid|malformed|multiple)\b.{0,30}\b(from|date|message-id|"
-                 r"sender|to|subject):? header\b", r"\bheader (syntax|format)\b")
+                 r"sender|to|subject):? header\b", r"\bheader (syntax|format)\b",
+                 r"\b(from|date|message-id|sender|subject):? header\b.{0,20}\b(missing|does not "
+                 r"exist|required|invalid|malformed)\b")
 _SYNC = _words(r"\bsynchroni[sz]ation\b", r"\bsent (input|commands?) (before|without waiting)",
                r"\bpipelining (not allowed|violation)\b", r"\bbefore (the |my )?greeting\b",
                r"\btalk(ed|ing)? too soon\b", r"\bearly talker\b")
@@ -498,6 +502,8 @@ def _greeting_words(r: Reading, reply: Reply, context: Context) -> Match | None:
 
 def _steps(r: Reading, reply: Reply, context: Context) -> Match | None:
     """Replies whose step decides their meaning: STARTTLS, the greeting, EHLO."""
+    if r.code == 521:
+        return Match("no-mail-host")  # RFC 7504: this host never accepts mail
     if r.stage == "starttls":
         if r.code == 503 or r.says(_words(r"\balready (running |using |in |active)",
                                           r"\btls (is )?already\b")):
@@ -704,7 +710,7 @@ def _addresses(r: Reading, reply: Reply, context: Context) -> Match | None:
         return Match("bad-address-syntax")
     if r.stage == "rcpt" and r.says(_BAD_DOMAIN) and not r.says(_words(r"\bsender\b")):
         return Match("bad-recipient-domain")
-    if r.stage in ("rcpt", "data", "dot"):
+    if r.stage == "rcpt" or (r.stage in ("data", "dot") and r.says(_RECIPIENT_WORDS)):
         if sd == "1.10" and "null mx" not in r.prose and r.says(_NO_SUCH):
             return Match("unknown-recipient")  # Microsoft 365: "5.1.10 ... Recipient not found"
         if r.says(_NO_SUCH):
@@ -752,8 +758,6 @@ def _addresses(r: Reading, reply: Reply, context: Context) -> Match | None:
 
 def _protocol(r: Reading, reply: Reply, context: Context) -> Match | None:
     code, sd, subject = r.code, r.sd, r.subject
-    if code == 521:
-        return Match("no-mail-host")  # RFC 7504: this host never accepts mail
     if r.says(_SERVER_FAULT) or r.says(_words(
             r"\binternal resource\b", r"\b(queue|file|disk) (\w+ )?(write )?error\b",
             r"\btemporary (local|system|server) (problem|error|failure)\b",
