@@ -354,8 +354,12 @@ def _recipients(facts: Facts) -> Diagnosis:
                      first.next_step, first.code, first.fault, confidence)
 
 
+#: Texts that fit a diagnosis better on one side or at one confidence: (code, fault or
+#: confidence) -> the variant's name in diagnosis_faults.VARIANTS.
 _VARIANT_OF = {("protocol-error", "client"): "protocol-error-reply",
-               ("protocol-error", "format"): "protocol-error-format"}
+               ("protocol-error", "format"): "protocol-error-format",
+               ("relay-denied", "receiver"): "relay-denied-own-mx",
+               ("unknown-recipient", "likely"): "unknown-recipient-likely"}
 
 
 def _from_reply(facts: Facts, reply: Reply) -> Diagnosis:
@@ -368,7 +372,8 @@ def _from_reply(facts: Facts, reply: Reply) -> Diagnosis:
         code = _no_auth(facts)
     made = _make(code, facts, forward=forward_address(reply) or "",
                  confidence=found.confidence, fault=found.fault,
-                 variant=_VARIANT_OF.get((code, found.fault), ""))
+                 variant=found.variant or _VARIANT_OF.get((code, found.fault))
+                 or _VARIANT_OF.get((code, found.confidence), ""))
     return _with_notes(made, facts, reply, found, context)
 
 

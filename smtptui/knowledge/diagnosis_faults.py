@@ -134,6 +134,44 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
         "(try from another network); otherwise send the transcript to the server's "
         "administrator.",
     ),
+    "relay-denied-own-mx": (
+        "Relaying denied by the domain's own mail server",
+        "The recipient domain's MX record points at this server, but it refuses to take mail "
+        "for that domain (it relays only for its own domains): the domain is not, or no "
+        "longer, set up on it. Logging in would not help; the recipient's mail set-up is "
+        "broken.",
+        "Tell the recipient by other means that their domain's MX records (or their mail "
+        "hosting) are wrong; nothing in this message needs changing.",
+    ),
+    "unknown-recipient-likely": (
+        "Unknown recipient",
+        "The server refused this recipient in words that most often mean the mailbox does "
+        "not exist here (an unknown user, or an address or domain this server does not "
+        "take), without saying so outright.",
+        "Check the spelling of the address before the @; ask the recipient for the right one "
+        "(or whether the address still receives mail).",
+    ),
+    "placeholder-address": (
+        "Placeholder address refused",
+        "The server refuses a placeholder recipient (such as recipient@example.com) that a "
+        "program's or web form's settings left in place: not a real person's address.",
+        "Put the real recipient address in the sending program's settings.",
+    ),
+    "no-recipient-said": (
+        "No recipient accepted",
+        "The server answered DATA saying it has no valid recipient for the message: the RCPT "
+        "replies before it say why each was refused (or, if they were accepted, the server "
+        "dropped them).",
+        "Read each RCPT reply for its reason.",
+    ),
+    "policy-your-host": (
+        "Refused by policy",
+        "The server's local policy refuses your sending host (its IP address or its name), "
+        "without saying why in a standard way: a local block of your address or network, "
+        "its reputation, or its reverse DNS.",
+        "Check your sending IP against public block lists and its reverse DNS; otherwise ask "
+        "the receiving site's postmaster, quoting the full reply.",
+    ),
     "protocol-error-reply": (
         "Protocol error",
         "The server says the SMTP conversation went out of step: commands came before its "

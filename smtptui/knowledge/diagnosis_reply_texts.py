@@ -19,8 +19,12 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "auth-too-weak": (
         "Authentication mechanism too weak",
-        "The server does not allow this login mechanism for this user.",
-        "Choose a stronger mechanism that the server lists in its AUTH capability.",
+        "The server does not accept this kind of login for this user: the mechanism is too "
+        "weak for it, or (at providers such as Gmail) the account needs a stronger login than "
+        "its password: an app password with 2-step verification, OAuth2, or a sign-in on the "
+        "provider's web site first.",
+        "Choose a stronger mechanism that the server lists in its AUTH capability, or the "
+        "provider's app password or OAuth2 login for this account.",
     ),
     "password-transition": (
         "Password transition needed",

@@ -32,6 +32,7 @@ class Match:
     code: str
     confidence: str = DECIDED
     fault: str = ""
+    variant: str = ""  # another text for the same diagnosis (diagnosis_faults.VARIANTS)
 
 
 @record(frozen=True)
@@ -723,7 +724,7 @@ def _addresses(r: Reading, reply: Reply, context: Context) -> Match | None:
         return Match(by_enhanced, DECIDED, "sender-domain" if sd == "1.8" else "")
     if by_enhanced == "unknown-recipient" and r.says(_words(r"\bplaceholder\b",
                                                             r"\bdefault recipient\b")):
-        return Match("bad-address-syntax", LIKELY, "client")  # an application's placeholder
+        return Match("bad-address-syntax", LIKELY, "client", "placeholder-address")
     if by_enhanced:
         if by_enhanced == "unknown-recipient":
             sure = r.says(_NO_SUCH) or r.says(_VAGUE_RECIPIENT) or r.stage == "rcpt"
@@ -765,7 +766,8 @@ def _protocol(r: Reading, reply: Reply, context: Context) -> Match | None:
         return Match("server-error", DECIDED if r.transient else LIKELY)
     if r.stage == "data" and r.says(_words(r"\bno (valid )?recipients?\b",
                                            r"\bvalid rcpt command must precede\b")):
-        return Match("no-recipient-accepted", LIKELY)  # the cause: the refused RCPT replies
+        # the cause: the refused RCPT replies before it
+        return Match("no-recipient-accepted", LIKELY, "", "no-recipient-said")
     if code == 503:
         if r.stage == "data" and r.says(_RELAY):
             return Match("relay-denied", LIKELY)
@@ -787,7 +789,7 @@ def _policy(r: Reading, reply: Reply) -> Match:
     """A refusal by local policy that does not say why: whose side only when the words name it."""
     if r.says(_words(r"\bclient host\b", r"\byour (ip|host|server)\b")) or (
             r.stage in ("banner", "ehlo", "mail") and r.links(_IP_LINK)):
-        return Match("policy-rejected", LIKELY, "sender-ip")
+        return Match("policy-rejected", LIKELY, "sender-ip", "policy-your-host")
     if r.says(_POLICY_SUBJECT):
         return Match("policy-rejected", LIKELY, "unknown")
     return Match("policy-rejected", UNKNOWN, "unknown")

@@ -143,3 +143,36 @@ def test_a_refused_ehlo_then_a_hang_up_with_no_ehlo_does_not_advise_helo() -> No
     found = diagnose(Facts(stage="helo", kind="closed", refusals=(("ehlo", refused),)))
     assert found is not None and found.code == "ehlo-unsupported"
     assert "Use HELO" not in found.next_step and "firewall" in found.next_step
+
+
+def test_every_variant_text_is_complete() -> None:
+    from smtptui.knowledge.diagnosis import DIAGNOSES
+    from smtptui.knowledge.diagnosis_faults import CONFIDENCES, FAULT_OF, FAULTS, VARIANTS
+
+    for name, (cause, explanation, next_step) in VARIANTS.items():
+        assert cause and not cause.endswith("."), name
+        assert explanation.endswith(".") and next_step.endswith("."), name
+        filled = explanation.format(stage="RCPT TO", service="x", detail="y", forward="z")
+        assert "{" not in filled, name
+    assert set(FAULT_OF) == set(DIAGNOSES)  # every diagnosis has a side
+    assert set(FAULT_OF.values()) <= set(FAULTS)
+    assert set(CONFIDENCES) == {"decided", "likely", "unknown"}
+
+
+@pytest.mark.parametrize("stage, text, facts, words", [
+    ("rcpt", "554 5.7.1 <b@example.net>: Relay access denied", {"direct": True},
+     "domain's MX records"),
+    ("rcpt", "550 Invalid recipient", {}, "without saying so outright"),
+    ("rcpt", "550 5.1.1 <recipient@example.com> recipient rejected. This is a default "
+             "recipient used as a placeholder in many web applications.", {}, "placeholder"),
+    ("rcpt", "554 5.7.1 <h[192.0.2.1]>: Client host rejected: Access denied", {},
+     "refuses your sending host"),
+    ("data", "554 5.5.1 Error: no valid recipients", {}, "answered DATA"),
+    ("auth", "534-5.7.9 Application-specific password required.\n534 5.7.9 Learn more", {},
+     "app password"),
+])
+def test_the_words_fit_the_side_and_the_certainty(stage: str, text: str, facts: dict,  # type: ignore[type-arg]
+                                                   words: str) -> None:
+    found = diagnose(Facts(stage=stage, kind="reply", reply=parse(text), **facts))
+    assert found is not None
+    assert words in found.explanation + found.next_step + found.cause
