@@ -188,6 +188,7 @@ _BUSY = _words(r"\b(too |server |system |is )busy\b", r"\boverloaded\b",
                r"\bload (is )?too high\b", r"\bnot accepting (network )?messages\b")
 _RATE = _words(
     r"\brate.?limit", r"\bthrottl", r"\btoo many (messages|mails|emails)\b",
+    r"\bfrequency limit",
     r"\btoo (many|much) (\w+ )?(mail|e-?mails?|messages|recipients|rcpts?) from\b",
     r"\b(connection|message|sending) rate\b", r"\btoo fast\b", r"\btoo frequent",
     r"\b(unexpected|unusual|excessive|high) (volume|rate)\b")
@@ -219,6 +220,7 @@ _RELAY = _words(
     r"disallowed)",
     r"\b(not (permitted|allowed|authori[sz]ed)|unable|cannot|can't|do(es)? not|don't|won't) "
     r"(to )?relay\b", r"\bno relaying\b", r"\ballowed rcpthosts\b",
+    r"(\bnot|n't) (allowed|permitted) to be relayed\b",
     r"\bdelivery (is )?not allowed to this address\b")
 _STARTTLS = _words(
     r"starttls", r"\btls (is )?required\b", r"\brequires? (tls|encryption|a secure)\b",
@@ -293,7 +295,7 @@ _VAGUE_RECIPIENT = _words(
     r"\bmailbox (is )?unavailable\b", r"\bundeliverable address\b", r"\bunrouteable address\b",
     r"\baddress rejected\b", r"\bnot (available|hosted) here\b", r"\bnot in my validrcptto\b",
     r"\brecipient (is )?not (valid|allowed)\b", r"\bbad recipient\b", r"\bnot local\b")
-_BAD_DOMAIN = _words(r"\bdomain (\w+ )?(not found|does not exist|doesn't exist|unknown)\b",
+_BAD_DOMAIN = _words(r"\bdomain (\S+ )?(not found|does not exist|doesn't exist|unknown)\b",
                      r"\b(host|domain) unknown\b", r"\bunknown (domain|host)\b",
                      r"\bno such domain\b")
 _DISABLED = _words(r"\b(mailbox|account|user) (is |has been |was )?(disabled|inactive|suspended|"
@@ -685,8 +687,7 @@ def _message_refused(r: Reading, reply: Reply, context: Context) -> Match | None
 def _deferral(r: Reading, reply: Reply, context: Context) -> Match | None:
     """A 450 or 451 that does not say why: name the likely causes, do not pick one."""
     if r.code in (450, 451) and r.stage in ("mail", "rcpt", "data", "dot") and (
-            r.subject == "7" or (r.sd is None and r.says(_LATER)
-                                 and not r.says(_SERVER_FAULT))):
+            r.subject == "7" or (r.sd is None and r.says(_LATER))) and not r.says(_SERVER_FAULT):
         return Match("policy-deferred", UNKNOWN, "unknown")
     return None
 
@@ -752,7 +753,8 @@ def _addresses(r: Reading, reply: Reply, context: Context) -> Match | None:
         return Match("sender-rejected", LIKELY, "sender-domain" if domain else "")
     if r.stage == "rcpt" and r.says(_words(r"^i cannot deliver mail for <>$")):
         return Match("relay-denied", LIKELY)  # Haraka: not a domain it takes, not relaying
-    if r.stage in ("mail", "rcpt") and code == 501 and sd not in ("5.4",):
+    if r.stage in ("mail", "rcpt") and code == 501 and (sd not in ("5.4",) or r.says(
+            _words(r"\baddress\b")) and not r.says(_words(r"\bparameter\b"))):
         return Match("bad-address-syntax", DECIDED if sd in ("1.3", "1.7") else LIKELY)
     return None
 
@@ -762,7 +764,8 @@ def _protocol(r: Reading, reply: Reply, context: Context) -> Match | None:
     if r.says(_SERVER_FAULT) or r.says(_words(
             r"\binternal resource\b", r"\b(queue|file|disk) (\w+ )?(write )?error\b",
             r"\btemporary (local|system|server) (problem|error|failure)\b",
-            r"\bsystem problem\b", r"\bresources? (temporarily )?unavailable\b")):
+            r"\bsystem problem\b", r"\bresources? (temporarily )?unavailable\b",
+            r"\bqq\w* failure\b")):
         return Match("server-error", DECIDED if r.transient else LIKELY)
     if r.stage == "data" and r.says(_words(r"\bno (valid )?recipients?\b",
                                            r"\bvalid rcpt command must precede\b")):
@@ -776,11 +779,15 @@ def _protocol(r: Reading, reply: Reply, context: Context) -> Match | None:
         return Match("parameter-unsupported")
     if code in (500, 502):
         return Match("command-unrecognised", LIKELY)
+    if code == 421 and r.says(_words(r"\b(refused|rejected|denied) (by|due to) (local )?policy\b",
+                                     r"\bpolicy\b.{0,20}\b(refused|rejected|denied)\b")):
+        return Match("connection-rejected", LIKELY)
     if code == 421:
         return Match("service-unavailable", LIKELY if not r.says(_BUSY) else DECIDED)
     if (sd in ("3.2", "4.5") or r.says(_BUSY)) and code < 500:
         return Match("service-busy", LIKELY)
-    if subject == "7" and code >= 500 or (code >= 500 and r.says(_words(r"\bpolicy\b"))):
+    if subject == "7" and code >= 500 or (code >= 500 and r.says(_words(
+            r"\bpolicy\b", r"\badministrative prohibition\b", r"\bprohibited\b"))):
         return _policy(r, reply)
     return None
 
