@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from smtptui.smtp.capabilities import PLAIN_LAST_LINES, Capabilities
@@ -147,8 +148,15 @@ def describe(keyword: str, params: Sequence[str] = ()) -> tuple[str, str, bool]:
         return known.summary, known.reference, True
     if keyword.upper() in PLAIN_LAST_LINES and not params:
         return "not a keyword: a plain last line, as Exchange and IIS send it", "", True
+    if _MASKED.fullmatch(keyword.upper()):
+        return ("a keyword masked by an SMTP-inspecting firewall (Cisco ASA 'inspect esmtp' "
+                "writes X's over extensions it does not let through, STARTTLS often among "
+                "them)", "Cisco ASA: inspect esmtp", True)
     return (UNKNOWN_PRIVATE if keyword.upper().startswith("X") else UNKNOWN), "", False
 
+
+#: A keyword an SMTP-inspecting firewall wrote X's over ("XXXXXXXA").
+_MASKED = re.compile(r"X{4,}[A-Z]?")
 
 CapsLike = Capabilities | Mapping[str, Sequence[str]]
 

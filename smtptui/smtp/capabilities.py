@@ -83,6 +83,10 @@ def parse_ehlo(reply: Reply) -> Capabilities:
             caps.quirks.append(f"the EHLO line {line.strip()!r} has a stray space inside a "
                                f"keyword: read as {joined.upper()}")
             words = [joined, *words[2:]]
+        if set(words[0].upper()[:-1]) == {"X"} and len(words[0]) >= 5:
+            caps.quirks.append(f"the EHLO keyword {words[0]!r} is written over with X's, as an "
+                               "SMTP-inspecting firewall (Cisco ASA 'inspect esmtp') masks "
+                               "an extension it does not let through")
         keyword, params = words[0], [word.lstrip("=") for word in words[1:]]
         params = [param for param in params if param]
         if "=" in keyword:

@@ -132,6 +132,13 @@ def test_a_keyword_with_a_stray_space_is_one_keyword() -> None:
     assert note.label == "8BITMIME" and "stray space" in note.summary
 
 
+def test_a_keyword_a_firewall_wrote_x_s_over_is_said_to_be_masked() -> None:
+    caps = parse_ehlo(parse(b"250-mx.example.net\r\n250-XXXXXXXA\r\n250 8BITMIME\r\n"))
+    assert caps.has("XXXXXXXA") and "inspect esmtp" in caps.quirks[0]
+    assert "masked" in describe("XXXXXXXA")[0] and "masked" not in describe("XEXCH50")[0]
+    assert not parse_ehlo(parse(b"250-mx\r\n250 XEXCH50\r\n")).quirks
+
+
 def test_xusr_is_sendmail_s_not_exchange_s() -> None:
     assert MEANINGS["XUSR"].reference == "Sendmail"
     assert "Exchange" not in describe("XUSR")[0]
