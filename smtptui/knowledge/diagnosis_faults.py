@@ -40,7 +40,8 @@ FAULT_OF: dict[str, str] = {
     "too-many-errors": "client", "closed-at-banner": "unknown", "connection-closed": "unknown",
     "closed-during-data": "unknown", "data-stalled": "receiver", "closed-after-data": "unknown",
     "reply-timeout": "receiver", "server-timed-out": "client", "server-error": "receiver",
-    "no-mail-host": "receiver", "dot-timeout": "receiver", "quit-failed": "receiver",
+    "no-mail-host": "receiver", "mail-loop": "receiver", "dot-timeout": "receiver",
+    "quit-failed": "receiver",
     # TLS
     "tls-expired": "receiver", "tls-not-yet-valid": "receiver", "tls-self-signed": "receiver",
     "tls-unknown-ca": "receiver", "tls-name-mismatch": "receiver", "tls-handshake": "unknown",

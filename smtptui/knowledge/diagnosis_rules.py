@@ -128,6 +128,7 @@ _SENDER_BLOCKED = _words(
     r"\b(black|block|deny|ban) ?listed (sender|from)\b", r"\bblocked the sender\b",
     r"\brecipient'?s? (personal )?(block|black) ?list\b",
     r"\bsender address (<> )?blocked using\b", r"\bsender (address|domain) .{0,30}listed\b",
+    r"\bmail ?from domain\b.{0,30}\blisted\b",
     r"\bbadmailfrom\b", r"\benvelope blocked\b", r"\bblocked senders?\b",
     r"\bsender (is )?on (the|a|our) (block|black|deny) ?list\b")
 # A link or domain in the message on a list (Spamhaus DBL, SURBL, URIBL): the content.
@@ -145,14 +146,14 @@ _BLOCKLIST = _words(
     r"\bremoval from (this|the|our) list\b", r"\bmailspike\b", r"\bivmsip\b",
     r"\b(client host|your ip|ip address|source ip|client|host|ip) (<> )?(is |has been )?"
     r"(blocked|banned) (for|because|due)\b",
-    r"\bcloudmark\b.{0,40}\bblock",
+    r"\bcloudmark\b.{0,40}\bblock", r"\bblock(ed)? for spam\b",
     r"\b(dynamic|residential|dial-?up|consumer)( ip)? (ip|address|range|pool|network|space)\b")
 _LIST_LINK = re.compile(r"spamhaus\.org|spamcop\.net|sorbs\.net|uceprotect\.net|"
                         r"barracudacentral\.org|mailspike\.|surbl\.org|abuseat\.org")
 # The sending IP's reputation at the receiver (not a public list, not the message).
 _REPUTATION = _words(
     r"\breputation\b", r"\bcomplaints?\b", r"\bsenderbase\b", r"\btalos\b",
-    r"\bsender score\b")
+    r"\bsender score\b", r"\b(suspected |known )?spam(mer| sender| source)s?\b")
 _REPUTATION_LINK = re.compile(r"ipcheck\.proofpoint\.com|proofpoint\.com/dnsbl|"
                               r"postmaster\.yahoo(inc)?\.com|sendersupport\.olc|"
                               r"csi\.cloudmark|sender\.office\.com")
@@ -188,18 +189,22 @@ _BUSY = _words(r"\b(too |server |system |is )busy\b", r"\boverloaded\b",
                r"\bload (is )?too high\b", r"\bnot accepting (network )?messages\b")
 _RATE = _words(
     r"\brate.?limit", r"\bthrottl", r"\btoo many (messages|mails|emails)\b",
-    r"\bfrequency limit",
+    r"\bfrequency limit", r"\btoo many recent messages\b",
+    r"\bmax(imum)? (messages?|mails?|recipients?) per (connection|session)\b",
     r"\btoo (many|much) (\w+ )?(mail|e-?mails?|messages|recipients|rcpts?) from\b",
     r"\b(connection|message|sending) rate\b", r"\btoo fast\b", r"\btoo frequent",
     r"\b(unexpected|unusual|excessive|high) (volume|rate)\b")
 _RECIPIENT_RATE = _words(
     r"\breceiving (mail|messages|email) at a rate\b", r"\bmailbox rate limit",
     r"\b(recipient|user|mailbox) (is )?receiving too (much|many)\b",
-    r"\breceiving (mail|messages|e-?mail) too (quickly|fast)\b")
+    r"\breceiving (mail|messages|e-?mail) too (quickly|fast)\b",
+    r"\brecipient has exceeded (their |its |the )?(message )?(rate )?limit\b",
+    r"\bmessages they can receive per\b")
 _SEND_QUOTA = _words(
     r"\b(daily|hourly)\b.{0,30}\b(limit|quota)\b", r"\bsending (limit|quota)s?\b",
     r"\bmessage (limit|quota) (exceeded|reached)\b", r"\bmaximum sending rate\b",
     r"\b(account|user) (has )?(exceeded|reached) (its |the |their )?(\w+ )?(limit|quota)\b",
+    r"\bsender has exceeded the limit\b",
     r"\b(e-?mails?|messages?) per (hour|day|minute)\b", r"\bexceeded the max(imum)? (e-?mails?|"
     r"messages?|number of (e-?mails?|messages))\b")
 _MAILBOX_TOO_MANY = _words(r"\btoo many messages in (the |this |your )?mailbox\b")
@@ -211,7 +216,10 @@ _LATER = _words(r"\b(try again|come back|retry|try) later\b", r"\b(retry|try aga
 _SERVER_WAITED = _words(r"\btime-?out exceeded\b", r"\btimeout waiting for (client|input|"
                         r"command|data)\b", r"\bidle (too long|timeout)\b",
                         r"\btoo slow\b", r"\bconnection timed out waiting\b")
-_SERVER_FAULT = _words(r"\blocal (problem|error)\b", r"\binternal (error|problem)\b",
+_SERVER_FAULT = _words(r"\blocal (problem|error)\b",
+                       r"\binternal (server |system )?(error|problem)\b",
+                       r"\bresources? (temporarily )?unavailable\b",
+                       r"\b(organi[sz]ation|tenant) queue quota\b",
                        r"\bbackend failure\b", r"\bconfiguration (error|problem)\b")
 _TEMP_ERROR = _words(r"\btemp(orary)? ?error\b", r"\btemperror\b", r"\btime.?out\b",
                      r"\bdns\b.{0,20}\b(fail\w*|error)\b")
@@ -250,7 +258,8 @@ _HELO = _words(
     r"(rejected|invalid|not allowed|forged|denied|not (matching|match)|does(n't| not) match|"
     r"mismatch|not valid|not resolv|not (a )?fqdn|must be)",
     r"\b(invalid|bad|forged|bogus) (hel|ehl)o\b", r"\bfully.qualified (host|domain)")
-_QUOTA = _words(r"\bmailbox (is )?full\b", r"\bover ?quota\b", r"\bquota (exceeded|full)\b",
+_QUOTA = _words(r"\bmailbox (is )?full\b", r"\bover ?quota\b",
+                r"\bquota (exceeded|full|violation)\b",
                 r"\bexceed\w* .{0,30}quota\b", r"\binsufficient (user )?quota\b",
                 r"\bmailbox (size )?limit\b", r"\bquotaexceeded\b", r"\bmailbox .{0,20}full\b")
 _LINE_LONG = _words(r"\bline (is |was )?too long\b", r"\b(line|lines) (longer|exceed\w*)\b",
@@ -264,7 +273,8 @@ _SENDER = _words(
     r"\bsender (address )?(is )?(rejected|refused|denied|not allowed|not permitted|invalid)",
     r"\b(from|sender) address .{0,20}(rejected|not allowed|invalid)", r"\bdomain of sender\b",
     r"\bsender domain\b", r"\bnot owned by user\b", r"\bsend ?as\b", r"\binvalid sender\b",
-    r"\banti-?spoofing\b", r"\bspoof")
+    r"\banti-?spoofing\b", r"\bspoof", r"\binvalid dns (mx|a)\b",
+    r"\bmx or a(/aaaa)? resource record\b")
 # The receiver checked the sender address with the sender domain's own server (a callout).
 _SENDER_VERIFY = _words(
     r"\bsender verif\w* failed\b", r"\bsender\b.{0,60}\bcallout\b",
@@ -294,7 +304,9 @@ _VAGUE_RECIPIENT = _words(
     r"\brecipient (address )?rejected\b", r"\binvalid (recipient|mailbox|address)\b",
     r"\bmailbox (is )?unavailable\b", r"\bundeliverable address\b", r"\bunrouteable address\b",
     r"\baddress rejected\b", r"\bnot (available|hosted) here\b", r"\bnot in my validrcptto\b",
-    r"\brecipient (is )?not (valid|allowed)\b", r"\bbad recipient\b", r"\bnot local\b")
+    r"\brecipient (is )?not (valid|allowed)\b", r"\bbad recipient\b", r"\bnot local\b",
+    r"\brecipient (is )?(temporarily )?unavailable\b", r"\bno longer (valid|active|exists)\b",
+    r"\binvalid recipient\b")
 _BAD_DOMAIN = _words(r"\bdomain (\S+ )?(not found|does not exist|doesn't exist|unknown)\b",
                      r"\b(host|domain) unknown\b", r"\bunknown (domain|host)\b",
                      r"\bno such domain\b")
@@ -310,7 +322,8 @@ _FORMAT = _words(r"\bbare (cr|lf|linefeed|carriage return)s?\b", r"\bbarelinefee
                  r"\b(missing|no|invalid|malformed|multiple)\b.{0,30}\b(from|date|message-id|"
                  r"sender|to|subject):? header\b", r"\bheader (syntax|format)\b",
                  r"\b(from|date|message-id|sender|subject):? header\b.{0,20}\b(missing|does not "
-                 r"exist|required|invalid|malformed)\b")
+                 r"exist|required|invalid|malformed)\b", r"\bnot rfc[- ]?\d*\s*compliant\b",
+                 r"\bheaders? (are |is )?not (rfc|valid|compliant)")
 _SYNC = _words(r"\bsynchroni[sz]ation\b", r"\bsent (input|commands?) (before|without waiting)",
                r"\bpipelining (not allowed|violation)\b", r"\bbefore (the |my )?greeting\b",
                r"\btalk(ed|ing)? too soon\b", r"\bearly talker\b")
@@ -419,9 +432,13 @@ def _lists(r: Reading, reply: Reply, context: Context) -> Match | None:
         if r.stage in ("data", "dot"):
             return Match("content-rejected")
         return None
+    if r.says(_words(r"\bdbl\b", r"\bdomain block ?list\b")):  # a list of domains, never an IP
+        if r.stage in ("data", "dot"):
+            return Match("content-rejected", LIKELY)  # a domain in the message, most often
+        return Match("sender-blocked", LIKELY, "sender-domain")
     if r.says(_BLOCKLIST):
         named = r.says(_words(r"\bblocked using\b", r"\blisted (at|in|on|by)\b",
-                              r"\b(dnsbl|rbl)\b", r"\bblock ?list\b", r"\bblack ?list",
+                              r"\b(dnsbl|rbl)\b", r"\bblock ?list(ed)?\b", r"\bblack ?list",
                               r"\bbanned sending ip\b", r"\bis (in|on) \S+ list\b",
                               r"\bblocked (for|because|due)\b"))
         unsure = r.says(_SPAMHAUS_ZONE) and not _URL.search(r.text)
@@ -436,10 +453,14 @@ def _reputation(r: Reading, reply: Reply, context: Context) -> Match | None:
         return None  # mail flood detected: a rate (next rules)
     about_content = r.stage in ("data", "dot") and r.says(
         _words(r"\bthis message\b", r"\bthe message\b", r"\bcontent\b", r"\blinks?\b"))
-    fault = "sender-domain" if r.says(_words(r"\bdomain('s)? reputation\b",
-                                             r"\breputation of (the |your )?domain\b")) else ""
+    fault = "sender-domain" if r.says(_words(
+        r"\bdomain('s)? reputation\b", r"\breputation of (the |your )?(sending |sender('s)? )?"
+        r"domain\b")) else ""
     code = "reputation-deferred" if r.transient else "reputation-blocked"
-    if r.says(_REPUTATION) and not about_content:
+    owned = r.says(_words(r"\b(ip|sender|sending|domain)('s)? reputation\b",
+                          r"\breputation of (the |your |this )?(sending |sender('s)? )?(ip|"
+                          r"domain|server|mta|sender)\b", r"\bsending mta's poor reputation\b"))
+    if r.says(_REPUTATION) and (owned or not about_content):
         sure = r.says(_words(r"\b(ip|sender|sending|domain)('s)? reputation\b",
                              r"\breputation of\b", r"\bpoor reputation\b",
                              r"\bdue to (ip )?reputation\b", r"\bbad reputation\b"))
@@ -577,7 +598,8 @@ def _sender(r: Reading, reply: Reply, context: Context) -> Match | None:
     dkim = re.search(r"\bdkim\b", prose) is not None
     if r.says(_words(r"\bauthentication (level|requirements?)\b")) and r.loose("7"):
         return Match("sender-authentication-failed")  # Microsoft 5.7.515: SPF, DKIM and DMARC
-    if re.search(r"\bdmarc\b", prose) and r.loose("7", "1"):
+    if re.search(r"\bdmarc\b", prose) and (r.loose("7", "1") or re.search(
+            r"\bdmarc\b.{0,20}\b(fail|reject|policy|check)|\b(due to|per|by) dmarc\b", prose)):
         return Match("dmarc-failed")
     if spf and not dkim and r.says(_SPF_FAIL) and not re.search(r"\bdmarc\b", prose):
         if r.transient and (r.sd == "7.24" or r.says(_TEMP_ERROR)):
@@ -620,6 +642,8 @@ def _access(r: Reading, reply: Reply, context: Context) -> Match | None:
 
 def _storage(r: Reading, reply: Reply, context: Context) -> Match | None:
     """The recipient's mailbox, the message's size and lines, the receiver's disk."""
+    if r.says(_words(r"\b(organi[sz]ation|tenant|queue) quota\b")):
+        return None  # the receiver's own limit (server-error)
     if r.sd == "2.2" or ((r.says(_QUOTA) or r.says(_MAILBOX_TOO_MANY)) and r.loose("2", "3")):
         return Match("mailbox-full")
     if r.says(_QUOTA) and r.stage in ("rcpt", "dot", "data"):
@@ -629,11 +653,17 @@ def _storage(r: Reading, reply: Reply, context: Context) -> Match | None:
     if r.says(_FORMAT):
         return Match("protocol-error", LIKELY, "format")
     too_big = (r.sd in ("3.4", "2.3", "7.16") or (r.says(_SIZE) and r.loose("2", "3", "5"))
-               or (r.code == 552 and r.sd is None and r.stage in ("mail", "data", "dot")))
+               or (r.code == 552 and r.sd is None and r.stage in ("mail", "data", "dot")
+                   and not r.says(_NO_SUCH) and not r.says(_VAGUE_RECIPIENT)))
+    if too_big and r.says(_words(r"policy\b")) and not r.says(_SIZE):
+        return Match("policy-rejected", UNKNOWN, "unknown")
     if too_big:
         if context.long_lines and _small(reply, context):
             return Match("line-too-long", LIKELY)  # "too big" for a small message: its lines
-        return Match("message-too-large", DECIDED if r.sd or r.says(_SIZE) else LIKELY)
+        return Match("message-too-large", DECIDED if r.says(_SIZE) or r.sd in ("3.4",)
+                     else LIKELY)
+    if r.sd == "3.1" and r.says(_words(r"\berror\b")) and not r.says(_STORAGE):
+        return Match("server-error")  # "4.3.1 Temporary System Error"
     if r.sd == "3.1" or (r.code == 452 and r.says(_STORAGE) and r.loose("3", "4")):
         return Match("server-storage-full")
     if r.sd == "5.3" or "too many recipients" in r.prose:
@@ -655,9 +685,14 @@ def _small(reply: Reply, context: Context) -> bool:
 def _mailbox(r: Reading, reply: Reply, context: Context) -> Match | None:
     if r.says(_DISABLED) and (r.stage == "mail" or r.says(_words(r"\byour (account|mailbox)\b"))):
         return Match("account-disabled")  # the sending account, not a recipient's mailbox
+    if r.sd == "2.1" and (r.says(_NO_SUCH) or r.says(_words(r"\binvalid address\b"))):
+        return None  # the words say it does not exist (the address rules)
+    if r.says(_words(r"\brejected: (inactive|disabled|suspended)\b")):
+        return Match("mailbox-disabled", LIKELY)
     if (r.sd == "2.1" or (r.says(_DISABLED) and r.loose("2", "7"))
             or (r.sd == "7.13" and r.stage == "rcpt")):
-        return Match("mailbox-disabled")
+        sure = r.says(_DISABLED) or r.says(_words(r"\bdisabled\b", r"\binactiv"))
+        return Match("mailbox-disabled", DECIDED if sure or r.sd != "2.1" else LIKELY)
     return None
 
 
@@ -686,8 +721,9 @@ def _message_refused(r: Reading, reply: Reply, context: Context) -> Match | None
 
 def _deferral(r: Reading, reply: Reply, context: Context) -> Match | None:
     """A 450 or 451 that does not say why: name the likely causes, do not pick one."""
-    if r.code in (450, 451) and r.stage in ("mail", "rcpt", "data", "dot") and (
-            r.subject == "7" or (r.sd is None and r.says(_LATER))) and not r.says(_SERVER_FAULT):
+    if r.code in (450, 451, 452) and r.stage in ("mail", "rcpt", "data", "dot") and (
+            (r.subject == "7" and r.code != 452) or (r.sd is None and r.says(_LATER))
+            or r.says(_words(r"\bpolicy\b"))) and not r.says(_SERVER_FAULT):
         return Match("policy-deferred", UNKNOWN, "unknown")
     return None
 
@@ -702,7 +738,7 @@ def _addresses(r: Reading, reply: Reply, context: Context) -> Match | None:
     if r.says(_words(r"\bsender address rejected: access denied\b")):
         return Match("sender-blocked", LIKELY)  # a local access rule refuses this sender
     if r.says(_SENDER) and r.loose("1", "7", "3", "5"):
-        domain = sd == "1.8" or r.says(_words(r"\bdomain\b"))
+        domain = sd == "1.8" or r.says(_words(r"\bdomain\b", r"\bdns\b", r"\bmx\b"))
         rights = r.says(_words(r"\bsend ?as\b", r"\bpermissions? to send\b",
                                r"\bnot owned by user\b"))
         fault = "sender-domain" if domain else "sender-account" if rights else ""
@@ -728,19 +764,25 @@ def _addresses(r: Reading, reply: Reply, context: Context) -> Match | None:
         return Match("bad-address-syntax", LIKELY, "client", "placeholder-address")
     if by_enhanced:
         if by_enhanced == "unknown-recipient":
-            sure = r.says(_NO_SUCH) or r.says(_VAGUE_RECIPIENT) or r.stage == "rcpt"
+            sure = (r.says(_NO_SUCH) or r.says(_VAGUE_RECIPIENT) or r.stage == "rcpt") and not (
+                r.says(_words(r"\bpolicy\b")))
         elif by_enhanced == "mailbox-moved":
             sure = r.says(_words(r"\bmoved\b"))
         else:
             sure = True
         return Match(by_enhanced, DECIDED if sure else LIKELY)
-    if r.stage == "rcpt" and sd == "4.1" and r.permanent:
+    if r.stage == "rcpt" and sd == "4.1" and r.permanent and r.says(_words(
+            r"\brecipient address(es)? rejected\b", r"\baccess denied\b")):
         return Match("unknown-recipient", LIKELY)  # Exchange Online: "5.4.1 ... Access denied"
     if code == 556:
         return Match("recipient-null-mx")
-    if code == 551:
+    if r.says(_words(r"\bloop detected\b", r"\bmail loop\b", r"\bhop count exceeded\b",
+                     r"\btoo many hops\b")):
+        return Match("mail-loop")
+    if code == 551 and r.says(_words(r"\bnot local\b", r"\bforward", r"\bplease try\b")):
         return Match("user-not-local")
-    if r.stage == "rcpt" and r.loose("1", "2"):
+    after_data = r.stage in ("data", "dot") and ("<>" in r.prose or r.says(_RECIPIENT_WORDS))
+    if (r.stage == "rcpt" or after_data) and r.loose("1", "2"):
         if r.says(_VAGUE_RECIPIENT):
             return Match("unknown-recipient", LIKELY)  # a 4xx becomes recipient-deferred
         if r.says(_BAD_DOMAIN):
@@ -765,7 +807,8 @@ def _protocol(r: Reading, reply: Reply, context: Context) -> Match | None:
             r"\binternal resource\b", r"\b(queue|file|disk) (\w+ )?(write )?error\b",
             r"\btemporary (local|system|server) (problem|error|failure)\b",
             r"\bsystem problem\b", r"\bresources? (temporarily )?unavailable\b",
-            r"\bqq\w* failure\b")):
+            r"\bqq\w* failure\b", r"\bfailed to be replicated\b",
+            r"\b(organi[sz]ation|tenant) queue quota\b")):
         return Match("server-error", DECIDED if r.transient else LIKELY)
     if r.stage == "data" and r.says(_words(r"\bno (valid )?recipients?\b",
                                            r"\bvalid rcpt command must precede\b")):
@@ -797,6 +840,11 @@ def _policy(r: Reading, reply: Reply) -> Match:
     if r.says(_words(r"\bclient host\b", r"\byour (ip|host|server)\b")) or (
             r.stage in ("banner", "ehlo", "mail") and r.links(_IP_LINK)):
         return Match("policy-rejected", LIKELY, "sender-ip", "policy-your-host")
+    based = {"ip": "sender-ip", "domain": "sender-domain", "header": "content",
+             "content": "content"}
+    for word, side in based.items():
+        if r.says(_words(rf"\b{word}[- ]based\b")):
+            return Match("policy-rejected", LIKELY, side)
     if r.says(_POLICY_SUBJECT):
         return Match("policy-rejected", LIKELY, "unknown")
     return Match("policy-rejected", UNKNOWN, "unknown")

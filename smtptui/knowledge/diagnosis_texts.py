@@ -192,6 +192,14 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
         "Try again later (a real mail server's queue retries by itself); if it persists, "
         "send the exact reply to the server's postmaster.",
     ),
+    "mail-loop": (
+        "Mail loop",
+        "The receiving side found the message going round in a loop (forwarded back to where "
+        "it came from, or past too many hops): a forwarding or routing set-up on the way, "
+        "most often the recipient's, sends it in a circle.",
+        "Tell the recipient (or their mail administrator) that mail to this address loops; "
+        "check your own forwarding rules if the loop goes through your systems.",
+    ),
     "no-mail-host": (
         "This host does not accept mail",
         "The server says it never accepts mail (RFC 7504's 521): it is not a mail server for "

@@ -56,7 +56,10 @@ class Setup:
     recipients: int = 1  # how many recipients the client gives
     authenticated: bool = False  # the client logs in before MAIL
     protocol: str = ""  # --protocol (lmtp, smtp)
-    tls: str = ""  # stage tls: "close" after the 220, "plaintext" or "alert" to the hand-shake
+    #: stage tls: "close" after the 220, "plaintext" or "alert" to the hand-shake; by default
+    #: an entry whose reply is the 220 is followed by a close, any other reply comes in plain
+    #: text instead of a ServerHello
+    tls: str = ""
     ehlo_in_tls: bool = False  # the entry answers the EHLO inside TLS, not the first one
     long_lines: bool = False  # the message has a line over 998 octets
     note: str = ""
@@ -95,8 +98,6 @@ SETUPS: dict[str, Setup] = {
     "exo-432-4.3.2-concurrent-connections": Setup(authenticated=True,
                                                   note="a submission over SMTP AUTH"),
     "dovecot-lmtp-552-quota-exceeded": Setup(protocol="lmtp", note="LMTP, after the data"),
-    "stalwart-tls-ready-then-closed": Setup(tls="close"),
-    "maddy-tls-handshake-error-plaintext": Setup(tls="plaintext"),
     "opensmtpd-data-line-too-long-colon": Setup(long_lines=True),
     "opensmtpd-line-too-long": Setup(long_lines=True),
     "webde-501-line-too-long": Setup(long_lines=True),
@@ -287,7 +288,7 @@ async def _auth(peer: Peer, lines: Sequence[str], code: int) -> bool:
 
 async def _tls_failure(peer: Peer, entry: Entry) -> bool:
     """Stage tls: the hand-shake fails as the entry's setup says; False: the server is done."""
-    how = entry.setup.tls
+    how = entry.setup.tls or ("close" if entry.code == 220 else "plaintext")
     if how == "close":
         await peer.send(wire(entry.lines))  # the 220, then the hang-up
         return False

@@ -110,7 +110,7 @@ def replay(entry: Entry, scripted, dns_server, certs, long_lines_eml: str,  # ty
     # sent instead of a TLS hand-shake is read by the hand-shake, not as a reply).
     assert "protocol error" not in result["error"], result["error"]
     assert "protocol-error" not in error_kinds or entry.expect == "protocol-error"
-    if not (entry.stage == "tls" and entry.setup.tls != "close"):
+    if not (entry.stage == "tls" and entry.code != 220):
         texts = [e["text"] for e in said]
         for line in entry.lines:
             assert line in texts, (line, texts[-5:])

@@ -113,6 +113,23 @@ CASES = [
                                                          "decided")),
     ("mail", "421 4.7.0 Connection refused by policy", ("connection-rejected", "unknown",
                                                         "likely")),
+    ("dot", "552 1 Requested mail action aborted, mailbox not found",
+     ("unknown-recipient", "recipient", "decided")),  # a bare 552 naming no size
+    ("dot", "554 5.2.3 MailPolicy violation Error delivering to mailboxes",
+     ("policy-rejected", "unknown", "unknown")),  # X.2.3 with policy words, no size
+    ("rcpt", "550 5.2.1 <b@example.net>... Addressee unknown, relay=[192.0.2.1]",
+     ("unknown-recipient", "recipient", "decided")),  # the words beat X.2.1 (disabled)
+    ("dot", "550 5.2.0 Message rejected due to DMARC. Please see "
+            "http://postmaster.example.net/codes#DM000001",
+     ("dmarc-failed", "sender-domain", "decided")),
+    ("rcpt", "551 5.3.0 Unknown error", ("permanent-failure", "unknown", "unknown")),
+    ("banner", "421 4.7.0 [192.0.2.1] Our system has detected that this message is suspicious "
+               "due to the very low reputation of the sending domain.",
+     ("reputation-deferred", "sender-domain", "decided")),
+    ("mail", "421 Max message per connection reached, closing transmission channel",
+     ("rate-limited", "sender-ip", "decided")),
+    ("rcpt", "450 4.2.0 <b@example.net> - Recipient temporarily unavailable",
+     ("recipient-deferred", "recipient", "likely")),
     # where the words do not decide: say so, name the causes
     ("rcpt", "550 Administrative prohibition", ("policy-rejected", "unknown", "unknown")),
     ("rcpt", "451 4.7.1 Try again later", ("policy-deferred", "unknown", "unknown")),
