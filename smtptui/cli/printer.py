@@ -94,7 +94,9 @@ def summary(result: Result, *, brief: bool = False) -> list[str]:
     if result.outcome == "failed" and result.last_reply:
         lines.extend(f"reply {code}: {meaning}" for code, meaning in _explained(result.last_reply))
     if result.diagnosis:
-        lines.append(f"diagnosis: {result.diagnosis.get('cause', '')}: "
+        confidence = result.diagnosis.get("confidence")
+        sure = f" (confidence: {confidence})" if confidence else ""
+        lines.append(f"diagnosis: {result.diagnosis.get('cause', '')}{sure}: "
                      f"{result.diagnosis.get('explanation', '')}")
         lines.append(f"next step: {result.diagnosis.get('next_step', '')}")
     return lines

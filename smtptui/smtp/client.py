@@ -452,7 +452,7 @@ class SmtpClient:
         if isinstance(action, Wait) and action.stage is not Stage.CONNECT:
             stage = action.stage
             self._show(stage, reply)
-            self.verdict.history.append((stage.value, reply.code))
+            self.verdict.heard(stage.value, reply)
             self._items.append(Answered(stage, reply))
             if reply.code == 421 and stage is not Stage.QUIT:  # RFC 5321 §3.8
                 if stage is Stage.RCPT:  # that recipient has its answer; the rest, none
@@ -469,7 +469,7 @@ class SmtpClient:
                 _HANDLERS[stage](self, reply)
         elif isinstance(action, SendMessage):
             self._show(action.stage, reply)
-            self.verdict.history.append((action.stage.value, reply.code))
+            self.verdict.heard(action.stage.value, reply)
             self._fail(action.stage, Failure.REPLY, _said(reply) + " in the middle of the "
                        "message and stopped taking it", reply=reply)
         else:
@@ -531,6 +531,8 @@ class SmtpClient:
         stage = self.stage
         if reply.code == 250:
             self.caps = parse_ehlo(reply)
+            for quirk in self.caps.quirks:
+                self._info(stage, quirk)
             if stage is Stage.EHLO_XCLIENT:
                 self._after_xclient()
             else:
@@ -1154,6 +1156,8 @@ class SmtpClient:
             self._info(stage, "the server ends its reply lines with a bare LF, not CRLF (RFC "
                        "5321 §2.3.8 requires CRLF): smtptui reads them, stricter clients may "
                        "not")
+        for quirk in reply.quirks:
+            self._info(stage, quirk)
 
     def _show_unfinished(self) -> None:
         """The lines of a reply that never ended, so the transcript shows all that came."""

@@ -202,7 +202,7 @@ def test_a_close_in_the_middle_of_a_stage() -> None:
 
 
 @pytest.mark.parametrize("line", [b"hello there\r\n", b"999 nine\r\n", b"2500 code\r\n",
-                                  b"250*sep\r\n"])
+                                  b"250_sep\r\n"])
 def test_not_smtp_is_a_protocol_error(line: bytes) -> None:
     wire = Wire()
     wire.server(line)
