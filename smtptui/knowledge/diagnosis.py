@@ -337,7 +337,8 @@ def confidence_words(confidence: str) -> str:
 
 
 def _recipients(facts: Facts) -> Diagnosis:
-    refused = facts.rcpt_replies or ((facts.reply,) if _negative(facts.reply) else ())
+    last = facts.reply
+    refused = facts.rcpt_replies or ((last,) if last is not None and _negative(last) else ())
     if not refused:
         generic = "no-recipient-accepted" if facts.kind == "norcpt" else "some-recipients-refused"
         return _make(generic, facts)

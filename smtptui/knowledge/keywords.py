@@ -330,9 +330,9 @@ def assess(caps: CapsLike | None, message_facts: MessageFacts | None, tls_active
     for keyword in WATCHED:
         if keyword in keywords:
             continue
-        known = MEANINGS[keyword]
+        watched = MEANINGS[keyword]
         session, level = _absent_verdict(keyword, message_facts, tls_active, utf8)
-        rows.append(Row(keyword, "", known.summary, known.reference, session, level,
+        rows.append(Row(keyword, "", watched.summary, watched.reference, session, level,
                         offered=False))
     return rows
 
