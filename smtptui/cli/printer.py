@@ -89,30 +89,16 @@ def summary(result: Result, *, brief: bool = False) -> list[str]:
     if brief:
         return lines
     for check in result.checks:
-        mark = {True: "ok", False: "PROBLEM", None: "note"}[check["ok"]]
-        lines.append(f"check {check['name']} ({mark}): {check['text']}")
-    if result.outcome == "failed" and result.last_reply:
-        lines.extend(f"reply {code}: {meaning}" for code, meaning in _explained(result.last_reply))
-    if result.diagnosis:
-        confidence = result.diagnosis.get("confidence")
-        sure = f" (confidence: {confidence})" if confidence else ""
-        lines.append(f"diagnosis: {result.diagnosis.get('cause', '')}{sure}: "
-                     f"{result.diagnosis.get('explanation', '')}")
-        lines.append(f"next step: {result.diagnosis.get('next_step', '')}")
+        mark = "PROBLEM" if check.ok is False else check.label
+        lines.append(f"check {check.name} ({mark}): {check.text}")
+    if result.outcome == "failed" and result.reply is not None:
+        from smtptui.knowledge.codes import explain_reply
+
+        lines.extend(f"reply {item.code}: {item.summary} ({item.reference})"
+                     for item in explain_reply(result.reply, result.stage))
+    found = result.diagnosis
+    if found is not None:
+        lines.append(f"diagnosis: {found.cause} (confidence: {found.confidence}): "
+                     f"{found.explanation}")
+        lines.append(f"next step: {found.next_step}")
     return lines
-
-
-def _explained(reply_text: str) -> list[tuple[str, str]]:
-    """The codes of the reply that ended the session, each in one plain sentence."""
-    from smtptui.knowledge.codes import explain_reply
-    from smtptui.smtp.errors import RemoteProtocolError
-    from smtptui.smtp.replies import ReplyParser
-
-    parser = ReplyParser()
-    try:
-        parser.feed("".join(line + "\r\n" for line in reply_text.splitlines())
-                    .encode("utf-8", "backslashreplace"))
-    except RemoteProtocolError:  # it parsed when it came; be safe all the same
-        return []
-    return [(item.code, f"{item.summary} ({item.reference})")
-            for reply in parser.replies()[:1] for item in explain_reply(reply)]

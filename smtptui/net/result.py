@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtptui.net.transport import Endpoint
+from smtptui.smtp.capabilities import Capabilities
 from smtptui.smtp.client import SmtpClient, Verdict
 from smtptui.smtp.plan import SessionPlan
-from smtptui.smtp.record import asdict, field, record
+from smtptui.smtp.record import field, record
+from smtptui.smtp.replies import Reply
 from smtptui.smtp.safety import visible_json
 from smtptui.smtp.transcript import Rejected
 from smtptui.smtp.vocabulary import STAGES, Failure, Outcome, Stage
 
+if TYPE_CHECKING:  # the diagnosis tables, TLS and the checks load only when a session needs them
+    from smtptui.knowledge.diagnosis import Diagnosis
+    from smtptui.net.checks import Check
+    from smtptui.net.tls_facts import TlsFacts
+
 
 @record
 class Result:
-    """The outcome of one session, as `smtptui run` reports it and --json prints it last."""
+    """The outcome of one session, as `smtptui run` reports it and --json prints it last.
+
+    It keeps what the session learnt as objects (the last reply, the TLS facts, the
+    capabilities, the checks, the diagnosis); they become text or JSON only when written."""
 
     exit_code: int = 0
     outcome: str = "delivered"  # delivered | stopped | failed
@@ -27,13 +37,13 @@ class Result:
     local_address: str = ""
     accepted: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
-    last_reply: str = ""
+    reply: Reply | None = None  # the last reply (--json: "last_reply", its lines)
     timings: dict[str, float] = field(default_factory=dict)
-    tls: dict[str, Any] = field(default_factory=dict)
-    capabilities: dict[str, list[str]] = field(default_factory=dict)
-    capabilities_before_tls: dict[str, list[str]] = field(default_factory=dict)
-    diagnosis: dict[str, str] = field(default_factory=dict)
-    checks: list[dict[str, Any]] = field(default_factory=list)
+    tls: TlsFacts | None = None
+    capabilities: Capabilities | None = None  # inside TLS when there was a second EHLO
+    capabilities_before_tls: Capabilities | None = None  # only when there was a second EHLO
+    diagnosis: Diagnosis | None = None
+    checks: list[Check] = field(default_factory=list)
     attempts: list[dict[str, Any]] = field(default_factory=list)
     t: float = 0.0
 
@@ -53,14 +63,34 @@ class Result:
     def to_json(self) -> str:
         """The closing {"kind": "result", ...} object of --json output (`visible_json`: every
         string made visible, as in the text form)."""
-        obj = {"t": round(self.t, 6), "kind": "result"} | asdict(self)
-        obj["t"] = round(self.t, 6)
-        return visible_json(obj)
+        return visible_json(self.as_dict())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The result flattened for JSON, keys in the order --json has always written them."""
+        def caps(found: Capabilities | None) -> dict[str, list[str]]:
+            return found.as_dict() if found is not None else {}
+
+        return {
+            "t": round(self.t, 6), "kind": "result", "exit_code": self.exit_code,
+            "outcome": self.outcome, "stage": self.stage, "error": self.error,
+            "host": self.host, "port": self.port, "address": self.address,
+            "local_address": self.local_address, "accepted": list(self.accepted),
+            "rejected": [{"address": r.address, "code": r.code, "text": r.text}
+                         for r in self.rejected],
+            "last_reply": str(self.reply) if self.reply is not None else "",
+            "timings": dict(self.timings),
+            "tls": self.tls.as_dict() if self.tls is not None else {},
+            "capabilities": caps(self.capabilities),
+            "capabilities_before_tls": caps(self.capabilities_before_tls),
+            "diagnosis": self.diagnosis.as_dict() if self.diagnosis is not None else {},
+            "checks": [check.as_dict() for check in self.checks],
+            "attempts": list(self.attempts),
+        }
 
 
 def build_result(session: SmtpClient, plan: SessionPlan, end: Endpoint | None, first_bytes: bytes,
-                 timings: dict[str, float], tls_facts: dict[str, Any],
-                 checks: list[dict[str, Any]], t: float) -> Result:
+                 timings: dict[str, float], tls_facts: TlsFacts | None,
+                 checks: list[Check], t: float) -> Result:
     """Everything `smtptui run --json` reports about one session."""
     out = session.verdict
     caps = session.caps or session.caps_before_tls
@@ -71,11 +101,11 @@ def build_result(session: SmtpClient, plan: SessionPlan, end: Endpoint | None, f
         address=end.address if end else (plan.address or ""),
         local_address=end.local_address if end else "",
         accepted=list(out.accepted), rejected=list(out.rejected),
-        last_reply=str(out.reply) if out.reply else "",
+        reply=out.reply,
         timings={k: round(v, 6) for k, v in timings.items()},
-        tls=dict(tls_facts),
-        capabilities=caps.as_dict() if caps else {},
-        capabilities_before_tls=before.as_dict() if before else {},
+        tls=tls_facts,
+        capabilities=caps,
+        capabilities_before_tls=before,
         diagnosis=diagnosis_of(out, first_bytes, tls_state(session, plan),
                                caps.auth_mechanisms if caps else None,
                                session=session_facts(session, plan)),
@@ -111,17 +141,17 @@ def session_facts(session: SmtpClient, plan: SessionPlan) -> dict[str, Any]:
 
 def diagnosis_of(out: Verdict, first_bytes: bytes, tls: str = "",
                  auth_mechanisms: tuple[str, ...] | None = None,
-                 session: dict[str, Any] | None = None) -> dict[str, str]:
+                 session: dict[str, Any] | None = None) -> Diagnosis | None:
     """The diagnosis of a failed (or partly failed) session, in plain words; ``session`` (see
     session_facts) and the verdict's history are what came before the failure."""
     if out.outcome != Outcome.FAILED and out.kind != Failure.PARTIAL:
-        return {}
+        return None
     kind = out.kind
     if kind == Failure.ABANDONED and out.waited:  # what a time-out there would have said
         kind = Failure.TIMEOUT
     elif kind in (Failure.ABANDONED, Failure.INPUT, Failure.MESSAGE_CHANGED):
-        return {}  # the user's doing, said in the error itself
-    from smtptui.knowledge.diagnosis import Facts, diagnose
+        return None  # the user's doing, said in the error itself
+    from smtptui.knowledge.diagnosis import Diagnosis, Facts, diagnose
 
     stage = STAGES[Stage(out.stage)].diagnosed_as if out.stage else ""
     if kind == Failure.TLS_UNAVAILABLE and out.reply is None:
@@ -132,9 +162,10 @@ def diagnosis_of(out: Verdict, first_bytes: bytes, tls: str = "",
                   refusals=tuple(out.refusals), **(session or {}))
     found = diagnose(facts)
     if found is None:
-        return {"code": out.kind or "failed", "cause": "Session failed",
-                "explanation": f"The session failed at {out.stage or 'its start'}: {out.error}.",
-                "next_step": "Read the transcript above: the lines marked *** say what went "
-                             "wrong, and the server's replies say why.",
-                "fault": "unknown", "confidence": "unknown"}
-    return found.as_dict()
+        return Diagnosis(
+            cause="Session failed",
+            explanation=f"The session failed at {out.stage or 'its start'}: {out.error}.",
+            next_step="Read the transcript above: the lines marked *** say what went wrong, "
+                      "and the server's replies say why.",
+            code=out.kind or "failed")
+    return found

@@ -35,8 +35,9 @@ from smtptui.smtp.record import record, replace
 from smtptui.smtp.transcript import Event, Progress, StageTiming
 from smtptui.smtp.vocabulary import EventKind, Failure, Stage, TlsMode
 
-if TYPE_CHECKING:  # ssl loads only when a session uses TLS
-    pass
+if TYPE_CHECKING:  # the checks load when a greeting came, datetime only when TLS is used
+    from smtptui.net.checks import Check
+    from smtptui.net.tls_facts import TlsFacts
 
 Emit = Callable[[object], None]
 #: Where AUTH gets its password: called with the user name when AUTH is reached; raises
@@ -72,9 +73,9 @@ class Runner:
         self._deadline = 0.0
         self._drain_since: float | None = None
         self._timings: dict[str, float] = {}
-        self._tls_facts: dict[str, object] = {}
+        self._tls_facts: TlsFacts | None = None
         self._banner = ""
-        self._checks: list[dict[str, object]] = []
+        self._checks: list[Check] = []
         self._tls_dropped = 0  # plaintext octets the last hand-shake's set-up dropped
         self._chunks: Iterator[bytes] | None = None  # the message being sent, chunk by chunk
         self._lookahead: bytes | None = None  # the chunk after the current (BDAT's LAST)
@@ -321,11 +322,11 @@ class Runner:
         ssl_object = self._conn.ssl_object
         mismatch = (name_here and ssl_object is not None
                     and not tlsmod.names_match(tlsmod.peer_names(ssl_object), verified))
-        self._tls_facts = tlsmod.describe(ssl_object, plan.verify and not mismatch,
-                                          server_name=verified)
-        if mismatch:
-            self._tls_facts["unverified"] = f"it does not name {verified}"
-        for line in tlsmod.summary_lines(self._tls_facts):
+        facts = tlsmod.describe(ssl_object, plan.verify and not mismatch, server_name=verified)
+        if facts is not None and mismatch:
+            facts = replace(facts, unverified=f"it does not name {verified}")
+        self._tls_facts = facts
+        for line in facts.summary_lines() if facts is not None else ():
             self._say(EventKind.INFO, Stage.TLS, line)
         if plan.tls_sni:
             self._say(EventKind.INFO, Stage.TLS, f"SNI sent: {plan.tls_sni}" + (
@@ -353,13 +354,13 @@ class Runner:
                           auth_user="", xclient=(), timeouts=Timeouts.all(limit))
         probe = _Probe(again, lambda _item: None, driver=self._driver_of(), t0=self._t0)
         await probe.run()
-        facts = probe.facts
-        if "subject" not in facts:
+        facts = probe.tls_facts
+        if facts is None or not facts.subject:
             self._say(EventKind.INFO, Stage.TLS, "the certificate could not be read again: "
                       f"{probe.client.verdict.error or 'no TLS hand-shake'}")
             return False
-        facts["unverified"] = "verification failed; read again without it"
-        for line in tlsmod.summary_lines(facts)[1:]:  # not the second connection's cipher
+        facts = replace(facts, unverified="verification failed; read again without it")
+        for line in facts.summary_lines()[1:]:  # not the second connection's cipher
             self._say(EventKind.INFO, Stage.TLS, line)
         self._tls_facts = facts
         return True
@@ -535,6 +536,11 @@ class Runner:
             return False
         return self.client.next_action() is not action
 
+    @property
+    def tls_facts(self) -> TlsFacts | None:
+        """What the TLS hand-shake established (None before one, or without TLS)."""
+        return self._tls_facts
+
     def result(self) -> Result:
         """The Result of the session so far (final once run() returned)."""
         conn = self._conn
@@ -553,16 +559,16 @@ class Runner:
             from smtptui.net.checks import Check, banner_delay_check
 
             why = "not checked: connected over a UNIX-domain socket"
-            self._checks = [Check("banner-name", None, f"{why} (no host name)").as_dict(),
-                            banner_delay_check(self._timings.get("banner")).as_dict(),
-                            Check("reverse-dns", None, f"{why} (no IP address)").as_dict()]
+            self._checks = [Check("banner-name", None, f"{why} (no host name)"),
+                            banner_delay_check(self._timings.get("banner")),
+                            Check("reverse-dns", None, f"{why} (no IP address)")]
             return
         args = (self.plan.helo, self._banner, self.plan.host, self._timings.get("banner"),
                 self._conn.endpoint.local_address, self._resolver)
         # Only the reverse-DNS look-up blocks; without a resolver there is none to wait for.
         checks = (await self._driver_of().offload(local_checks, *args)
                   if self._resolver is not None else local_checks(*args))
-        self._checks = [check.as_dict() for check in checks]
+        self._checks = checks
 
 
 #: The longest wait for each step of the second connection that reads a certificate again.
@@ -578,11 +584,6 @@ class _Probe(Runner):
         self.client.tls_begin(self._conn.discard_buffered())
         failure = await self._handshake(action.server_name, self.plan.timeouts.command)
         self.client.tls_failed(*(failure or (Failure.TLS, "closed after the hand-shake")))
-
-    @property
-    def facts(self) -> dict[str, Any]:
-        """The certificate's facts, read without verification ({} if none was)."""
-        return dict(self._tls_facts)
 
 
 def _qualified(name: str) -> bool:

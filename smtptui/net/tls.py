@@ -12,6 +12,8 @@ if TYPE_CHECKING:  # ssl and datetime load only when a session uses TLS
     import datetime as dt
     import ssl
 
+    from smtptui.net.tls_facts import TlsFacts
+
 
 def make_context(verify: bool = True, ca_file: str = "", *, cert: str = "", key: str = "",
                  protocol: str = "", cipher: str = "") -> ssl.SSLContext:
@@ -235,53 +237,51 @@ def names_match(sans: list[str], server_name: str) -> bool:
 
 
 def describe(ssl_object: ssl.SSLObject | ssl.SSLSocket | None, verified: bool,
-             now: dt.datetime | None = None, server_name: str = "") -> dict[str, Any]:
+             now: dt.datetime | None = None, server_name: str = "") -> TlsFacts | None:
     """Protocol, cipher and the peer certificate's subject, SANs, issuer, dates, days left;
     unverified (--no-verify), also whether it names `server_name` and is valid today.
 
     The certificate's texts (subject, issuer, SANs) are the server's, whoever signed them:
-    they come out through `visible`, like a reply, for the transcript, --json and the app."""
+    they are made visible here, like a reply, for the transcript, --json and the app."""
     if ssl_object is None:
-        return {}
+        return None
     import datetime as dt
     import ssl
 
+    from smtptui.net.tls_facts import TlsFacts
+
     cipher = ssl_object.cipher()
-    facts: dict[str, Any] = {
-        "version": ssl_object.version() or "",
-        "cipher": cipher[0] if cipher else "",
-        "verified": verified,
-    }
+    found: dict[str, Any] = {}
     cert: dict[str, Any] | None = (dict(ssl_object.getpeercert() or {}) if verified
                                    else None)  # typeshed's union of value types, as a dict
     if cert:
-        facts["subject"] = _name(cert.get("subject", ()))
-        facts["issuer"] = _name(cert.get("issuer", ()))
-        facts["sans"] = [f"{kind}:{value}" for kind, value in cert.get("subjectAltName", ())]
-        not_before = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notBefore"]),
-                                               dt.UTC)
         not_after = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notAfter"]), dt.UTC)
-        facts["not_before"] = not_before.isoformat()
-        facts["not_after"] = not_after.isoformat()
-        facts["days_left"] = ((not_after - (now or dt.datetime.now(dt.UTC))).days)
+        found = {"subject": _name(cert.get("subject", ())),
+                 "issuer": _name(cert.get("issuer", ())),
+                 "sans": [f"{kind}:{value}" for kind, value in cert.get("subjectAltName", ())],
+                 "not_before": dt.datetime.fromtimestamp(
+                     ssl.cert_time_to_seconds(cert["notBefore"]), dt.UTC),
+                 "not_after": not_after,
+                 "days_left": (not_after - (now or dt.datetime.now(dt.UTC))).days}
     else:
         der = ssl_object.getpeercert(binary_form=True)
-        facts.update(_describe_der(der) if der else {})
-        if "sans" in facts and server_name:
-            facts["names_server"] = names_match(facts["sans"], server_name)
-            facts["server_name"] = server_name
-    return _shown(facts)
-
-
-def _shown(facts: dict[str, Any]) -> dict[str, Any]:
-    """The facts with every text made visible (the names were matched on the raw values)."""
-    return {key: visible(value) if isinstance(value, str) else
-            [visible(item) for item in value] if isinstance(value, list) else value
-            for key, value in facts.items()}
+        found = _describe_der(der) if der else {}
+        if "sans" in found and server_name:
+            found["names_server"] = names_match(found["sans"], server_name)
+            found["server_name"] = server_name
+    return TlsFacts(version=visible(ssl_object.version() or ""),
+                    cipher=visible(cipher[0] if cipher else ""), verified=verified,
+                    subject=visible(found.get("subject", "")),
+                    issuer=visible(found.get("issuer", "")),
+                    sans=tuple(visible(san) for san in found.get("sans", ())),
+                    not_before=found.get("not_before"), not_after=found.get("not_after"),
+                    days_left=found.get("days_left"), names_server=found.get("names_server"),
+                    server_name=visible(found.get("server_name", "")))
 
 
 def _describe_der(der: bytes) -> dict[str, Any]:
-    """Certificate facts without verification (--no-verify), when `cryptography` is present."""
+    """Certificate facts without verification (--no-verify), when `cryptography` is present
+    (the texts raw: the names are matched on them)."""
     import datetime as dt
 
     try:
@@ -296,6 +296,7 @@ def _describe_der(der: bytes) -> dict[str, Any]:
     except x509.ExtensionNotFound:
         sans = []
     not_after = cert.not_valid_after_utc
+
     def name(value: Any) -> str:
         return ", ".join(f"{a.rfc4514_attribute_name}={a.value}" for a in value)
 
@@ -303,57 +304,7 @@ def _describe_der(der: bytes) -> dict[str, Any]:
         "subject": name(cert.subject),
         "issuer": name(cert.issuer),
         "sans": sans,
-        "not_before": cert.not_valid_before_utc.isoformat(),
-        "not_after": not_after.isoformat(),
+        "not_before": cert.not_valid_before_utc,
+        "not_after": not_after,
         "days_left": (not_after - dt.datetime.now(dt.UTC)).days,
     }
-
-
-def summary_lines(facts: dict[str, Any]) -> list[str]:
-    """The TLS facts as transcript lines (each made visible: the facts quote the certificate)."""
-    return [visible(line) for line in _summary_lines(facts)]
-
-
-def _summary_lines(facts: dict[str, Any]) -> list[str]:
-    if not facts:
-        return []
-    lines = [f"TLS {facts.get('version', '')} {facts.get('cipher', '')}".rstrip()]
-    if "subject" in facts:
-        lines.append(f"certificate subject: {facts['subject']}")
-    if facts.get("sans"):
-        lines.append("certificate names: " + ", ".join(facts["sans"]))
-    if "issuer" in facts:
-        lines.append(f"certificate issuer: {facts['issuer']}")
-    if "not_after" in facts:
-        left = facts["days_left"]
-        lines.append(f"certificate valid {facts['not_before'][:10]} to {facts['not_after'][:10]}"
-                     + (f" ({left} days left)" if left >= 0 else " (expired)"))
-    if facts.get("verified"):
-        lines.append("certificate verified")
-        return lines
-    lines.append(f"certificate NOT verified ({facts.get('unverified', '--no-verify')})")
-    days = facts.get("days_left")
-    if isinstance(days, int) and days < 0:
-        lines.append(f"certificate {expiry_words(days)}: verification would fail")
-    elif facts.get("not_before", "") > _utc_now_iso():
-        lines.append("certificate NOT VALID YET: verification would fail")
-    if facts.get("names_server") is False:
-        lines.append(f"certificate does NOT name {facts['server_name']}: verification "
-                     "would fail (name mismatch)")
-    return lines
-
-
-def _utc_now_iso() -> str:
-    import datetime as dt
-
-    return dt.datetime.now(dt.UTC).isoformat()
-
-
-def expiry_words(days_left: int) -> str:
-    """Where a certificate stands against its end date: "200 days left", "EXPIRED today",
-    "EXPIRED 3 days ago" (``days_left`` is floored: -1 means it expired today). The one
-    wording for the transcript and the inspector."""
-    if days_left >= 0:
-        return f"{days_left} day{'' if days_left == 1 else 's'} left"
-    ago = -days_left - 1
-    return "EXPIRED today" if ago == 0 else f"EXPIRED {ago} day{'' if ago == 1 else 's'} ago"

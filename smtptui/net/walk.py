@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtptui.net.result import Result
 from smtptui.net.routes import ADDRESS_KINDS
@@ -15,6 +15,10 @@ from smtptui.smtp.plan import SessionPlan
 from smtptui.smtp.record import record, replace
 from smtptui.smtp.transcript import Event, Rejected
 from smtptui.smtp.vocabulary import EXIT_CONNECT, STAGES, Stage
+
+if TYPE_CHECKING:
+    from smtptui.knowledge.diagnosis import Diagnosis
+    from smtptui.net.tls_facts import TlsFacts
 
 
 def moves_on(result: Result) -> bool:
@@ -62,6 +66,11 @@ class Walk:
     def plan(self) -> SessionPlan:
         """The plan of the host being tried now."""
         return (self.runner or self._idle).plan
+
+    @property
+    def tls_facts(self) -> TlsFacts | None:
+        """What the TLS hand-shake of the host being tried now established."""
+        return (self.runner or self._idle).tls_facts
 
     def result(self) -> Result:
         """The combined Result once run() returned, else the current session's."""
@@ -186,14 +195,13 @@ class _Done:
     result: Result
 
 
-def _dns_diagnosis(kind: str, detail: str) -> dict[str, str]:
+def _dns_diagnosis(kind: str, detail: str) -> Diagnosis | None:
     """The diagnosis of a route that failed in DNS (none for bad input: nothing was looked up)."""
     from smtptui.knowledge.diagnosis import Facts, diagnose
 
     if kind == "input":
-        return {}
-    found = diagnose(Facts(stage="dns", kind=kind, detail=detail))
-    return found.as_dict() if found is not None else {}
+        return None
+    return diagnose(Facts(stage="dns", kind=kind, detail=detail))
 
 
 def _fate(done: _Done) -> tuple[list[str], list[Rejected], list[tuple[str, str]]]:
@@ -207,8 +215,8 @@ def _fate(done: _Done) -> tuple[list[str], list[Rejected], list[tuple[str, str]]
         return list(result.accepted), rejected, why
     # The session failed: nobody in this domain got the message, whatever RCPT said.
     refused = {r.address for r in rejected}
-    code = int(result.last_reply[:3]) if result.last_reply[:3].isdigit() else 0
-    code = code if code >= 400 else 0  # 0: no reply said so (DNS, connect, time-out, close)
+    reply = result.reply
+    code = reply.code if reply is not None and reply.code >= 400 else 0  # 0: no reply said so
     failure = f"{done.domain}, stage {result.stage}: {result.error}"
     for address in done.recipients:
         if address not in refused:

@@ -137,9 +137,9 @@ class SessionState:
         if runner is not None:
             route = runner.plan.label or route
             if runner.client.tls_active:
-                facts = runner.result().tls
-                tls = str(facts.get("version", "on")) + ("" if facts.get("verified")
-                                                         else " unverified")
+                facts = runner.tls_facts
+                tls = ((facts.version if facts is not None else "") or "on") + (
+                    "" if facts is not None and facts.verified else " unverified")
             elif runner.client.caps is not None:
                 tls = "none"
         return Status(state, target, route, tls, self.elapsed)
@@ -176,7 +176,7 @@ class SessionState:
         # (None between the hand-shake and the EHLO inside TLS).
         return {"caps_before": session.caps_before_tls, "caps_after": session.caps,
                 "message_facts": plan.message.scan() if plan.message is not None else None,
-                "tls_facts": runner.result().tls, "tls_active": session.tls_active,
+                "tls_facts": runner.tls_facts, "tls_active": session.tls_active,
                 "sender": plan.sender, "recipients": plan.recipients}
 
     def finish(self, result: Result) -> list[tuple[str, str]]:
@@ -189,7 +189,9 @@ class SessionState:
         else:
             lines = [("info", f"{result.outcome_words}{where} (exit code {result.exit_code}); "
                               "ctrl+r runs it again")]
-        for key in ("cause", "explanation", "next_step"):
-            if result.diagnosis.get(key):
-                lines.append(("info", f"{key.replace('_', ' ')}: {result.diagnosis[key]}"))
+        found = result.diagnosis
+        if found is not None:
+            lines += [("info", f"cause: {found.cause}"),
+                      ("info", f"explanation: {found.explanation}"),
+                      ("info", f"next step: {found.next_step}")]
         return lines

@@ -224,7 +224,7 @@ def test_tls_sni_is_sent_and_the_server_name_still_verified(scripted, certs,
                                     "mail.example.test", blocking=blocking)
     assert result.exit_code == 0, result.error
     assert names == ["mail.example.test"]
-    assert result.tls["verified"] is True
+    assert result.tls is not None and result.tls.verified is True
     assert "SNI sent: mail.example.test (the certificate is checked against 127.0.0.1)" in [
         e.text for e in events]
 

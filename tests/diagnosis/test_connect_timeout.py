@@ -31,12 +31,12 @@ def test_connect_time_out_suspects_a_blocked_port() -> None:
     assert result.exit_code == 2 and result.stage == "connect"
     assert "no answer from 127.0.0.1:" in result.error
     diagnosis = result.diagnosis
-    assert diagnosis["code"] == "connect-timeout"
-    assert diagnosis["cause"] == "Connection timed out"
-    assert "port 25" in diagnosis["explanation"]
-    assert "smart host on port 587" in diagnosis["next_step"]
+    assert diagnosis is not None and diagnosis.code == "connect-timeout"
+    assert diagnosis.cause == "Connection timed out"
+    assert "port 25" in diagnosis.explanation
+    assert "smart host on port 587" in diagnosis.next_step
     lines = summary(result)
-    assert lines[-2] == (f"diagnosis: {diagnosis['cause']} "
-                         f"(confidence: {diagnosis['confidence']}): {diagnosis['explanation']}")
-    assert lines[-1] == f"next step: {diagnosis['next_step']}"
+    assert lines[-2] == (f"diagnosis: {diagnosis.cause} "
+                         f"(confidence: {diagnosis.confidence}): {diagnosis.explanation}")
+    assert lines[-1] == f"next step: {diagnosis.next_step}"
     assert not any(isinstance(e, Event) and e.kind == "send" for e in events)

@@ -220,7 +220,7 @@ def test_the_result_gives_the_diagnosis_the_verdict_s_history() -> None:
                        ("starttls", "220 2.0.0 Ready\r\n")):
         verdict.heard(stage, parse(raw))
     found = diagnosis_of(verdict, b"", "", None, session={"protocol": "esmtp"})
-    assert found["code"] == "closed-during-tls" and found["fault"] == "receiver"
+    assert found is not None and (found.code, found.fault) == ("closed-during-tls", "receiver")
     refused = Verdict()
     for _ in range(40):
         refused.heard("rcpt", parse("550 5.1.1 unknown\r\n"))

@@ -17,8 +17,9 @@ import pytest
 from smtptui.cli.parser import make_parser
 from smtptui.cli.printer import Printer
 from smtptui.cli.profiles import run_profiles
+from smtptui.knowledge.diagnosis import Diagnosis
 from smtptui.net.result import Result
-from smtptui.net.tls import summary_lines
+from smtptui.net.tls_facts import TlsFacts
 from smtptui.smtp.errors import InputError
 from smtptui.smtp.safety import escape_json, visible, visible_json
 from smtptui.smtp.transcript import Event
@@ -63,8 +64,8 @@ def test_events_and_results_print_safely_as_text_and_as_json() -> None:
     """The headless printer, whatever made the line (the runner, the walk, a summary that
     quotes a reply or an error)."""
     result = Result(exit_code=24, outcome="failed", stage="rcpt", error=f"refused {HOSTILE}",
-                    host=HOSTILE, accepted=[HOSTILE], tls={"subject": HOSTILE},
-                    diagnosis={"cause": HOSTILE, "explanation": HOSTILE, "next_step": HOSTILE})
+                    host=HOSTILE, accepted=[HOSTILE], tls=TlsFacts(subject=HOSTILE),
+                    diagnosis=Diagnosis(HOSTILE, HOSTILE, HOSTILE, "unknown-recipient"))
     for as_json in (False, True):
         out = io.StringIO()
         printer = Printer(out, io.StringIO(), as_json=as_json, progress=False)
@@ -108,10 +109,9 @@ def test_certificate_fields_reach_no_output_raw(scripted, certs, trust: str) -> 
 
 
 def test_certificate_summary_lines_are_visible_whatever_the_facts() -> None:
-    facts = {"version": "TLSv1.3", "cipher": HOSTILE, "subject": HOSTILE, "issuer": HOSTILE,
-             "sans": [f"DNS:{HOSTILE}"], "verified": False, "names_server": False,
-             "server_name": HOSTILE}
-    lines = summary_lines(facts)
+    facts = TlsFacts(version="TLSv1.3", cipher=HOSTILE, subject=HOSTILE, issuer=HOSTILE,
+                     sans=(f"DNS:{HOSTILE}",), names_server=False, server_name=HOSTILE)
+    lines = facts.summary_lines()
     assert len(lines) >= 5 and all(raw_points(line) == [] for line in lines)
 
 

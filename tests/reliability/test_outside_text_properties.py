@@ -32,10 +32,13 @@ from smtptui.cli.mx import run_mx
 from smtptui.cli.parser import make_parser
 from smtptui.cli.printer import Printer
 from smtptui.cli.profiles import run_profiles
+from smtptui.knowledge.diagnosis import Diagnosis
 from smtptui.main import internal_error
+from smtptui.net.checks import Check
 from smtptui.net.result import Result
-from smtptui.net.tls import summary_lines
+from smtptui.net.tls_facts import TlsFacts
 from smtptui.smtp.errors import InputError
+from smtptui.smtp.replies import Reply
 from smtptui.smtp.transcript import Event
 from smtptui.store.history import History, HistoryError
 from smtptui.store.profiles.validate import ProfileError
@@ -277,9 +280,9 @@ def test_history_and_saved_transcripts(tmp_path_factory: pytest.TempPathFactory,
 @given(text=outside_text(undecodable=True, max_size=40))
 def test_printer_tls_summary_and_error_messages(text: str) -> None:
     result = Result(exit_code=24, outcome="failed", stage="rcpt", error=text, host=text,
-                    accepted=[text], last_reply=f"550 {text}", tls={"subject": text},
-                    diagnosis={"cause": text, "explanation": text, "next_step": text},
-                    checks=[{"name": text, "ok": None, "text": text}])
+                    accepted=[text], reply=Reply(550, (text,)), tls=TlsFacts(subject=text),
+                    diagnosis=Diagnosis(text, text, text, "unknown-recipient"),
+                    checks=[Check(text, None, text)])
     for as_json in (False, True):
         out = io.StringIO()
         printer = Printer(out, io.StringIO(), as_json=as_json, progress=False)
@@ -289,10 +292,9 @@ def test_printer_tls_summary_and_error_messages(text: str) -> None:
         assert_safe(out.getvalue())
         if as_json:
             assert_json_lines_safe(out.getvalue())
-    facts: dict[str, Any] = {"version": text, "cipher": text, "subject": text, "issuer": text,
-                             "sans": [text], "verified": False, "names_server": False,
-                             "server_name": text}
-    for line in summary_lines(facts):
+    facts = TlsFacts(version=text, cipher=text, subject=text, issuer=text, sans=(text,),
+                     names_server=False, server_name=text)
+    for line in facts.summary_lines():
         assert_safe(line)
     assert_safe(str(InputError(text)))
     assert_safe(str(ProfileError(Path(text), 1, text, text)))

@@ -11,6 +11,8 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from smtptui.knowledge.codes import explain_code, explain_enhanced
+from smtptui.knowledge.diagnosis import Diagnosis
+from smtptui.net.checks import Check
 from smtptui.net.result import Result
 from smtptui.smtp.transcript import Event
 from smtptui.tui import app as app_module
@@ -259,12 +261,13 @@ async def test_a_continuation_line_and_server_text_that_looks_like_markup() -> N
         panel.line = SelectedLine("info", "app", "[red]not markup[/red]", "===")
         await pilot.pause()
         assert "=== [red]not markup[/red]" in panel.text
-        panel.result = Result(exit_code=24, outcome="failed", diagnosis={
-            "cause": "[b]Cause[/b]", "explanation": "why", "next_step": "do this"},
-            checks=[{"name": "banner-delay", "ok": False, "text": "slow [i]banner[/i]"}])
+        panel.result = Result(exit_code=24, outcome="failed", diagnosis=Diagnosis(
+            "[b]Cause[/b]", "why", "do this", "unknown-recipient", confidence="likely"),
+            checks=[Check("banner-delay", False, "slow [i]banner[/i]")])
         await pilot.pause()
         assert panel.heading == "Diagnosis"
-        assert "✗ [b]Cause[/b]\nwhy\nNext step: do this" in panel.text
+        assert ("✗ [b]Cause[/b]\nConfidence: likely (the likely reading; the reply does not "
+                "say it outright)\nwhy\nNext step: do this") in panel.text
         assert "✗ banner delay: slow [i]banner[/i]" in panel.text
         panel.line = None
         panel.result = None

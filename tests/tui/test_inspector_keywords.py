@@ -108,15 +108,17 @@ async def test_every_keyword_is_explained_or_said_to_be_unknown(tmp_path: Path,
 
 def test_the_inspector_and_the_transcript_word_an_expiry_alike() -> None:
     """One wording (it read "EXPIRED 1 days ago" here and "EXPIRED today" in the CLI)."""
-    from smtptui.net.tls import summary_lines
+    from datetime import UTC, datetime
+
+    from smtptui.net.tls_facts import TlsFacts
     from smtptui.tui.widgets.inspector import tls_lines
 
     for days, words in ((-1, "EXPIRED today"), (-2, "EXPIRED 1 day ago"),
                         (-9, "EXPIRED 8 days ago"), (1, "1 day left"), (30, "30 days left")):
-        facts = {"version": "TLSv1.3", "cipher": "X", "verified": False,
-                 "not_before": "2026-01-01T00:00:00", "not_after": "2026-12-01T00:00:00",
-                 "days_left": days}
+        facts = TlsFacts(version="TLSv1.3", cipher="X", subject="CN=x",
+                         not_before=datetime(2026, 1, 1, tzinfo=UTC),
+                         not_after=datetime(2026, 12, 1, tzinfo=UTC), days_left=days)
         valid = dict((label, value) for label, value, _ in tls_lines(facts))["valid"]
-        assert f"({words})" in valid
+        assert valid.startswith("2026-01-01 to 2026-12-01") and f"({words})" in valid
         if days < 0:
-            assert f"certificate {words}: verification would fail" in summary_lines(facts)
+            assert f"certificate {words}: verification would fail" in facts.summary_lines()

@@ -12,6 +12,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Static
 
 from smtptui.knowledge.keywords import EHLO_IN_TLS_TO_COME, assess, starttls_notes
+from smtptui.net.tls_facts import TlsFacts
 from smtptui.smtp.capabilities import parse_ehlo
 from smtptui.smtp.replies import ReplyParser
 from smtptui.tui.app import SmtpTuiApp
@@ -20,7 +21,7 @@ from tests.tui.apphelp import aio, make_profiles, until
 
 PLAIN = b"250-mx.example.net\r\n250-SIZE 10240000\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n"
 INSIDE = b"250-mx.example.net\r\n250-SIZE 10240000\r\n250 AUTH PLAIN LOGIN\r\n"
-TLS_FACTS = {"version": "TLSv1.3", "cipher": "TLS_AES_256_GCM_SHA384", "verified": True}
+TLS_FACTS = TlsFacts(version="TLSv1.3", cipher="TLS_AES_256_GCM_SHA384", verified=True)
 
 
 def caps_of(data: bytes) -> Any:

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Select, Static, TextArea
 
+from smtptui.net.tls_facts import TlsFacts
 from smtptui.smtp.capabilities import parse_ehlo
 from smtptui.smtp.data import MessageFacts
 from smtptui.smtp.replies import ReplyParser
@@ -321,12 +322,11 @@ async def test_history_without_runs(tmp_path: Path) -> None:
 
 # --- the capability inspector ----------------------------------------------------------------
 
-TLS_FACTS = {
-    "version": "TLSv1.3", "cipher": "TLS_AES_256_GCM_SHA384", "subject": "CN=mx.example.net",
-    "issuer": "O=Example CA", "sans": ["DNS:mx.example.net"],
-    "not_before": "2024-01-01T00:00:00+00:00", "not_after": "2026-01-01T00:00:00+00:00",
-    "days_left": 200, "verified": True,
-}
+TLS_FACTS = TlsFacts(
+    version="TLSv1.3", cipher="TLS_AES_256_GCM_SHA384", subject="CN=mx.example.net",
+    issuer="O=Example CA", sans=("DNS:mx.example.net",),
+    not_before=datetime(2024, 1, 1, tzinfo=UTC), not_after=datetime(2026, 1, 1, tzinfo=UTC),
+    days_left=200, verified=True)
 
 
 class InspectorHost(App[None]):
@@ -400,8 +400,7 @@ async def test_inspector_starttls_difference_and_certificate() -> None:
 @aio
 async def test_inspector_unverified_and_server_text_is_not_markup() -> None:
     hostile = caps_of(b"250-[bold red]evil[/]\x1b[2J\r\n250 X-[link=x]Y[/link] [b]p\r\n")
-    app = InspectorHost(None, hostile, None, {"version": "TLSv1.2", "cipher": "X",
-                                              "verified": False})
+    app = InspectorHost(None, hostile, None, TlsFacts(version="TLSv1.2", cipher="X"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app)

@@ -69,7 +69,8 @@ async def test_lines_inside_tls_are_marked(tmp_path: Path, smtpd: Any, certs: An
         assert "<~  250" in text and "~>  QUIT" in text
         assert "TLS TLSv1" in str(app.stepbar.query_one("#step-status").render())
         inspector = app.query_one("#inspector")
-        assert getattr(inspector, "tls_facts", {}).get("verified") is True
+        facts = inspector.tls_facts
+        assert facts is not None and facts.verified is True
     [message] = server.messages
     assert message.tls and message.data == MESSAGE
 

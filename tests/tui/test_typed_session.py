@@ -169,5 +169,6 @@ async def test_while_waiting_the_screen_says_how_long_it_will_wait(tmp_path: Pat
         await pilot.press("x")
         await until(pilot, lambda: app.phase == "done", "the abandon")
         result = app.session.result
-        assert result is not None and result.diagnosis.get("code") == "banner-timeout"
+        assert result is not None and result.diagnosis is not None
+        assert result.diagnosis.code == "banner-timeout"
         assert "waiting" in result.error and "greeting" in result.error

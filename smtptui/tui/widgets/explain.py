@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -16,6 +16,8 @@ from smtptui.tui.widgets.transcript_rows import SelectedLine
 
 if TYPE_CHECKING:
     from smtptui.knowledge.command_meanings import Note
+    from smtptui.knowledge.diagnosis import Diagnosis
+    from smtptui.net.checks import Check
     from smtptui.net.result import Result
 
 #: What the summary line of a folded message means: (label, summary, reference).
@@ -89,7 +91,7 @@ class ExplainPanel(VerticalScroll, can_focus=True):
             from smtptui.knowledge.lines import explain_line  # the tables, when first needed
 
             notes = explain_line(line.kind, line.stage, line.text, line.continued)
-        diagnosis = result.diagnosis if result is not None else {}
+        diagnosis = result.diagnosis if result is not None else None
         if notes:
             shown = notes[:2] if line is not None and line.kind == "recv" else notes[:1]
             heading = "Explain: " + " ".join(note.label for note in shown)
@@ -97,7 +99,7 @@ class ExplainPanel(VerticalScroll, can_focus=True):
                 self._note(text, note)
             if line is not None:  # the line in full (a folded message's summary too)
                 self._line(text, line)
-        elif diagnosis:
+        elif diagnosis is not None:
             heading = "Diagnosis"
             self._diagnosis(text, diagnosis)
         elif line is not None:
@@ -136,39 +138,34 @@ class ExplainPanel(VerticalScroll, can_focus=True):
         shown = f"{line.marker} {line.text}" if line.marker else line.text
         text.append(self._clean(shown), self._style("line"))
 
-    def _diagnosis(self, text: Text, diagnosis: Mapping[str, str]) -> None:
+    def _diagnosis(self, text: Text, diagnosis: Diagnosis) -> None:
+        from smtptui.knowledge.diagnosis_faults import CONFIDENCES
+
         self._break(text)
         text.append("✗ ", self._style("cause"))
-        text.append(self._clean(diagnosis.get("cause", "")), self._style("cause"))
-        confidence = diagnosis.get("confidence")
-        if confidence:
-            from smtptui.knowledge.diagnosis_faults import CONFIDENCES
+        text.append(self._clean(diagnosis.cause), self._style("cause"))
+        text.append("\n")
+        text.append("Confidence: ", self._style("next"))
+        text.append(diagnosis.confidence, self._style("title"))
+        text.append(f" ({CONFIDENCES.get(diagnosis.confidence, '')})", self._style("reference"))
+        text.append("\n")
+        text.append(self._clean(diagnosis.explanation))
+        text.append("\n")
+        text.append("Next step: ", self._style("next"))
+        text.append(self._clean(diagnosis.next_step))
 
-            text.append("\n")
-            text.append("Confidence: ", self._style("next"))
-            text.append(confidence, self._style("title"))
-            text.append(f" ({CONFIDENCES.get(confidence, '')})", self._style("reference"))
-        if diagnosis.get("explanation"):
-            text.append("\n")
-            text.append(self._clean(diagnosis["explanation"]))
-        if diagnosis.get("next_step"):
-            text.append("\n")
-            text.append("Next step: ", self._style("next"))
-            text.append(self._clean(diagnosis["next_step"]))
-
-    def _checks(self, text: Text, checks: Iterable[Mapping[str, Any]]) -> None:
-        checks = list(checks)
+    def _checks(self, text: Text, checks: Sequence[Check]) -> None:
         if not checks:
             return
         self._break(text)
         text.append("Local checks", self._style("heading"))
         for check in checks:
-            ok = check.get("ok")
             text.append("\n")
-            text.append(f"{_MARKS.get(ok, '·')} ", self._style(_CHECK_LEVELS.get(ok, "note")))
-            text.append(str(check.get("name", "")).replace("-", " "), self._style("label"))
+            text.append(f"{_MARKS.get(check.ok, '·')} ",
+                        self._style(_CHECK_LEVELS.get(check.ok, "note")))
+            text.append(check.name.replace("-", " "), self._style("label"))
             text.append(": ")
-            text.append(self._clean(str(check.get("text", ""))))
+            text.append(self._clean(check.text))
 
     def _update(self) -> None:
         if not self.is_mounted:

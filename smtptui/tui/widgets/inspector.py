@@ -3,8 +3,8 @@ difference and the TLS certificate's facts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from smtptui.net.tls import expiry_words
+from smtptui.net.tls_facts import TlsFacts, expiry_words
 
 if TYPE_CHECKING:  # the table, the meanings and the engine's types come with the first EHLO
     from textual.widgets import DataTable
@@ -52,28 +52,29 @@ def verdict_text(row: Row) -> Text:
     return Text(f"{MARKS.get(row.level, '·')} {words}".rstrip(), style=style)
 
 
-def tls_lines(facts: Mapping[str, Any] | None) -> list[tuple[str, str, str]]:
+def tls_lines(facts: TlsFacts | None) -> list[tuple[str, str, str]]:
     """The certificate's facts as (label, value, level) lines; empty when there is no TLS."""
-    if not facts:
+    if facts is None:
         return []
-    lines = [("protocol", f"{facts.get('version', '')} {facts.get('cipher', '')}".strip(), "info")]
-    for label, key in (("subject", "subject"), ("issuer", "issuer")):
-        if facts.get(key):
-            lines.append((label, str(facts[key]), "info"))
-    if facts.get("sans"):
-        lines.append(("names", ", ".join(str(s) for s in facts["sans"]), "info"))
-    if facts.get("not_after"):
-        days = facts.get("days_left")
-        span = f"{str(facts.get('not_before', ''))[:10]} to {str(facts['not_after'])[:10]}"
+    lines = [("protocol", f"{facts.version} {facts.cipher}".strip(), "info")]
+    if facts.subject:
+        lines.append(("subject", facts.subject, "info"))
+    if facts.issuer:
+        lines.append(("issuer", facts.issuer, "info"))
+    if facts.sans:
+        lines.append(("names", ", ".join(facts.sans), "info"))
+    if facts.not_before is not None and facts.not_after is not None:
+        days = facts.days_left
+        span = f"{facts.not_before.date()} to {facts.not_after.date()}"
         level = "info"
-        if isinstance(days, int):
+        if days is not None:
             span += f" ({expiry_words(days)})"
             level = "bad" if days < 0 else "warn" if days < 14 else "ok"
         lines.append(("valid", span, level))
-    if facts.get("verified"):
+    if facts.verified:
         lines.append(("verified", "yes: the chain and the host name were checked", "ok"))
     else:
-        why = facts.get("why_not") or facts.get("error") or (
+        why = facts.unverified or (
             "verification was turned off for this session (verify = false / --no-verify)")
         lines.append(("verified", f"NO: {why}", "bad"))
     return lines
@@ -167,7 +168,7 @@ class CapabilityInspector(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[Row] = []
         self.diff_lines: list[str] = []
-        self.tls_facts: dict[str, Any] = {}
+        self.tls_facts: TlsFacts | None = None
         self._shown = False
         self._has_pair = False
         self._pending = False  # TLS is up, the EHLO inside TLS is still to come
@@ -217,7 +218,7 @@ class CapabilityInspector(Widget):
             self._render_all()
 
     def show(self, caps_before: CapsLike | None, caps_after: CapsLike | None,
-             message_facts: MessageFacts | None, tls_facts: Mapping[str, Any] | None, *,
+             message_facts: MessageFacts | None, tls_facts: TlsFacts | None, *,
              tls_active: bool | None = None, sender: str = "",
              recipients: Sequence[str] = ()) -> None:
         """Show a session's capabilities: ``caps_before`` is the EHLO reply before STARTTLS
@@ -231,7 +232,7 @@ class CapabilityInspector(Widget):
         and the notes say that the EHLO inside TLS is still to come.
         """
         current = caps_after if caps_after is not None else caps_before
-        active = bool(tls_facts) if tls_active is None else tls_active
+        active = tls_facts is not None if tls_active is None else tls_active
         self.rows, self.diff_lines, self._greeting = [], [], ""
         self._pending = False
         if current is not None:
@@ -246,7 +247,7 @@ class CapabilityInspector(Widget):
             if isinstance(current, Capabilities):
                 self._greeting = current.greeting
         self._has_pair = caps_before is not None and caps_after is not None
-        self.tls_facts = dict(tls_facts or {})
+        self.tls_facts = tls_facts
         self._shown = current is not None
         if not self.is_mounted:
             return  # on_mount shows it
