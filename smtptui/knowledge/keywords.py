@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from smtptui.smtp.capabilities import PLAIN_LAST_LINES, Capabilities
 from smtptui.smtp.data import MessageFacts
@@ -232,7 +232,10 @@ def _limits(params: tuple[str, ...], recipients: Sequence[str]) -> tuple[str, st
 
 def _offered_verdict(keyword: str, params: tuple[str, ...], facts: MessageFacts | None,
                      tls_active: bool, recipients: Sequence[str],
-                     addresses_utf8: bool, starttls_done: bool = False) -> tuple[str, str]:
+                     addresses_utf8: bool, starttls_done: bool = False,
+                     uses: Collection[str] = ()) -> tuple[str, str]:
+    if keyword in _EXTENSIONS:
+        return _extension(keyword, keyword in uses, uses, facts)
     if keyword == "SIZE":
         return _size(params, facts)
     if keyword == "AUTH":
@@ -247,12 +250,6 @@ def _offered_verdict(keyword: str, params: tuple[str, ...], facts: MessageFacts 
         return "offered: the session can be encrypted", "ok"
     if keyword == "8BITMIME":
         return _eight_bit(True, facts)
-    if keyword == "PIPELINING":
-        return "not used: one command at a time", "info"
-    if keyword in ("CHUNKING", "BINARYMIME"):
-        return "not used: the message goes by DATA", "info"
-    if keyword == "DSN":
-        return "not used: the server's default notices", "info"
     if keyword == "SMTPUTF8":
         if addresses_utf8:
             return "non-ASCII addresses: sent with SMTPUTF8", "ok"
@@ -270,8 +267,38 @@ def _offered_verdict(keyword: str, params: tuple[str, ...], facts: MessageFacts 
     return "", "info"
 
 
+#: The extensions a session uses only when its plan asks (SessionPlan.extensions).
+_EXTENSIONS = frozenset(("PIPELINING", "CHUNKING", "BINARYMIME", "DSN", "REQUIRETLS",
+                         "XCLIENT"))
+
+
+def _extension(keyword: str, used: bool, uses: Collection[str],
+               facts: MessageFacts | None) -> tuple[str, str]:
+    """An offered extension against what this session's plan asks for."""
+    if keyword == "PIPELINING":
+        return (("used: MAIL, RCPT and DATA go in one write", "ok") if used
+                else ("not used: one command at a time (--no-pipeline)", "info"))
+    if keyword == "CHUNKING":
+        return (("used: the message goes in BDAT chunks", "ok") if used
+                else ("not used: the message goes by DATA (--chunking uses it)", "info"))
+    if keyword == "BINARYMIME":
+        if "CHUNKING" not in uses:
+            return "not used: the message goes by DATA", "info"
+        if facts is not None and facts.nul:
+            return "used: the binary message goes as it is (BODY=BINARYMIME)", "ok"
+        return "not needed: the message is text", "info"
+    if keyword == "DSN":
+        return (("used: the delivery notices asked for go with MAIL and RCPT", "ok") if used
+                else ("not used: the server's default notices", "info"))
+    if keyword == "REQUIRETLS":
+        return (("used: MAIL FROM asks for TLS all the way", "ok") if used
+                else ("not used (--requiretls asks for it)", "info"))
+    return (("used: the client attributes go first", "ok") if used  # XCLIENT
+            else ("", "info"))
+
+
 def _absent_verdict(keyword: str, facts: MessageFacts | None, tls_active: bool,
-                    addresses_utf8: bool) -> tuple[str, str]:
+                    addresses_utf8: bool, uses: Collection[str] = ()) -> tuple[str, str]:
     if keyword == "SIZE":
         return "no size declared: a limit shows at the end", "info"
     if keyword == "STARTTLS":
@@ -285,10 +312,14 @@ def _absent_verdict(keyword: str, facts: MessageFacts | None, tls_active: bool,
     if keyword == "8BITMIME":
         return _eight_bit(False, facts)
     if keyword == "PIPELINING":
-        return "one command at a time (as smtptui does)", "info"
+        return "one command at a time", "info"
     if keyword == "CHUNKING":
-        return "DATA only (as smtptui sends it)", "info"
+        if "CHUNKING" in uses:
+            return "not offered: the message goes by DATA instead of BDAT", "warn"
+        return "DATA only", "info"
     if keyword == "DSN":
+        if "DSN" in uses:
+            return "not offered: the DSN options asked for cannot be sent", "bad"
         return "no delivery notices can be asked for", "info"
     if keyword == "SMTPUTF8":
         if addresses_utf8:
@@ -301,14 +332,15 @@ def _absent_verdict(keyword: str, facts: MessageFacts | None, tls_active: bool,
 
 def assess(caps: CapsLike | None, message_facts: MessageFacts | None, tls_active: bool, *,
            sender: str = "", recipients: Sequence[str] = (),
-           starttls_done: bool = False) -> list[Row]:
+           starttls_done: bool = False, uses: Collection[str] = ()) -> list[Row]:
     """Every advertised keyword, then the watched ones not offered, set against this session.
 
     ``caps`` is a Capabilities or a keyword -> parameters mapping (Result.capabilities);
     ``message_facts`` the scan of this session's message (None when not known yet).
     ``tls_active``: the reply came inside TLS. ``starttls_done``: ``caps`` is the reply from
     before STARTTLS, which has since succeeded (the EHLO inside TLS is still to come), so
-    STARTTLS was used and AUTH is not judged on it.
+    STARTTLS was used and AUTH is not judged on it. ``uses``: the extensions the session's
+    plan asks for where offered (SessionPlan.extensions), marked used or not.
     """
     keywords = _keywords(caps)
     if isinstance(caps, Capabilities) and not caps.esmtp:
@@ -319,7 +351,7 @@ def assess(caps: CapsLike | None, message_facts: MessageFacts | None, tls_active
     for keyword, params in keywords.items():
         summary, ref, known = describe(keyword, params)
         session, level = _offered_verdict(keyword, params, message_facts, tls_active,
-                                          recipients, utf8, starttls_done)
+                                          recipients, utf8, starttls_done, uses)
         if not known:
             level = "unknown"
             session = session or NOT_KNOWN
@@ -331,7 +363,7 @@ def assess(caps: CapsLike | None, message_facts: MessageFacts | None, tls_active
         if keyword in keywords:
             continue
         watched = MEANINGS[keyword]
-        session, level = _absent_verdict(keyword, message_facts, tls_active, utf8)
+        session, level = _absent_verdict(keyword, message_facts, tls_active, utf8, uses)
         rows.append(Row(keyword, "", watched.summary, watched.reference, session, level,
                         offered=False))
     return rows

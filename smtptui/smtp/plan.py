@@ -274,6 +274,15 @@ class SessionPlan:
         return self.message is not None and not any(
             stop in early for stop in (self.quit_after, self.drop_after, self.drop_after_send))
 
+    @property
+    def extensions(self) -> frozenset[str]:
+        """The EHLO keywords this plan uses where the server offers them: PIPELINING (unless
+        --no-pipeline), CHUNKING (--chunking), DSN (its options), REQUIRETLS and XCLIENT."""
+        asked = {"PIPELINING": self.pipeline, "CHUNKING": self.chunking,
+                 "DSN": bool(self.dsn_notify or self.dsn_ret or self.dsn_envid or self.dsn_orcpt),
+                 "REQUIRETLS": self.requiretls, "XCLIENT": bool(self.xclient)}
+        return frozenset(keyword for keyword, wanted in asked.items() if wanted)
+
     def copy(self, **changes: object) -> SessionPlan:
         """A changed copy (direct mode makes one per MX address)."""
         return replace(self, **changes)

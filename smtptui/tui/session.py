@@ -177,7 +177,8 @@ class SessionState:
         return {"caps_before": session.caps_before_tls, "caps_after": session.caps,
                 "message_facts": plan.message.scan() if plan.message is not None else None,
                 "tls_facts": runner.tls_facts, "tls_active": session.tls_active,
-                "sender": plan.sender, "recipients": plan.recipients}
+                "sender": plan.sender, "recipients": plan.recipients,
+                "uses": plan.extensions}
 
     def finish(self, result: Result) -> list[tuple[str, str]]:
         """Record the result; the closing lines for the transcript, as (kind, text)."""

@@ -158,3 +158,39 @@ def test_diff_before_and_after_starttls() -> None:
     assert "AUTH offered only after TLS (GSSAPI PLAIN LOGIN)" in diff(no_auth_before, after)
     assert diff(after, after) == []
     assert diff(None, after) == []
+
+
+def test_the_extensions_the_session_uses_are_marked_used() -> None:
+    """PIPELINING is used by default where offered; CHUNKING, DSN and REQUIRETLS only when
+    the plan asks (the seed sample offers PIPELINING, DSN, BINARYMIME and CHUNKING)."""
+    from smtptui.smtp.plan import SessionPlan
+
+    plain = SessionPlan("mx.example.com", "a@example.com", ["b@example.net"])
+    table = by_keyword(assess(caps_of(SEED_EHLO), facts(), False, uses=plain.extensions))
+    assert (table["PIPELINING"].session, table["PIPELINING"].level) == (
+        "used: MAIL, RCPT and DATA go in one write", "ok")
+    assert table["CHUNKING"].session.startswith("not used: the message goes by DATA")
+    assert table["DSN"].session == "not used: the server's default notices"
+    asking = plain.copy(pipeline=False, chunking=True, dsn_notify="FAILURE")
+    table = by_keyword(assess(caps_of(SEED_EHLO), facts(), False, uses=asking.extensions))
+    assert table["PIPELINING"].session == "not used: one command at a time (--no-pipeline)"
+    assert table["CHUNKING"].session == "used: the message goes in BDAT chunks"
+    assert table["BINARYMIME"].session == "not needed: the message is text"
+    assert table["DSN"].level == "ok" and table["DSN"].session.startswith("used")
+
+
+def test_an_extension_asked_for_but_not_offered_is_flagged() -> None:
+    """aiosmtpd's EHLO (1.4, enable_SMTPUTF8 on, as the demo runs it) offers neither CHUNKING
+    nor DSN."""
+    from smtptui.smtp.plan import SessionPlan
+
+    aiosmtpd = (b"250-mx.example.net\r\n250-SIZE 33554432\r\n250-8BITMIME\r\n"
+                b"250-SMTPUTF8\r\n250 HELP\r\n")
+    plan = SessionPlan("mx.example.net", "a@example.com", ["b@example.net"], chunking=True,
+                       dsn_ret="HDRS")
+    table = by_keyword(assess(caps_of(aiosmtpd), facts(), False, uses=plan.extensions))
+    assert not table["CHUNKING"].offered and table["CHUNKING"].level == "warn"
+    assert "goes by DATA instead of BDAT" in table["CHUNKING"].session
+    assert (table["DSN"].level, table["DSN"].session) == (
+        "bad", "not offered: the DSN options asked for cannot be sent")
+    assert table["PIPELINING"].session == "one command at a time"

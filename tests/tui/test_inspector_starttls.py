@@ -131,3 +131,25 @@ async def test_tls_from_the_first_byte_has_no_ehlo_to_come(tmp_path: Path, smtpd
         [starttls] = [row for row in rows if row.startswith("STARTTLS")]
         assert "already encrypted" in starttls
     assert len(server.messages) == 1
+
+
+@aio
+async def test_the_inspector_sets_the_profile_s_extensions_against_a_real_server(
+        tmp_path: Path, smtpd: Any) -> None:
+    """A profile that asks for CHUNKING, against aiosmtpd (which offers no CHUNKING): the
+    inspector says the message goes by DATA instead, before anything is sent."""
+    server = smtpd()
+    make_profiles(tmp_path, server.port, chunking=True)
+    app = SmtpTuiApp(tmp_path, open_profile="alpha")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")  # connect: the greeting, EHLO pending
+        await until(pilot, lambda: app.stepbar.pending.startswith("EHLO"), "EHLO pending")
+        await pilot.press("s")
+        await until(pilot, lambda: app.stepbar.pending.startswith("MAIL"), "MAIL pending")
+        await pilot.pause()
+        rows = cells(app)
+        assert "not offered: the message goes by DATA instead of BDAT" in rows
+        assert "one command at a time" in rows  # aiosmtpd offers no PIPELINING
+        await pilot.press("r")
+        await until(pilot, lambda: app.phase == "done", "the end")
+    assert len(server.messages) == 1

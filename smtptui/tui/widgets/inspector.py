@@ -3,7 +3,7 @@ difference and the TLS certificate's facts."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from rich.style import Style
@@ -220,14 +220,15 @@ class CapabilityInspector(Widget):
     def show(self, caps_before: CapsLike | None, caps_after: CapsLike | None,
              message_facts: MessageFacts | None, tls_facts: TlsFacts | None, *,
              tls_active: bool | None = None, sender: str = "",
-             recipients: Sequence[str] = ()) -> None:
+             recipients: Sequence[str] = (), uses: Collection[str] = ()) -> None:
         """Show a session's capabilities: ``caps_before`` is the EHLO reply before STARTTLS
         (None when there was no STARTTLS), ``caps_after`` the latest reply (inside TLS after
         STARTTLS; None between the hand-shake and the EHLO inside TLS). A lone reply may come
         as either.
 
         ``tls_active`` defaults to "there are TLS facts"; ``sender`` and ``recipients`` let
-        SMTPUTF8 and LIMITS be set against the session's addresses. With TLS up, a reply
+        SMTPUTF8 and LIMITS be set against the session's addresses; ``uses`` names the
+        extensions the session's plan asks for (SessionPlan.extensions). With TLS up, a reply
         before STARTTLS and none after it, the keywords are judged as they came (before TLS)
         and the notes say that the EHLO inside TLS is still to come.
         """
@@ -242,7 +243,7 @@ class CapabilityInspector(Widget):
             self._pending = ehlo_in_tls_pending(caps_before, caps_after, active)
             self.rows = assess(current, message_facts, active and not self._pending,
                                sender=sender, recipients=recipients,
-                               starttls_done=self._pending)
+                               starttls_done=self._pending, uses=uses)
             self.diff_lines = starttls_notes(caps_before, caps_after, active)
             if isinstance(current, Capabilities):
                 self._greeting = current.greeting
