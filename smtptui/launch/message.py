@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO
 
 from smtptui.smtp import data
@@ -14,6 +13,8 @@ from smtptui.smtp.errors import InputError
 from smtptui.smtp.record import record
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from smtptui.launch.headers import HeaderEdit
 
 #: Octets of a file encoded per base64 chunk: 57 octets make one 76-character line (RFC 2045
@@ -149,6 +150,8 @@ class MessageSource:
 def check_file(path: str | os.PathLike[str], what: str, hint: str = "save it to a file first"
                ) -> Path:
     """A regular file that can be opened for reading now, or InputError naming ``what``."""
+    from pathlib import Path  # only for a file: a composed message's run never needs pathlib
+
     p = Path(path)
     if not p.exists():
         raise InputError(f"{what} {str(p)!r} does not exist")
