@@ -107,3 +107,15 @@ def test_scan_line_statistics_whatever_the_chunks(raw: bytes, size: int) -> None
     lines, long_lines, stuffed, wire = naive_facts(raw)
     assert (facts.lines, facts.long_lines, facts.stuffed, facts.wire_size) == (
         lines, long_lines, stuffed, wire)
+
+
+@given(st.lists(st.sampled_from([b".", b"\n", b"\n.", b"a", b"ab.c"]), max_size=400)
+       .map(b"".join))
+def test_dot_stuffing_with_few_or_many_dots(text: bytes) -> None:
+    """Dots are looked at one by one while they are few, then by a regular expression: the
+    same text as bytes.replace's, whichever way (issue 17)."""
+    from smtptui.smtp.data import _stuffed
+
+    stuffed, added = _stuffed(text)
+    assert stuffed == text.replace(b"\n.", b"\n..")
+    assert added == text.count(b"\n.")
