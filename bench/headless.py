@@ -11,8 +11,8 @@ time from spawn to reap, CPU time from os.wait4, peak RSS from GNU time: see pro
   (b) one 25 MB .eml (generated, ~76-character lines): wall time, MB/s, peak RSS; Postfix's
       C `smtp-source` is the physical limit of this machine and this receiver;
   (c) the same with a 250 MB .eml, where peak memory is what matters;
-  (d) `--chunking` (BDAT) with both messages, against a receiver that offers CHUNKING
-      (chunking_sink.py: smtp-sink has no BDAT): its peak memory beside DATA's.
+  (d) `--chunking` (BDAT) with both messages, and DATA beside it, against one receiver that
+      offers CHUNKING (chunking_sink.py: smtp-sink has no BDAT): their peak memory.
 Runs are interleaved (round robin) so background load hits every tool alike; one untimed
 warm-up run per tool comes first. Every run must exit 0 AND advance the receiver's message
 counter, or the benchmark stops with exit 1. smtptui's transcript goes to /dev/null (printing
@@ -116,11 +116,13 @@ def smtp_source_tool() -> Tool:
                                                      SINK_ENV["LD_LIBRARY_PATH"]})
 
 
-def chunking_tool() -> Tool:
-    """`smtptui run --chunking`: BDAT chunks of 1 MiB (the default --chunk-size)."""
+def chunking_tools() -> tuple[Tool, Tool]:
+    """`smtptui run --chunking` (BDAT chunks of 1 MiB, the default --chunk-size), and the
+    same run with DATA, against the same receiver (like for like)."""
     script = smtptui_script()
-    return Tool("smtptui run --chunking",
-                lambda server, eml: smtptui_cmd([script], server, eml, ("--chunking",)))
+    return (Tool("smtptui run --chunking",
+                 lambda server, eml: smtptui_cmd([script], server, eml, ("--chunking",))),
+            Tool("smtptui run (DATA)", lambda server, eml: smtptui_cmd([script], server, eml)))
 
 
 def checkout_tool(root: Path) -> Tool:
@@ -258,7 +260,8 @@ def large_table(tools: list[Tool], lib: Tool, key: object, size: int) -> str:
     return table(rows)
 
 
-def verdicts(tools: list[Tool], source: Tool, chunking: Tool | None, huge: bool) -> list[str]:
+def verdicts(tools: list[Tool], source: Tool, chunking: tuple[Tool, Tool] | None,
+             huge: bool) -> list[str]:
     """Issue 17's targets, each PASS or MISS, from the measured numbers."""
     tui, lib, swaks = tools[0], tools[2], tools[3]
     out = []
@@ -283,11 +286,13 @@ def verdicts(tools: list[Tool], source: Tool, chunking: Tool | None, huge: bool)
         line(rss250 <= rss25 + 1, f"250 MB peak RSS {rss250:.1f} MiB vs {rss25:.1f} MiB for "
                                   "25 MB (target: flat; 1 MiB tolerance)")
     if chunking is not None:
-        peak = max(m.max_rss_mib for runs in chunking.runs.values() for m in runs)
-        line(peak <= rss25 + 1, f"--chunking (BDAT) peak RSS {peak:.1f} MiB over "
-                                f"{' and '.join(_size_name(k) for k in chunking.runs)} vs "
-                                f"{rss25:.1f} MiB for DATA's 25 MB (target: the same flat "
-                                "memory; 1 MiB tolerance)")
+        bdat, data = chunking
+        peak = max(m.max_rss_mib for runs in bdat.runs.values() for m in runs)
+        ref = max(m.max_rss_mib for runs in data.runs.values() for m in runs)
+        line(peak <= ref + 1, f"--chunking (BDAT) peak RSS {peak:.1f} MiB over "
+                              f"{' and '.join(_size_name(k) for k in bdat.runs)} vs DATA's "
+                              f"{ref:.1f} MiB to the same receiver (target: the same flat "
+                              "memory; 1 MiB tolerance)")
     return out
 
 
@@ -316,13 +321,13 @@ def main() -> int:
     load_before = os.getloadavg()
     tools = make_tools() + [checkout_tool(root.resolve()) for root in args.checkout]
     refs, source = reference_tools(), smtp_source_tool()
-    chunking = None if args.no_bdat else chunking_tool()
+    chunking = None if args.no_bdat else chunking_tools()
     sizes = [LARGE] if args.no_huge else [LARGE, HUGE]
     with tempfile.TemporaryDirectory(prefix="smtptui-bench-") as tmp:
         tmpdir = Path(tmp)
         emls = {size: tmpdir / f"{size // MB}mb.eml" for size in sizes}
-        for size, path in emls.items():
-            write_eml(path, size)
+        for size, eml in emls.items():
+            write_eml(eml, size)
         with Sink(tmpdir / "smtp-sink.log") as sink:
             env = python_env(None if args.no_bytecode_cache else tmpdir / "pycache")
             bench = Bench(sink, env)
@@ -340,8 +345,8 @@ def main() -> int:
                 bdat = Bench(bdat_sink, env)
                 for size in sizes:
                     reps = args.large_reps if size == LARGE else args.huge_reps
-                    bdat.round_robin([chunking], size, emls[size], reps)
-                commands.append(shlex.join(chunking.build(bdat.server, emls[LARGE]))
+                    bdat.round_robin(list(chunking), size, emls[size], reps)
+                commands.append(shlex.join(chunking[0].build(bdat.server, emls[LARGE]))
                                 + "   (against chunking_sink.py)")
     print(f"smtptui headless benchmark, {time.strftime('%Y-%m-%d %H:%M %Z')}, "
           f"{platform.node()}, {platform.machine()}, {_cpus()} CPUs, Python "
@@ -363,16 +368,21 @@ def main() -> int:
         print(f"(c) one 250 MB .eml ({HUGE:,} bytes) per process, {args.huge_reps} run(s) each")
         print(large_table([*tools, source], tools[2], HUGE, HUGE) + "\n")
     if chunking is not None:
-        print("(d) BDAT: --chunking (1 MiB chunks) against chunking_sink.py (a Python receiver "
-              "that offers CHUNKING; memory is the figure here, not time)")
+        print("(d) BDAT (--chunking, 1 MiB chunks) and DATA against chunking_sink.py (a Python "
+              "receiver that offers CHUNKING; memory is the figure here, not time)")
+        rows = [["message", "runs", "median s", "cpu s", "max RSS MiB"]]
         for size in sizes:
-            print(large_table([chunking], tools[2], size, size).splitlines()[-1].replace(
-                "smtptui run --chunking", f"--chunking, {size // MB} MB".ljust(22), 1))
-        print()
+            for tool, name in zip(chunking, ("BDAT", "DATA"), strict=True):
+                runs = tool.runs[size]
+                rows.append([f"{name}, {size // MB} MB", str(len(runs)),
+                             f"{median([m.wall for m in runs]):.3f}",
+                             f"{median([m.cpu for m in runs]):.3f}",
+                             f"{max(m.max_rss_mib for m in runs):.1f}"])
+        print(table(rows) + "\n")
     print("\n".join(imports) + "\n")
     print("command lines (25 MB case; the small case drops --eml / --data):")
     for name, cmd in zip([t.name for t in [*tools, source]]
-                         + ([chunking.name] if chunking else []), commands, strict=True):
+                         + ([chunking[0].name] if chunking else []), commands, strict=True):
         print(f"  {name}: {cmd}")
     print()
     print("\n".join(verdicts(tools, source, chunking, not args.no_huge)))

@@ -105,8 +105,9 @@ class BusyLoad:
 def table(apps: list[Contender]) -> str:
     """One row per app: first byte, marker median and p90, ratio to the bare app, RSS."""
     bare = median([r.marker for r in apps[0].runs])
+    cpu_bare = median([r.cpu for r in apps[0].runs])
     header = ["app", "runs", "first byte ms", "screen median ms", "screen p90 ms", "vs bare",
-              "target", "max RSS MiB"]
+              "target", "cpu ms", "cpu vs bare", "max RSS MiB"]
     rows = [header]
     for app in apps:
         marks = [r.marker for r in app.runs]
@@ -115,6 +116,8 @@ def table(apps: list[Contender]) -> str:
                      f"{median(marks) * 1000:.0f}", f"{p90(marks) * 1000:.0f}",
                      f"{median(marks) / bare:.2f}x",
                      f"<= {app.target:.1f}x" if app.target else "",
+                     f"{median([r.cpu for r in app.runs]) * 1000:.0f}",
+                     f"{median([r.cpu for r in app.runs]) / cpu_bare:.2f}x",
                      f"{max(r.max_rss_mib for r in app.runs):.1f}"])
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     out = []
@@ -148,7 +151,9 @@ def main() -> int:
     print(f"command: {shlex.join([Path(sys.executable).name, *sys.argv])}")
     print(bytecode_note(not args.no_bytecode_cache))
     print(f"method: each app in a {columns}x{rows} pty (TERM=xterm-256color); time from fork "
-          "to the first output byte, and to the read that puts the marker text on screen\n")
+          "to the first output byte, and to the read that puts the marker text on screen; "
+          "cpu: user + system time of the whole run, ctrl+q typed at the marker (steadier "
+          "than wall time under load)\n")
     ratios: dict[str, list[float]] = {}
     verdicts: list[str] = []
     with tempfile.TemporaryDirectory(prefix="smtptui-tui-bench-") as tmp:
