@@ -10,6 +10,7 @@ counts the messages taken.
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 from types import TracebackType
@@ -50,6 +51,7 @@ class ChunkingSink:
 
     def _serve(self, conn: socket.socket) -> None:
         with conn, conn.makefile("rb", buffering=_BUFFER) as reader:
+            assert isinstance(reader, io.BufferedReader)
             buffer = memoryview(bytearray(_BUFFER))
             conn.sendall(b"220 chunking-sink ESMTP\r\n")
             while line := reader.readline(4096):
