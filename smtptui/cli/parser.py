@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from smtptui import __version__
 from smtptui.cli.protocol_options import add_protocol_options
+from smtptui.cli.transport_options import add_transport_options
 from smtptui.smtp.vocabulary import TLS_MODES
 
 #: swaks' options of one dash and several letters: argparse would read "-tls" as "-t ls" and
@@ -132,6 +133,7 @@ def _add_run(run: argparse.ArgumentParser) -> None:
                      "default: the system's in direct mode, none otherwise")
     run.add_argument("--mx", metavar="HOST", help="with --direct: use this one MX host only")
     add_protocol_options(run)
+    add_transport_options(run)
 
 
 def make_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:

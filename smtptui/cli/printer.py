@@ -80,7 +80,10 @@ def summary(result: Result, *, brief: bool = False) -> list[str]:
     if result.rejected:
         lines.append(f"recipients accepted: {len(result.accepted)}, not accepted: "
                      + ", ".join(f"{r.address} ({r.code or r.text})" for r in result.rejected))
-    verdict = {"delivered": "message accepted by the server", "stopped": "session stopped as asked",
+    accepted = (f"message accepted for {len(result.accepted)} of "
+                f"{len(result.accepted) + len(result.rejected)} recipients" if result.partial
+                else "message accepted by the server")
+    verdict = {"delivered": accepted, "stopped": "session stopped as asked",
                "failed": f"FAILED in stage {result.stage}: {result.error}"}[result.outcome]
     lines.append(f"result: {verdict} (exit {result.exit_code})")
     if brief:
@@ -91,7 +94,9 @@ def summary(result: Result, *, brief: bool = False) -> list[str]:
     if result.outcome == "failed" and result.last_reply:
         lines.extend(f"reply {code}: {meaning}" for code, meaning in _explained(result.last_reply))
     if result.diagnosis:
-        lines.append(f"diagnosis: {result.diagnosis.get('cause', '')}: "
+        confidence = result.diagnosis.get("confidence")
+        sure = f" (confidence: {confidence})" if confidence else ""
+        lines.append(f"diagnosis: {result.diagnosis.get('cause', '')}{sure}: "
                      f"{result.diagnosis.get('explanation', '')}")
         lines.append(f"next step: {result.diagnosis.get('next_step', '')}")
     return lines

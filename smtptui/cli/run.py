@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from smtptui.cli.printer import Printer
 from smtptui.cli.protocol_options import protocol_defaults, protocol_settings
+from smtptui.cli.transport_options import check_transport_flags, transport_settings
 from smtptui.launch import Launch, from_profile, prepare, start
 from smtptui.launch.assemble import eml_option, message_for
 from smtptui.launch.checked_plan import check_ca_file, default_helo
@@ -63,9 +64,13 @@ def check_flags(args: argparse.Namespace, *, direct: bool, auth_user: str) -> No
 def build_plan(args: argparse.Namespace) -> SessionPlan:
     """Flags -> a checked SessionPlan; raises InputError (exit 1) before any connection."""
     check_flags(args, direct=args.direct, auth_user=args.auth_user or "")
+    transport = transport_settings(args)
+    check_transport_flags(args, direct=args.direct)
     recipients = split_recipients(args.to)
     protocol_tls, protocol_port = protocol_defaults(args, args.auth_user or "")
-    if args.direct:
+    if args.socket:
+        host, port = args.socket, protocol_port or 25
+    elif args.direct:
         from smtptui.smtp.domains import group_by_domain
 
         if not recipients:
@@ -94,6 +99,7 @@ def build_plan(args: argparse.Namespace) -> SessionPlan:
         tls=tls, verify=not args.no_verify, ca_file=args.ca or "",
         auth_user=args.auth_user or "", auth_mech=(args.auth_mech or "").upper(),
         allow_plaintext_auth=args.allow_plaintext_auth, **protocol_settings(args),
+        **transport,
     )
     plan.validate()
     check_ca_file(plan)
@@ -115,6 +121,8 @@ def profile_overrides(args: argparse.Namespace) -> dict[str, Any]:
     simple = {"port": args.port, "sender": sender, "eml": eml, "helo": args.helo,
               "quit_after": args.quit_after, "timeout": args.timeout, "tls": args.tls,
               "ca_file": args.ca, "auth_user": args.auth_user, "auth_mech": args.auth_mech,
+              "tls_cert": args.tls_cert, "tls_key": args.tls_key,
+              "local_interface": args.local_interface,
               "dns": args.dns, "subject": args.subject, "body": args.body}
     changes.update({k: v for k, v in simple.items() if v is not None})
     if eml == "-":  # standard input is no file: _message_options reads it (and the
@@ -158,10 +166,14 @@ def launch_from_args(args: argparse.Namespace) -> Launch:
     profile = ProfileStore(store_dir(args)).get(args.profile)
     profile = profile.apply_overrides(**profile_overrides(args))
     check_flags(args, direct=profile.mode == "direct", auth_user=profile.auth_user)
+    check_transport_flags(args, direct=profile.mode == "direct")
     launch = from_profile(profile)
     _message_options(launch, profile, args)
     launch.plan.allow_plaintext_auth = args.allow_plaintext_auth
-    for name, value in protocol_settings(args).items():  # for this run only, like the others
+    transport = transport_settings(args)
+    if args.socket:  # the socket instead of the profile's host
+        launch.plan.host = args.socket
+    for name, value in (protocol_settings(args) | transport).items():  # for this run only
         setattr(launch.plan, name, value)
     launch.plan.validate()
     launch.pin = args.mx or ""

@@ -38,13 +38,16 @@ BASIC_CODES: dict[int, tuple[str, str, str]] = {
           "The mailbox cannot be used right now (busy, held back or greylisted); try again later.",
           "RFC 5321 §4.2.3"),
     451: ("Local error in processing",
-          "The server gave up because of a problem on its side; try again later.",
+          "The server did not take it for now: RFC 5321 names a local error in processing, "
+          "and servers also use 451 for deliberate deferrals such as greylisting; try again "
+          "later.",
           "RFC 5321 §4.2.3"),
     452: ("Insufficient storage",
           "The server is short of storage, or will take no more recipients in this transaction.",
           "RFC 5321 §4.2.3"),
     454: ("Temporary authentication or TLS failure",
-          "Authentication or TLS is not available on the server's side for the moment.",
+          "Authentication or TLS cannot be done for the moment (a temporary failure); try "
+          "again later.",
           "RFC 4954 §6; RFC 3207 §4"),
     455: ("Parameters not accommodated",
           "The server cannot handle the MAIL FROM or RCPT TO parameters at the moment.",
@@ -69,10 +72,13 @@ BASIC_CODES: dict[int, tuple[str, str, str]] = {
           "The server wants you to authenticate, or to start TLS, before this command.",
           "RFC 4954 §6; RFC 3207 §4"),
     534: ("Mechanism too weak",
-          "The chosen authentication mechanism is weaker than the server allows for this user.",
+          "The server does not accept this kind of login for this user: RFC 4954 names a "
+          "mechanism too weak; providers also send it when the account needs a stronger login "
+          "(an app password or OAuth).",
           "RFC 4954 §6"),
     535: ("Credentials invalid",
-          "Authentication failed: the user name or password was not accepted.", "RFC 4954 §6"),
+          "Authentication failed: the server did not accept these credentials (a wrong user "
+          "name or password, or a password login this account may not use).", "RFC 4954 §6"),
     538: ("Encryption required for mechanism",
           "This authentication mechanism may only be used over an encrypted connection.",
           "RFC 4954 §6"),
@@ -88,7 +94,8 @@ BASIC_CODES: dict[int, tuple[str, str, str]] = {
           "exceeded.",
           "RFC 5321 §4.2.3"),
     553: ("Mailbox name not allowed",
-          "The address is not acceptable here, for example because its syntax is wrong.",
+          "The action was refused: RFC 5321 names an address not acceptable here (its syntax, "
+          "or a name not allowed); servers also use 553 for other permanent refusals.",
           "RFC 5321 §4.2.3"),
     554: ("Transaction failed",
           "The transaction failed; as a greeting it means the server will not talk to you at all.",

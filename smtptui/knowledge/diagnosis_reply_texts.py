@@ -19,8 +19,12 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "auth-too-weak": (
         "Authentication mechanism too weak",
-        "The server does not allow this login mechanism for this user.",
-        "Choose a stronger mechanism that the server lists in its AUTH capability.",
+        "The server does not accept this kind of login for this user: the mechanism is too "
+        "weak for it, or (at providers such as Gmail) the account needs a stronger login than "
+        "its password: an app password with 2-step verification, OAuth2, or a sign-in on the "
+        "provider's web site first.",
+        "Choose a stronger mechanism that the server lists in its AUTH capability, or the "
+        "provider's app password or OAuth2 login for this account.",
     ),
     "password-transition": (
         "Password transition needed",
@@ -37,6 +41,22 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
         "The server could not check the credentials right now, usually because its password "
         "back-end is unavailable.",
         "Try again later; if it persists, tell the server's administrator.",
+    ),
+    "basic-auth-disabled": (
+        "Password login disabled",
+        "The provider accepts no password login (AUTH PLAIN or LOGIN) for this account or its "
+        "organisation: basic authentication or SMTP AUTH is switched off, so the right "
+        "password (or an app password) will not help.",
+        "Use the provider's OAuth2 login (XOAUTH2) if your program has it, or ask the "
+        "account's administrator to enable SMTP AUTH for this mailbox; otherwise send through "
+        "another way the provider offers.",
+    ),
+    "login-rate-limited": (
+        "Too many logins",
+        "The server refuses logins for now because this account (or your IP address) logged "
+        "in too often in a short time; it says nothing against the password itself.",
+        "Wait before trying again, and send many messages over one session instead of logging "
+        "in for each; check that no other program keeps logging in with a wrong password.",
     ),
     "auth-endless": (
         "Authentication never ended",
@@ -98,6 +118,16 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
         "for its own domains or for authenticated users.",
         "Authenticate (AUTH) if this is your provider's server, or send to the recipient "
         "domain's own MX instead.",
+    ),
+    "sender-verify-failed": (
+        "Sender address verification failed",
+        "The receiving server checked the envelope sender by asking the sender domain's own "
+        "mail server whether the address exists (a callout), and that server said no, "
+        "refused the check, or the check failed before (a cached result). The recipient is "
+        "not the problem.",
+        "Make sure the sender domain's mail server accepts RCPT TO the sender address (no "
+        "catch-all is needed, the address must exist) and does not refuse the receiver's "
+        "check; or send from an address that exists.",
     ),
     "spf-temporary": (
         "Temporary SPF error",
@@ -294,6 +324,14 @@ REPLY_TEXTS: dict[str, tuple[str, str, str]] = {
         "Read the refused RCPT replies for their reasons.",
     ),
     # The message
+    "line-too-long": (
+        "Line too long",
+        "A line of the message (or of a command) is longer than SMTP allows: RFC 5321 "
+        "§4.5.3.1.6 limits a line to 1000 octets with its CRLF, RFC 5322 §2.1.1 to 998 "
+        "characters. The size of the message is not the problem.",
+        "Wrap the long lines, or encode the body (quoted-printable or base64) so that no line "
+        "is longer than 998 characters; HTML generated on one line is the usual culprit.",
+    ),
     "message-too-large": (
         "Message too large",
         "The message is bigger than the server (or the mailbox) accepts.",

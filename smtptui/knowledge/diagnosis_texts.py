@@ -48,6 +48,14 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
         "Check the host name and port (25 between servers, 587 for submission with STARTTLS, "
         "465 for TLS from the start) and whether the mail service is running.",
     ),
+    "host-not-found": (
+        "The host name does not resolve",
+        "The server's name has no address in DNS ({detail}): it is misspelt, it does not "
+        "exist (any more), or this machine's resolver cannot reach DNS. No connection was "
+        "tried, so no route or firewall is involved yet.",
+        "Check the spelling of the server's name, then look it up (dig NAME A, dig NAME AAAA); "
+        "give an IP address to test the server itself.",
+    ),
     "connect-failed": (
         "Cannot connect",
         "The connection could not be made ({detail}): there is no route to that address from "
@@ -107,8 +115,9 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "connection-rejected": (
         "Connection rejected",
-        "The server refused to talk to you at {stage}, usually because of your IP "
-        "address's reputation, missing reverse DNS or a local block.",
+        "The server refused to talk to you at {stage} without saying why in a standard way: "
+        "it refuses this client, not one message; likely causes are your IP address's "
+        "reputation, missing reverse DNS, or a local block of your network.",
         "Check your sending IP against public block lists and its reverse DNS; otherwise ask "
         "the receiving site's postmaster, quoting the full reply.",
     ),
@@ -119,6 +128,52 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
         "Look the IP up on the list the reply names (the reply often has a link), fix the "
         "cause (compromised account, open relay, dynamic IP) and request removal; or send "
         "through a smart host with a clean reputation.",
+    ),
+    "reputation-blocked": (
+        "Refused for the sending IP's reputation",
+        "The server refuses all mail from your sending IP address (or your domain) because of "
+        "its reputation in the receiver's own reputation system (spam complaints, volume, a "
+        "new or little-used address): not this message's content, and not a public DNS block "
+        "list.",
+        "Use the delisting or support form the reply links to (the receiver's postmaster "
+        "site), fix what hurts the reputation (a compromised account, bulk mail without "
+        "consent), or send through a smart host whose reputation is good.",
+    ),
+    "reputation-deferred": (
+        "Deferred for the sending IP's reputation",
+        "The server defers mail from your sending IP address (or domain) for now because of "
+        "its reputation with the receiver (complaints, unusual volume, a new or little-used "
+        "address): every message from it is held back, whatever its sender address or "
+        "content.",
+        "Retry slowly with fewer messages at a time (a real mail server's queue does), follow "
+        "the receiver's sender guidelines (the reply often links them), and build the "
+        "address's reputation; changing the sender address will not help.",
+    ),
+    "blocklist-lookup-broken": (
+        "The receiver's block list look-up is broken",
+        "The reply reads like a block list hit, but says that the receiver's own query to the "
+        "list failed (Spamhaus refuses queries that come through a public or open resolver, "
+        "or too many of them): nobody was found on the list, and the receiver refuses every "
+        "sender alike.",
+        "Nothing to delist on your side: tell the receiving site's postmaster that their "
+        "block list queries go through a public resolver (they need their own resolver or a "
+        "Data Query Service key); quote the reply.",
+    ),
+    "too-many-connections": (
+        "Too many connections",
+        "The server refuses this connection because too many are open at once: from your IP "
+        "address, for this account, or to the server as a whole. It is a limit on parallel "
+        "sessions, not on the password or the message.",
+        "Try again later with fewer parallel connections (one or two at a time), and close "
+        "sessions you no longer use.",
+    ),
+    "too-many-errors": (
+        "Too many errors in the session",
+        "The server ended the session because this client made too many errors in it "
+        "(refused commands or recipients); the cause is those earlier errors, not the last "
+        "command.",
+        "Look at the refused replies before this one and fix them (unknown recipients, bad "
+        "commands); then send again in a fresh session.",
     ),
     "rate-limited": (
         "Rate limited",
@@ -136,6 +191,38 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
         "Find out what sent so much mail from your IP (a compromised account, a script, a bulk "
         "campaign), stop it, and follow the receiver's bulk-sender guidelines (the reply often "
         "links them); then ask its postmaster to lift the block.",
+    ),
+    "server-error": (
+        "Error on the server's side",
+        "The server reports a fault of its own (a local or internal error, a back-end or "
+        "resource it could not use): nothing in this message, sender or recipient is the "
+        "cause.",
+        "Try again later (a real mail server's queue retries by itself); if it persists, "
+        "send the exact reply to the server's postmaster.",
+    ),
+    "mail-loop": (
+        "Mail loop",
+        "The receiving side found the message going round in a loop (forwarded back to where "
+        "it came from, or past too many hops): a forwarding or routing set-up on the way, "
+        "most often the recipient's, sends it in a circle.",
+        "Tell the recipient (or their mail administrator) that mail to this address loops; "
+        "check your own forwarding rules if the loop goes through your systems.",
+    ),
+    "no-mail-host": (
+        "This host does not accept mail",
+        "The server says it never accepts mail (RFC 7504's 521): it is not a mail server for "
+        "anyone, whatever the sender or recipient.",
+        "Check that this is the right host: for direct delivery the recipient domain's MX "
+        "records name the hosts that take its mail; otherwise ask the recipient for an address "
+        "that receives mail.",
+    ),
+    "server-timed-out": (
+        "The server stopped waiting for this client",
+        "The server ended the session because this client's next command took longer to come "
+        "than the server waits (its own time-out): the client paused (in step mode, or a slow "
+        "program) or the network held the data up; the server refuses nothing.",
+        "Send again without long pauses between commands (in step mode, step sooner); if it "
+        "happens without pauses, look for a slow network path or a proxy holding data back.",
     ),
     "connection-closed": (
         "Connection closed unexpectedly",
@@ -257,9 +344,11 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "starttls-refused": (
         "STARTTLS refused",
-        "The server answered STARTTLS with an error, so no encrypted session was set up.",
-        "Try again later; if it persists, the server's TLS set-up is broken (often a missing "
-        "or unreadable certificate): tell its administrator.",
+        "The server answered STARTTLS with an error, so no encrypted session was set up: its "
+        "TLS set-up is broken (often a missing or unreadable certificate), TLS is switched "
+        "off although offered, or something in the path rewrites the command.",
+        "Try again later; if it persists, tell the server's administrator (a missing or "
+        "unreadable certificate is the usual cause), quoting the reply.",
     ),
     "plaintext-auth-tls-off": (
         "Credentials kept back: TLS is off",
@@ -296,6 +385,28 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
         "The server only allows this command over an encrypted connection.",
         "Use STARTTLS (or TLS from the start on port 465) before authenticating or sending.",
     ),
+    "binary-unsupported": (
+        "Binary message not possible here",
+        "The message holds NUL bytes, which no SMTP DATA can carry; only BDAT with "
+        "BINARYMIME (RFC 3030) can, and this server (or this session) does not offer it.",
+        "Send the message with --chunking to a server that offers CHUNKING and BINARYMIME, or "
+        "encode the binary part (base64 in a MIME part, as --attach does).",
+    ),
+    "dsn-unsupported": (
+        "DSN not offered",
+        "Delivery status notifications were asked for (NOTIFY, RET, ENVID or ORCPT, RFC "
+        "3461), but the server does not offer DSN, so it would not take those parameters.",
+        "Send without the DSN options, or through a server that offers DSN; --force sends "
+        "them anyway to see what the server does.",
+    ),
+    "xclient-unavailable": (
+        "XCLIENT not possible",
+        "XCLIENT (Postfix) was asked for, but the server does not offer it, or does not "
+        "advertise an attribute asked for ({detail}).",
+        "Allow this client in the server's smtpd_authorized_xclient_hosts, drop the "
+        "attributes it does not list, or use --xclient-no-verify (--force) to send them "
+        "anyway.",
+    ),
     "requiretls": (
         "REQUIRETLS cannot be honoured",
         "The message demands TLS on every hop (REQUIRETLS, RFC 8689), but a server on the way "
@@ -312,7 +423,8 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
     "ehlo-unsupported": (
         "EHLO not supported",
         "The server does not understand EHLO, so it is a very old SMTP server or something in "
-        "the path filters the command.",
+        "the path (an SMTP-inspecting firewall such as Cisco's 'fixup smtp') filters the "
+        "command.",
         "Use HELO instead of EHLO; no extensions (STARTTLS, AUTH, SIZE) will be available.",
     ),
     "bad-sequence": (
@@ -336,19 +448,36 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
     "policy-rejected": (
         "Refused by policy",
         "The server's local policy refuses this (not authorized), without saying more in a "
-        "standard way.",
+        "standard way: the reply does not tell whether your IP address's reputation, the "
+        "sender's authentication (SPF, DKIM, DMARC), the content or a rule about this "
+        "sender or recipient is the cause.",
         "Read the server's text for the reason; if it is unclear, send the exact reply to the "
         "receiving site's postmaster.",
+    ),
+    "lmtp-server": (
+        "The server speaks LMTP",
+        "The server says it is an LMTP server (RFC 2033): it wants LHLO, not EHLO or HELO, "
+        "and gives one reply per recipient after the message.",
+        "Talk LMTP to it (--protocol lmtp, usually on port 24 or a socket), or send to the "
+        "SMTP port of the mail system in front of it.",
+    ),
+    "not-lmtp": (
+        "The server does not speak LMTP",
+        "The server refused LHLO, so it is an SMTP server, not an LMTP one (RFC 2033).",
+        "Talk SMTP to it (leave --protocol lmtp out), or connect to the LMTP service's port.",
     ),
     # Fall-backs
     "temporary-failure": (
         "Temporary failure",
-        "The server gave a temporary error at {stage}.",
+        "The server gave a temporary error at {stage}, in words smtptui does not read as a "
+        "known cause: the reply tells only that it may work later (a fault or a limit on the "
+        "server's side, or a deferral of this sender).",
         "Try again later; if it persists, send the exact reply to the server's postmaster.",
     ),
     "permanent-failure": (
         "Permanent failure",
-        "The server gave a permanent error at {stage}.",
+        "The server gave a permanent error at {stage}, in words smtptui does not read as a "
+        "known cause: the reply tells only that sending the same again will not work.",
         "Sending the same again will not help: fix what the server's text names, or send the "
         "exact reply to the receiving site's postmaster.",
     ),

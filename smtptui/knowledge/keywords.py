@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
-from smtptui.smtp.capabilities import Capabilities
+from smtptui.smtp.capabilities import PLAIN_LAST_LINES, Capabilities
 from smtptui.smtp.data import MessageFacts
 from smtptui.smtp.record import record
 
@@ -89,7 +90,8 @@ MEANINGS: dict[str, Meaning] = {
     "XEXCH50": Meaning("Exchange servers relay Exchange-only message properties with this verb",
                        _EXCHANGE),
     "X-ANONYMOUSTLS": Meaning("TLS between Exchange servers of one organisation", _EXCHANGE),
-    "XUSR": Meaning("private verb between Exchange transport services", _EXCHANGE),
+    "XUSR": Meaning("the client marks the message as a user's initial submission (a verb of "
+                    "Sendmail 8.9 to 8.12)", "Sendmail"),
     "XSHADOW": Meaning("Exchange shadow redundancy: a copy is kept until delivery is confirmed",
                        _EXCHANGE),
     "XSHADOWREQUEST": Meaning("Exchange shadow redundancy request between Exchange servers",
@@ -144,10 +146,17 @@ def describe(keyword: str, params: Sequence[str] = ()) -> tuple[str, str, bool]:
     known = meaning(keyword)
     if known is not None:
         return known.summary, known.reference, True
-    if keyword.upper() == "OK" and not params:
-        return "not a keyword: a plain last line, as Exchange sends it", "", True
+    if keyword.upper() in PLAIN_LAST_LINES and not params:
+        return "not a keyword: a plain last line, as Exchange and IIS send it", "", True
+    if _MASKED.fullmatch(keyword.upper()):
+        return ("a keyword masked by an SMTP-inspecting firewall (Cisco ASA 'inspect esmtp' "
+                "writes X's over extensions it does not let through, STARTTLS often among "
+                "them)", "Cisco ASA: inspect esmtp", True)
     return (UNKNOWN_PRIVATE if keyword.upper().startswith("X") else UNKNOWN), "", False
 
+
+#: A keyword an SMTP-inspecting firewall wrote X's over ("XXXXXXXA").
+_MASKED = re.compile(r"X{4,}[A-Z]?")
 
 CapsLike = Capabilities | Mapping[str, Sequence[str]]
 
@@ -321,9 +330,9 @@ def assess(caps: CapsLike | None, message_facts: MessageFacts | None, tls_active
     for keyword in WATCHED:
         if keyword in keywords:
             continue
-        known = MEANINGS[keyword]
+        watched = MEANINGS[keyword]
         session, level = _absent_verdict(keyword, message_facts, tls_active, utf8)
-        rows.append(Row(keyword, "", known.summary, known.reference, session, level,
+        rows.append(Row(keyword, "", watched.summary, watched.reference, session, level,
                         offered=False))
     return rows
 

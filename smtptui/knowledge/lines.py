@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import re
 
-from smtptui.knowledge.codes import basic_title, enhanced_title, explain_code, explain_enhanced
+from smtptui.knowledge.codes import (
+    basic_title,
+    enhanced_title,
+    explain_code,
+    explain_enhanced,
+    find_enhanced,
+)
 from smtptui.knowledge.command_meanings import Note, explain_command
 from smtptui.knowledge.keywords import describe
-from smtptui.smtp.replies import enhanced_code
+from smtptui.smtp.capabilities import PLAIN_LAST_LINES, STANDARD_KEYWORDS
+from smtptui.smtp.replies import MASK, Reply
 
-#: "550-5.7.1 text", "550 5.7.1 text", "250-SIZE 1000", "220": the code, then the text.
-_REPLY = re.compile(r"^(\d{3})(?:[ -]|$)")
+#: "550-5.7.1 text", "550 5.7.1 text", "250-SIZE 1000", "220": the code, then the text; a
+#: firewall-masked line ("220*****") has its text right after the code.
+_REPLY = re.compile(r"^(\d{3})(?:[ -]|$|(?=\*))")
 #: An EHLO keyword's form (RFC 5321 §4.1.1.1): a host name with a dot is the greeting instead.
 _KEYWORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 
@@ -19,6 +27,10 @@ __all__ = ["NOT_A_REPLY", "explain_line", "explain_reply_line", "keyword_note",
 
 NOT_A_REPLY = Note("?", "Not an SMTP reply: every reply line starts with a three-digit code "
                    "(a server that is not an SMTP server, or a broken one).", "RFC 5321 §4.2")
+MASKED = Note("masked", "The text of this line is masked with asterisks, as an SMTP-inspecting "
+              "firewall (Cisco PIX/ASA \"fixup smtp\") masks it; smtptui reads the line all "
+              "the same. Such a firewall may refuse or rewrite ESMTP commands (EHLO, STARTTLS, "
+              "AUTH).", "Cisco ASA: inspect esmtp")
 
 
 def reply_codes(text: str) -> tuple[int | None, str | None]:
@@ -27,7 +39,9 @@ def reply_codes(text: str) -> tuple[int | None, str | None]:
     if match is None:
         return None, None
     code = int(match.group(1))
-    return code, enhanced_code(code, text[match.end():])
+    rest = text[match.end():]
+    found = find_enhanced(Reply(code, (rest,)))
+    return code, found[0] if found else None
 
 
 def keyword_note(rest: str, continued: bool | None = None) -> Note | None:
@@ -38,10 +52,25 @@ def keyword_note(rest: str, continued: bool | None = None) -> Note | None:
     words = rest.split()
     if not words or continued is False:
         return None
-    if continued is None and not _KEYWORD.fullmatch(words[0]):
+    keyword, params = words[0], words[1:]
+    if "=" in keyword:  # the legacy form ("AUTH=LOGIN"), merged into AUTH as the inspector does
+        keyword, _, first = keyword.partition("=")
+        params = ([first] if first else []) + params
+        summary, reference, known = describe(keyword, params)
+        if known:
+            return Note(keyword.upper(), f"The legacy form ({words[0]}) of {keyword.upper()}, "
+                        f"which old clients read: {summary}; merged with the {keyword.upper()} "
+                        "line.", reference or "RFC 5321 §4.1.1.1")
+    if continued is None and not _KEYWORD.fullmatch(keyword):
         return None
-    summary, reference, _ = describe(words[0], words[1:])
-    return Note(words[0].upper(), summary[:1].upper() + summary[1:] + ".",
+    if (len(params) >= 1 and keyword.upper() not in STANDARD_KEYWORDS
+            and (keyword + params[0]).upper() in STANDARD_KEYWORDS):
+        joined = (keyword + params[0]).upper()
+        summary, reference, _ = describe(joined, params[1:])
+        return Note(joined, f"{joined} with a stray space inside the keyword, read as one: "
+                    f"{summary}.", reference or "RFC 5321 §4.1.1.1")
+    summary, reference, _ = describe(keyword, params)
+    return Note(keyword.upper(), summary[:1].upper() + summary[1:] + ".",
                 reference or "RFC 5321 §4.1.1.1")
 
 
@@ -53,7 +82,7 @@ def explain_reply_line(text: str, stage: str = "", continued: bool | None = None
     if code is None:
         return [NOT_A_REPLY]
     notes: list[Note] = []
-    basic = explain_code(code)
+    basic = explain_code(code, _step(stage))
     if basic is not None:
         notes.append(Note(basic.code, basic.summary, basic.reference, basic_title(code) or ""))
     if enhanced is not None:
@@ -62,10 +91,26 @@ def explain_reply_line(text: str, stage: str = "", continued: bool | None = None
             notes.append(Note(found.code, found.summary, found.reference,
                               enhanced_title(enhanced) or ""))
     if stage.startswith("ehlo") and code == 250 and enhanced is None:
-        note = keyword_note(text[4:], continued)
-        if note is not None:
-            notes.append(note)
+        rest = text[4:]
+        last = text[3:4] != "-"
+        if continued and last and rest.strip().upper() in PLAIN_LAST_LINES:
+            notes.append(Note(rest.strip(), "Not a keyword: a plain last line, as Exchange and "
+                              "IIS end their EHLO reply; smtptui does not count it.",
+                              "RFC 5321 §4.1.1.1"))
+        else:
+            note = keyword_note(rest, continued)
+            if note is not None:
+                notes.append(note)
+    masked = text[3:].replace(" ", "")
+    if text[3:4] == MASK or (len(masked) >= 8 and masked.count(MASK) >= 0.8 * len(masked)):
+        notes.append(MASKED)
     return notes
+
+
+def _step(stage: str) -> str:
+    """The step whose answer a line is, as explain_code reads it ("ehlo-tls" is EHLO's)."""
+    return {"ehlo-tls": "ehlo", "ehlo-xclient": "ehlo", "bdat": "dot", "tls": "starttls",
+            "rset": "rcpt"}.get(stage, stage)
 
 
 def explain_line(kind: str, stage: str, text: str, continued: bool | None = None

@@ -1,4 +1,5 @@
-"""What one reply says, line by line: its codes and, in an EHLO reply, each keyword it offers."""
+"""What one reply says: its codes (read for the step it answers) and, in an EHLO reply, each
+keyword it offers."""
 
 from __future__ import annotations
 
@@ -21,12 +22,16 @@ class Explained:
 def reply_notes(stage: str, reply: Reply) -> list[Explained]:
     """The basic code, the enhanced code, then (a 250 reply to EHLO) every keyword offered,
     as the inspector explains them; legacy forms ("AUTH=LOGIN") merged as the inspector does."""
+    step = {"ehlo-tls": "ehlo", "ehlo-xclient": "ehlo", "bdat": "dot"}.get(stage, stage)
     notes = [Explained(item.code, f"{item.code}: {item.summary} ({item.reference})")
-             for item in explain_reply(reply)]
-    if stage in ("ehlo", "ehlo-tls") and reply.code == 250:
-        for keyword, params in parse_ehlo(reply).keywords.items():
+             for item in explain_reply(reply, step)]
+    if stage in ("ehlo", "ehlo-tls", "ehlo-xclient") and reply.code == 250:
+        caps = parse_ehlo(reply)
+        for keyword, params in caps.keywords.items():
             summary, reference, _ = describe(keyword, params)
             offered = " ".join((keyword, *params))
             where = f" ({reference})" if reference else ""
-            notes.append(Explained(keyword, f"{offered}: {summary}{where}", keyword))
+            legacy = [line for line in caps.legacy if line.upper().startswith(keyword + "=")]
+            also = f"; also offered in the legacy form {', '.join(legacy)}" if legacy else ""
+            notes.append(Explained(keyword, f"{offered}: {summary}{also}{where}", keyword))
     return notes

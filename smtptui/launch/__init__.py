@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from smtptui.launch.checked_plan import check_ca_file, plan_from_profile
+from smtptui.launch.checked_plan import check_ca_file, check_transport, plan_from_profile
 from smtptui.launch.passwords import read_password_source
 from smtptui.smtp.plan import SessionPlan
 from smtptui.smtp.record import record
@@ -56,9 +56,11 @@ def from_profile(profile: Profile) -> Launch:
 
 
 def prepare(launch: Launch) -> None:
-    """The blocking checks before a session: the CA file (cheaply) and the message scan
-    (sizes, 8-bit bytes, NUL) that MAIL FROM needs. InputError says what is wrong."""
+    """The blocking checks before a session: the CA file (cheaply), the UNIX socket, the
+    client certificate and TLS settings, and the message scan (sizes, 8-bit bytes, NUL) that
+    MAIL FROM needs. InputError says what is wrong."""
     check_ca_file(launch.plan)
+    check_transport(launch.plan)
     message = launch.plan.message
     if message is not None and launch.plan.needs_message:
         message.scan()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import socket
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smtptui.launch.compose import compose_message
 from smtptui.launch.message import MessageSource
 from smtptui.smtp.errors import InputError
-from smtptui.smtp.plan import SessionPlan, Timeouts
+from smtptui.smtp.plan import SessionPlan, Timeouts, parse_local_interface
 
 if TYPE_CHECKING:  # `smtptui run` without a profile imports this module for check_ca_file
     from smtptui.store.profiles import Profile
@@ -47,6 +49,8 @@ def plan_from_profile(profile: Profile) -> SessionPlan:
         host = next(iter(group_by_domain(profile.recipients)))
     elif not host:
         raise InputError(f"profile {profile.name!r} has no host (smart host mode)")
+    local_address, local_port = (parse_local_interface(profile.local_interface)
+                                 if profile.local_interface else ("", 0))
     plan = SessionPlan(
         host=host, port=port, sender=profile.sender, recipients=list(profile.recipients),
         helo=profile.helo or default_helo(), quit_after=profile.quit_after,
@@ -58,10 +62,25 @@ def plan_from_profile(profile: Profile) -> SessionPlan:
         dsn_envid=profile.dsn_envid, dsn_orcpt=profile.dsn_orcpt,
         requiretls=profile.requiretls,
         xclient=tuple((attributes, True) for attributes in profile.xclient),
+        tls_cert=profile_file(profile, profile.tls_cert),
+        tls_key=profile_file(profile, profile.tls_key),
+        local_address=local_address, local_port=local_port,
     )
     plan.validate()
     attach_message(plan, profile)
     return plan
+
+
+def profile_file(profile: Profile, name: str) -> str:
+    """A file a profile names (its client certificate, its key): a relative name is taken
+    from the profile file's folder, as its .eml is, so a profile and its files travel
+    together; "" stays ""."""
+    if not name:
+        return ""
+    path = Path(name).expanduser()
+    if path.is_absolute() or profile.path is None:
+        return str(path)
+    return str(profile.path.parent.absolute() / path)
 
 
 def attach_message(plan: SessionPlan, profile: Profile) -> None:
@@ -78,6 +97,60 @@ def attach_message(plan: SessionPlan, profile: Profile) -> None:
 
 
 def default_helo() -> str:
-    """This machine's name, without a DNS lookup (getfqdn would ask the resolver)."""
-    name = socket.gethostname() or "localhost"
-    return name if "." in name else f"{name}.localdomain" if name != "localhost" else name
+    """This machine's name as it is, without a DNS lookup (getfqdn would ask the resolver);
+    a name that is not fully qualified is said in the transcript, never made up into one."""
+    return socket.gethostname() or "localhost"
+
+
+#: How a PEM private key begins, whatever its kind ("BEGIN PRIVATE KEY", "BEGIN RSA PRIVATE
+#: KEY", "BEGIN EC PRIVATE KEY", "BEGIN ENCRYPTED PRIVATE KEY").
+PEM_KEY = b"PRIVATE KEY-----"
+#: A client certificate or key file larger than this is not read whole for the check.
+TLS_FILE_CHECKED = 1024 * 1024
+
+
+def check_transport(plan: SessionPlan) -> None:
+    """The UNIX socket, the client certificate and key, and the TLS settings, checked before
+    any connection (InputError, one line). The files are read, not parsed, unless a TLS
+    client option is given: then the TLS context is made once (ssl is loaded), so a bad
+    cipher string, a version this OpenSSL lacks or a key that is not the certificate's is
+    found before connecting."""
+    if plan.socket_path:
+        import stat
+
+        try:
+            mode = os.stat(plan.socket_path).st_mode
+        except FileNotFoundError:
+            mode = None  # no server listening there (yet): a connect failure, exit 2
+        except OSError as exc:
+            raise InputError(f"--socket {plan.socket_path!r}: {exc.strerror or exc}") from None
+        if mode is not None and not stat.S_ISSOCK(mode):
+            raise InputError(f"--socket {plan.socket_path!r} is not a UNIX-domain socket")
+    if plan.tls_cert:
+        head = _head(plan.tls_cert, "--tls-cert")
+        if PEM_CERTIFICATE not in head:
+            raise InputError(f"--tls-cert {plan.tls_cert!r} cannot be used: it holds no "
+                             "certificate (PEM)")
+        key_flag, key_head = ("--tls-key", _head(plan.tls_key, "--tls-key")) if plan.tls_key \
+            else ("--tls-cert", head)
+        key_file = plan.tls_key or plan.tls_cert
+        if PEM_KEY not in key_head:
+            raise InputError(f"{key_flag} {key_file!r} cannot be used: it holds no private "
+                             "key (PEM)" + ("" if plan.tls_key else "; give it with --tls-key"))
+        if b"ENCRYPTED PRIVATE KEY" in key_head or b"Proc-Type: 4,ENCRYPTED" in key_head:
+            raise InputError(f"{key_flag} {key_file!r}: the key is encrypted, and smtptui does "
+                             "not ask for its passphrase; give an unencrypted copy (openssl "
+                             "pkey -in KEY -out PLAIN.key), kept private")
+    if plan.tls_cert or plan.tls_protocol or plan.tls_cipher:
+        from smtptui.net.tls import make_context
+
+        make_context(plan.verify, plan.ca_file, cert=plan.tls_cert, key=plan.tls_key,
+                     protocol=plan.tls_protocol, cipher=plan.tls_cipher)
+
+
+def _head(path: str, flag: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(TLS_FILE_CHECKED)
+    except OSError as exc:
+        raise InputError(f"{flag} {path!r} cannot be used: {exc.strerror or exc}") from None

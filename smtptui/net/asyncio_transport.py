@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 import ssl
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from smtptui.net.transport import ConnectionClosed, Endpoint
+from smtptui.net.blocking_transport import NO_ADDRESS, bind_failure
+from smtptui.net.tls import alert_words, is_tls_error
+from smtptui.net.transport import DIRECT, ConnectionClosed, Dial, Endpoint, endpoint_of
 
 __all__ = ["Connection", "ConnectionClosed", "Endpoint"]
 T = TypeVar("T")
+
+
+def _bind_failed(exc: OSError) -> bool:
+    """asyncio's create_connection reports a failed bind with these errors (and its words)."""
+    return exc.errno in (errno.EADDRNOTAVAIL, errno.EADDRINUSE, errno.EACCES) or (
+        "error while attempting to bind" in str(exc))
 
 
 class _Protocol(asyncio.Protocol):
@@ -65,7 +75,14 @@ class _Protocol(asyncio.Protocol):
     async def drain(self) -> None:
         await self._writable.wait()
         if self.closed:
-            raise ConnectionClosed(str(self.error) if self.error else "connection closed")
+            raise ConnectionClosed(self.why or "connection closed")
+
+    @property
+    def why(self) -> str:
+        """What ended the connection, in words ("" for a plain close)."""
+        if self.error is None:
+            return ""
+        return alert_words(self.error) if is_tls_error(self.error) else str(self.error)
 
 
 class Connection:
@@ -76,16 +93,44 @@ class Connection:
         self._transport = transport
         self.first_bytes = b""
         # Read once: a TLS transport forgets its socket's addresses when it closes.
-        peer = transport.get_extra_info("peername") or ("", 0)
-        local = transport.get_extra_info("sockname") or ("", 0)
-        self._endpoint = Endpoint(str(peer[0]), int(peer[1]), str(local[0]), int(local[1]))
+        self._endpoint = endpoint_of(transport.get_extra_info("peername") or ("", 0),
+                                     transport.get_extra_info("sockname") or ("", 0))
 
     @classmethod
-    async def open(cls, host: str, port: int, timeout: float) -> Connection:
-        """Connect; raise OSError or TimeoutError."""
+    async def open(cls, host: str, port: int, timeout: float,
+                   dial: Dial = DIRECT) -> Connection:
+        """Connect (over TCP, or to a UNIX-domain socket); raise OSError or TimeoutError."""
         loop = asyncio.get_running_loop()
-        transport, protocol = await asyncio.wait_for(
-            loop.create_connection(_Protocol, host, port), timeout)
+        family, local = 0, None
+        connecting: Any
+        if dial.socket_path:
+            connecting = loop.create_unix_connection(_Protocol, dial.socket_path)
+        else:
+            family = {4: socket.AF_INET, 6: socket.AF_INET6}.get(dial.family, 0)
+            if dial.local_address or dial.local_port:
+                if dial.local_address:
+                    family = socket.AF_INET6 if ":" in dial.local_address else socket.AF_INET
+                address = dial.local_address or ("::" if family == socket.AF_INET6 else
+                                                 "0.0.0.0" if family else "")
+                local = (address or None, dial.local_port)
+            # AI_PASSIVE: a local port alone binds the wildcard address, not loopback (it
+            # changes nothing for the server's name, which is never empty).
+            connecting = loop.create_connection(
+                _Protocol, host, port, family=family, local_addr=local,  # type: ignore[arg-type]
+                flags=socket.AI_PASSIVE if local is not None else 0)
+        try:
+            transport, protocol = await asyncio.wait_for(connecting, timeout)
+        except socket.gaierror as exc:
+            if family and exc.errno in NO_ADDRESS:
+                version = 6 if family == socket.AF_INET6 else 4
+                raise OSError(exc.errno, f"no IPv{version} address found for {host} "
+                              f"({exc.strerror})") from None
+            raise
+        except OSError as exc:
+            if local is not None and _bind_failed(exc):
+                raise OSError(exc.errno, bind_failure(str(local[0]), dial.local_port, exc)
+                              ) from None
+            raise
         assert isinstance(transport, asyncio.Transport)
         return cls(protocol, transport)
 
@@ -106,10 +151,16 @@ class Connection:
             self.first_bytes = (self.first_bytes + data)[:64]
         return data
 
+    @property
+    def closed_why(self) -> str:
+        """The TLS alert (in words) that ended the connection, if one did."""
+        error = self._protocol.error
+        return alert_words(error) if error is not None and is_tls_error(error) else ""
+
     async def write(self, data: bytes, timeout: float) -> None:
         """Send bytes; waits (bounded) while the peer is not reading."""
         if self._protocol.closed or self._transport.is_closing():
-            raise ConnectionClosed("connection closed")
+            raise ConnectionClosed(self.closed_why or "connection closed")
         self._transport.write(data)
         await asyncio.wait_for(self._protocol.drain(), timeout)
 
@@ -124,7 +175,8 @@ class Connection:
         self._protocol.buffer.clear()
         return count
 
-    async def start_tls(self, context: ssl.SSLContext, server_name: str, timeout: float) -> int:
+    async def start_tls(self, context: ssl.SSLContext, server_name: str | None,
+                        timeout: float) -> int:
         """Upgrade the connection to TLS in place (STARTTLS, or implicit TLS); return the
         octets that came in plaintext while the hand-shake was being set up.
 

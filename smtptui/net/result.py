@@ -37,6 +37,19 @@ class Result:
     attempts: list[dict[str, Any]] = field(default_factory=list)
     t: float = 0.0
 
+    @property
+    def partial(self) -> bool:
+        """Delivered, but not to every recipient."""
+        return self.outcome == "delivered" and bool(self.rejected)
+
+    @property
+    def outcome_words(self) -> str:
+        """The outcome as the status line, the history and the summary say it: "delivered to
+        1 of 2" when some recipients did not get the message."""
+        if self.partial:
+            return f"delivered to {len(self.accepted)} of {len(self.accepted) + len(self.rejected)}"
+        return self.outcome
+
     def to_json(self) -> str:
         """The closing {"kind": "result", ...} object of --json output (`visible_json`: every
         string made visible, as in the text form)."""
@@ -64,7 +77,8 @@ def build_result(session: SmtpClient, plan: SessionPlan, end: Endpoint | None, f
         capabilities=caps.as_dict() if caps else {},
         capabilities_before_tls=before.as_dict() if before else {},
         diagnosis=diagnosis_of(out, first_bytes, tls_state(session, plan),
-                               caps.auth_mechanisms if caps else None),
+                               caps.auth_mechanisms if caps else None,
+                               session=session_facts(session, plan)),
         checks=list(checks),
         t=t,
     )
@@ -85,9 +99,21 @@ def tls_state(session: SmtpClient, plan: SessionPlan) -> str:
     return "refused" if caps.has("STARTTLS") else "not-offered"
 
 
+def session_facts(session: SmtpClient, plan: SessionPlan) -> dict[str, Any]:
+    """What the diagnosis uses of the session besides its verdict: the protocol, whether this
+    is the recipient domain's own MX (direct mode), whether AUTH succeeded, the message's scan
+    and the SIZE the server declared."""
+    caps = session.caps or session.caps_before_tls
+    return {"protocol": plan.protocol, "direct": bool(plan.address) and
+            plan.label.startswith("MX "), "authenticated": session.authenticated,
+            "message": session.facts, "size_limit": caps.size_limit if caps else None}
+
+
 def diagnosis_of(out: Verdict, first_bytes: bytes, tls: str = "",
-                 auth_mechanisms: tuple[str, ...] | None = None) -> dict[str, str]:
-    """The diagnosis of a failed (or partly failed) session, in plain words."""
+                 auth_mechanisms: tuple[str, ...] | None = None,
+                 session: dict[str, Any] | None = None) -> dict[str, str]:
+    """The diagnosis of a failed (or partly failed) session, in plain words; ``session`` (see
+    session_facts) and the verdict's history are what came before the failure."""
     if out.outcome != Outcome.FAILED and out.kind != Failure.PARTIAL:
         return {}
     kind = out.kind
@@ -102,11 +128,13 @@ def diagnosis_of(out: Verdict, first_bytes: bytes, tls: str = "",
         stage = "ehlo"  # STARTTLS was never sent: the EHLO reply did not offer it
     facts = Facts(stage=stage, kind=kind, reply=out.reply, detail=out.error,
                   rcpt_replies=tuple(out.rejected_replies), first_bytes=first_bytes, tls=tls,
-                  auth_mechanisms=auth_mechanisms)
+                  auth_mechanisms=auth_mechanisms, history=tuple(out.history),
+                  refusals=tuple(out.refusals), **(session or {}))
     found = diagnose(facts)
     if found is None:
         return {"code": out.kind or "failed", "cause": "Session failed",
                 "explanation": f"The session failed at {out.stage or 'its start'}: {out.error}.",
                 "next_step": "Read the transcript above: the lines marked *** say what went "
-                             "wrong, and the server's replies say why."}
+                             "wrong, and the server's replies say why.",
+                "fault": "unknown", "confidence": "unknown"}
     return found.as_dict()

@@ -9,6 +9,7 @@ facts of a hand-shake, how fast the message went.
 from __future__ import annotations
 
 import contextlib
+import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from smtptui.net import tls as tlsmod
 from smtptui.net.result import Result, build_result
-from smtptui.net.transport import Conn, ConnectionClosed, Driver
+from smtptui.net.transport import Conn, ConnectionClosed, Dial, Driver
 from smtptui.smtp.client import (
     Answered,
     AskUser,
@@ -29,7 +30,7 @@ from smtptui.smtp.client import (
     Wait,
 )
 from smtptui.smtp.errors import SmtpTuiError
-from smtptui.smtp.plan import SessionPlan
+from smtptui.smtp.plan import SessionPlan, Timeouts
 from smtptui.smtp.record import record, replace
 from smtptui.smtp.transcript import Event, Progress, StageTiming
 from smtptui.smtp.vocabulary import EventKind, Failure, Stage, TlsMode
@@ -55,7 +56,7 @@ class Runner:
     """Drives one session to its end; `emit` receives Event, Pending, Progress, StageTiming."""
 
     def __init__(self, plan: SessionPlan, emit: Emit, *, stepping: bool = False,
-                 secrets: SecretSource | None = None, resolver: object | None = None,
+                 secrets: SecretSource | None = None, resolver: Any = None,
                  driver: Driver | None = None, t0: float | None = None) -> None:
         self.plan = plan
         self.client = SmtpClient(plan, stepping=stepping)
@@ -163,22 +164,38 @@ class Runner:
         if self._driver is None:
             from smtptui.net.asyncio_transport import Connection
 
-            self._driver = Connection  # type: ignore[assignment]
+            self._driver = Connection
         assert self._driver is not None
         return self._driver
 
     async def _connect(self) -> bool:
         plan, client = self.plan, self.client
         target = plan.address or plan.host
-        where = f"[{target}]:{plan.port}" if ":" in target else f"{target}:{plan.port}"
+        if plan.socket_path:
+            where = f"UNIX socket {plan.socket_path}"
+        else:
+            where = f"[{target}]:{plan.port}" if ":" in target else f"{target}:{plan.port}"
         label = f" ({plan.label})" if plan.label else ""
-        self._say(EventKind.INFO, Stage.CONNECT, f"Trying {where}{label}...")
+        only = f", IPv{plan.ip_version} only" if plan.ip_version else ""
+        self._say(EventKind.INFO, Stage.CONNECT, f"Trying {where}{label}{only}...")
         if plan.tls != TlsMode.OFF and not plan.verify:
             self._say(EventKind.INFO, Stage.CONNECT,
                       "TLS certificate verification is OFF (--no-verify)")
+        legacy = tlsmod.legacy_note(plan.tls_protocol, plan.tls_cipher)
+        if legacy and plan.tls != TlsMode.OFF:
+            self._say(EventKind.INFO, Stage.CONNECT, legacy)
+        if plan.helo and not _qualified(plan.helo):
+            self._say(EventKind.INFO, Stage.CONNECT, f"the HELO name {plan.helo} is not a "
+                      "fully qualified domain name (RFC 5321 §4.1.1.1 asks for one, or an "
+                      "address literal): some servers refuse or score it down; --helo NAME")
+        mismatch = self._wrong_family(target)
+        if mismatch:
+            client.connect_failed(Failure.CONNECT, mismatch)
+            return False
         started = time.monotonic()  # the connect alone: not TLS set-up, not a walk's DNS
         try:
-            self._conn = await self._driver_of().open(target, plan.port, plan.timeouts.connect)
+            self._conn = await self._driver_of().open(target, plan.port, plan.timeouts.connect,
+                                                      self._dial())
         except TimeoutError:
             client.connect_failed(Failure.TIMEOUT, f"no answer from {where} within "
                                   f"{plan.timeouts.connect:g} s (a firewall may be dropping "
@@ -188,14 +205,23 @@ class Runner:
             client.connect_failed(Failure.REFUSED, f"connection to {where} refused")
             return False
         except OSError as exc:
-            client.connect_failed(Failure.CONNECT, f"cannot connect to {where}: "
-                                  f"{exc.strerror or exc}")
+            if isinstance(exc, socket.gaierror):  # the name, not the network
+                client.connect_failed(Failure.UNRESOLVED, f"the host name {target} does not "
+                                      f"resolve ({exc.strerror or exc})")
+            else:
+                client.connect_failed(Failure.CONNECT, f"cannot connect to {where}: "
+                                      f"{exc.strerror or exc}")
             return False
         end = self._conn.endpoint
         self._timings["connect"] = time.monotonic() - started
         self._emit(StageTiming(self._now(), "connect", self._timings["connect"]))
-        self._say(EventKind.INFO, Stage.CONNECT, f"Connected to {end.address} port {end.port} "
-                  f"from {end.local_address} port {end.local_port}")
+        if plan.socket_path:
+            self._say(EventKind.INFO, Stage.CONNECT, f"Connected to {where}")
+        else:
+            self._say(EventKind.INFO, Stage.CONNECT, f"Connected to {end.address} port "
+                      f"{end.port} from {end.local_address} port {end.local_port}")
+        if plan.proxy is not None and not await self._send_proxy():
+            return False
         if plan.tls == TlsMode.IMPLICIT:
             failure = await self._handshake(plan.tls_name or plan.host, plan.timeouts.connect)
             if failure is not None:
@@ -211,33 +237,132 @@ class Runner:
         client.connected()
         return True
 
+    def _dial(self) -> Dial:
+        plan = self.plan
+        return Dial(plan.ip_version, plan.local_address, plan.local_port, plan.socket_path)
+
+    def _wrong_family(self, target: str) -> str:
+        """Why a fixed address (direct mode's MX address) cannot be reached over the one IP
+        version asked for (-4, -6, or the local address's); "" when it can."""
+        plan = self.plan
+        version = plan.ip_version or (6 if ":" in plan.local_address else
+                                      4 if plan.local_address else 0)
+        if not version or plan.socket_path or not plan.address:
+            return ""
+        from smtptui.smtp.iplit import ip_literal
+
+        address = ip_literal(target)
+        if address is None or address.version == version:
+            return ""
+        why = f"-{plan.ip_version}" if plan.ip_version else \
+            f"--local-interface {plan.local_address}"
+        return f"{target} is an IPv{address.version} address: {why} connects over IPv{version} only"
+
+    async def _send_proxy(self) -> bool:
+        """The PROXY header, the connection's first octets (before the greeting, before implicit
+        TLS); the server answers nothing. False (the session failed, exit 36) when it cannot be
+        sent."""
+        from smtptui.net.proxy import proxy_header, shown
+
+        assert self._conn is not None and self.plan.proxy is not None
+        header = proxy_header(self.plan.proxy)
+        self._say(EventKind.SEND, Stage.PROXY, shown(self.plan.proxy, header))
+        try:
+            await self._conn.write(header, self.plan.timeouts.connect)
+        except (TimeoutError, ConnectionClosed, OSError) as exc:
+            why = str(exc) if not isinstance(exc, TimeoutError) else (
+                f"not taken within {self.plan.timeouts.connect:g} s")
+            self.client.connect_failed(Failure.PROXY, f"the PROXY header could not be sent: "
+                                       f"{why or 'the connection closed'}", Stage.PROXY)
+            return False
+        return True
+
     async def _handshake(self, server_name: str, timeout: float
                          ) -> tuple[Failure, str] | None:
-        """TLS over the connection; its facts shown; the failure (kind, words) if it fails."""
+        """TLS over the connection; its facts shown; the failure (kind, words) if it fails.
+
+        The certificate must name ``server_name`` (over a UNIX socket: --tls-verify-target's
+        name, or none). SNI sends --tls-sni's name when given, else that name; when the two
+        differ OpenSSL checks the chain and the name is checked here, after the hand-shake
+        and before anything is sent over it. A certificate that fails verification is read
+        again over a second connection, without verification, to show what it says."""
         assert self._conn is not None
         plan = self.plan
+        verified = plan.tls_name if plan.socket_path else server_name
+        if plan.verify and not verified:
+            return Failure.TLS, ("over a UNIX socket there is no server name to check the "
+                                 "certificate against: --tls-verify-target NAME, or "
+                                 "--no-verify")
+        sni = plan.tls_sni or verified or None
+        name_here = plan.verify and sni != verified
         self._stage_started = time.monotonic()
         try:
-            context = tlsmod.make_context(plan.verify, plan.ca_file)
-            dropped = await self._conn.start_tls(context, server_name, timeout)
+            context = tlsmod.make_context(plan.verify, plan.ca_file, cert=plan.tls_cert,
+                                          key=plan.tls_key, protocol=plan.tls_protocol,
+                                          cipher=plan.tls_cipher)
+            if name_here:
+                context.check_hostname = False  # the chain is still verified (CERT_REQUIRED)
+            dropped = await self._conn.start_tls(context, sni, timeout)
         except SmtpTuiError as exc:  # a CA file that cannot be used
             return Failure.INPUT, str(exc)
         except TimeoutError:
             return Failure.TIMEOUT, "the TLS hand-shake timed out"
         except (ConnectionClosed, OSError) as exc:
             if tlsmod.is_tls_error(exc):
-                return Failure.TLS, tlsmod.why_not_verified(exc)
+                words = tlsmod.why_not_verified(exc)
+                if tlsmod.is_verification_error(exc) and await self._show_unverified():
+                    words = words.removesuffix(tlsmod.SEE_IT)
+                return Failure.TLS, words
             why = str(exc) or "the server closed the connection"  # a bare ConnectionResetError
             return Failure.CLOSED, f"the connection broke during the TLS hand-shake: {why}"
         seconds = time.monotonic() - self._stage_started
         self._timings["tls"] = seconds
         self._emit(StageTiming(self._now(), "tls", seconds))
-        self._tls_facts = tlsmod.describe(self._conn.ssl_object, plan.verify,
-                                          server_name=server_name)
+        ssl_object = self._conn.ssl_object
+        mismatch = (name_here and ssl_object is not None
+                    and not tlsmod.names_match(tlsmod.peer_names(ssl_object), verified))
+        self._tls_facts = tlsmod.describe(ssl_object, plan.verify and not mismatch,
+                                          server_name=verified)
+        if mismatch:
+            self._tls_facts["unverified"] = f"it does not name {verified}"
         for line in tlsmod.summary_lines(self._tls_facts):
             self._say(EventKind.INFO, Stage.TLS, line)
+        if plan.tls_sni:
+            self._say(EventKind.INFO, Stage.TLS, f"SNI sent: {plan.tls_sni}" + (
+                f" (the certificate is checked against {verified})" if name_here else ""))
+        if plan.tls_cert:
+            self._say(EventKind.INFO, Stage.TLS, f"client certificate {plan.tls_cert}: "
+                      "presented if the server asked for one")
+        if mismatch:
+            return Failure.TLS, (f"name mismatch: the certificate does not name {verified} "
+                                 f"(SNI sent: {sni})")
         self._tls_dropped = dropped
         return None
+
+    async def _show_unverified(self) -> bool:
+        """After a verification failure: the certificate read again over a second connection
+        whose hand-shake does not verify (STARTTLS: the greeting, EHLO and STARTTLS again),
+        nothing sent over TLS, closed at once; its subject, names, issuer and dates shown
+        (made visible, as every certificate's text). True when they were shown."""
+        plan = self.plan
+        self._say(EventKind.INFO, Stage.TLS, "reading the certificate again without "
+                  "verification, over a second connection (nothing is sent over its TLS)")
+        limit = min(plan.timeouts.connect, plan.timeouts.command, PROBE_TIMEOUT)
+        again = plan.copy(verify=False, quit_after="connect" if plan.tls == TlsMode.IMPLICIT
+                          else "tls", drop_after="", drop_after_send="", message=None,
+                          auth_user="", xclient=(), timeouts=Timeouts.all(limit))
+        probe = _Probe(again, lambda _item: None, driver=self._driver_of(), t0=self._t0)
+        await probe.run()
+        facts = probe.facts
+        if "subject" not in facts:
+            self._say(EventKind.INFO, Stage.TLS, "the certificate could not be read again: "
+                      f"{probe.client.verdict.error or 'no TLS hand-shake'}")
+            return False
+        facts["unverified"] = "verification failed; read again without it"
+        for line in tlsmod.summary_lines(facts)[1:]:  # not the second connection's cipher
+            self._say(EventKind.INFO, Stage.TLS, line)
+        self._tls_facts = facts
+        return True
 
     async def _start_tls(self, action: StartTLS) -> None:
         assert self._conn is not None
@@ -260,6 +385,8 @@ class Runner:
         except TimeoutError:
             self.client.timed_out()
             return
+        if not data and self._conn.closed_why:  # a TLS alert (TLS 1.3's client certificate)
+            self._say(EventKind.ERROR, action.stage, self._conn.closed_why)
         self.client.receive_data(data)
 
     async def _drained(self) -> bool:
@@ -424,12 +551,45 @@ class Runner:
 
         if self._conn is None:
             return
+        if self.plan.socket_path:  # no host name or IP address to hold anything against
+            from smtptui.net.checks import Check, banner_delay_check
+
+            why = "not checked: connected over a UNIX-domain socket"
+            self._checks = [Check("banner-name", None, f"{why} (no host name)").as_dict(),
+                            banner_delay_check(self._timings.get("banner")).as_dict(),
+                            Check("reverse-dns", None, f"{why} (no IP address)").as_dict()]
+            return
         args = (self.plan.helo, self._banner, self.plan.host, self._timings.get("banner"),
                 self._conn.endpoint.local_address, self._resolver)
         # Only the reverse-DNS look-up blocks; without a resolver there is none to wait for.
         checks = (await self._driver_of().offload(local_checks, *args)
                   if self._resolver is not None else local_checks(*args))
         self._checks = [check.as_dict() for check in checks]
+
+
+#: The longest wait for each step of the second connection that reads a certificate again.
+PROBE_TIMEOUT = 30.0
+
+
+class _Probe(Runner):
+    """A second connection that only reads the certificate: its hand-shake (unverified: the
+    plan says so) ends the session before anything is sent over TLS."""
+
+    async def _start_tls(self, action: StartTLS) -> None:
+        assert self._conn is not None
+        self.client.tls_begin(self._conn.discard_buffered())
+        failure = await self._handshake(action.server_name, self.plan.timeouts.command)
+        self.client.tls_failed(*(failure or (Failure.TLS, "closed after the hand-shake")))
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """The certificate's facts, read without verification ({} if none was)."""
+        return dict(self._tls_facts)
+
+
+def _qualified(name: str) -> bool:
+    """A fully qualified domain name (a dot, not at the end only) or an address literal."""
+    return "." in name.rstrip(".") or name.startswith("[")
 
 
 def _cancelled(exc: BaseException) -> bool:

@@ -13,8 +13,12 @@ if TYPE_CHECKING:  # ssl and datetime load only when a session uses TLS
     import ssl
 
 
-def make_context(verify: bool = True, ca_file: str = "") -> ssl.SSLContext:
-    """A client context: the system's CA store (plus `ca_file`), host names checked, SNI sent."""
+def make_context(verify: bool = True, ca_file: str = "", *, cert: str = "", key: str = "",
+                 protocol: str = "", cipher: str = "") -> ssl.SSLContext:
+    """A client context: the system's CA store (plus `ca_file`), host names checked, SNI sent;
+    a client certificate (`cert`, its key in `key` or in the same file), the TLS versions
+    (swaks' --tls-protocol spec) and an OpenSSL cipher string when given. InputError (one
+    line) for a file or value that cannot be used."""
     import ssl
 
     context = ssl.create_default_context()
@@ -29,7 +33,96 @@ def make_context(verify: bool = True, ca_file: str = "") -> ssl.SSLContext:
     if not verify:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
+    if protocol:
+        _versions(context, protocol, cipher)
+    if cipher:
+        try:
+            context.set_ciphers(cipher)
+        except ssl.SSLError:
+            raise InputError(f"--tls-cipher {cipher!r}: OpenSSL selects no cipher from it (see "
+                             "'openssl ciphers -v STRING')") from None
+    if cert:
+        _client_certificate(context, cert, key)
     return context
+
+
+#: --tls-protocol's names (swaks') as ssl.TLSVersion's, and whether this OpenSSL has each.
+_VERSIONS = {"sslv3": ("SSLv3", "HAS_SSLv3"), "tlsv1": ("TLSv1", "HAS_TLSv1"),
+             "tlsv1_1": ("TLSv1_1", "HAS_TLSv1_1"), "tlsv1_2": ("TLSv1_2", "HAS_TLSv1_2"),
+             "tlsv1_3": ("TLSv1_3", "HAS_TLSv1_3")}
+#: The oldest version OpenSSL 3 allows at its default security level.
+_MODERN = "tlsv1_2"
+
+
+def _versions(context: ssl.SSLContext, spec: str, cipher: str) -> None:
+    """The range of versions the spec leaves (SessionPlan checked its syntax); refused when
+    this OpenSSL speaks none of them. A range of versions older than TLS 1.2 alone, which
+    OpenSSL 3 refuses at its default security level, gets security level 0 unless a
+    --tls-cipher says otherwise."""
+    import ssl
+    import warnings
+
+    from smtptui.smtp.plan import TLS_VERSIONS, tls_versions
+
+    low, high = tls_versions(spec)
+    wanted = TLS_VERSIONS[TLS_VERSIONS.index(low):TLS_VERSIONS.index(high) + 1]
+    usable = [name for name in wanted if name in _VERSIONS
+              and getattr(ssl, _VERSIONS[name][1], False)]
+    if not usable:
+        raise InputError(f"--tls-protocol {spec!r}: this client's OpenSSL "
+                         f"({ssl.OPENSSL_VERSION}) speaks none of {', '.join(wanted)}")
+    with warnings.catch_warnings():  # TLS 1.0 and 1.1 are deprecated: asked for, here
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = getattr(ssl.TLSVersion, _VERSIONS[usable[0]][0])
+        context.maximum_version = getattr(ssl.TLSVersion, _VERSIONS[usable[-1]][0])
+    if not cipher and TLS_VERSIONS.index(usable[-1]) < TLS_VERSIONS.index(_MODERN):
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
+
+
+def legacy_note(spec: str, cipher: str) -> str:
+    """The transcript's note when --tls-protocol allows only versions older than TLS 1.2."""
+    if not spec or cipher:
+        return ""
+    from smtptui.smtp.plan import TLS_VERSIONS, tls_versions
+
+    _, high = tls_versions(spec)
+    if TLS_VERSIONS.index(high) >= TLS_VERSIONS.index(_MODERN):
+        return ""
+    return (f"--tls-protocol {spec}: versions older than TLS 1.2 only, so OpenSSL's security "
+            "level is lowered to 0 for this session (weak keys and ciphers allowed; "
+            "--tls-cipher to choose)")
+
+
+def _client_certificate(context: ssl.SSLContext, cert: str, key: str) -> None:
+    """Load the client certificate and its key (never asking for a passphrase)."""
+    import ssl
+
+    try:
+        context.load_cert_chain(cert, key or None, password="")
+    except OSError as exc:
+        if isinstance(exc, ssl.SSLError):
+            if exc.reason == "KEY_VALUES_MISMATCH":
+                why = (f"the key in {key!r} does not belong to the certificate" if key else
+                       "its key does not belong to its certificate")
+            else:
+                why = ("it is not a PEM certificate with its private key (unencrypted)" if
+                       not key else f"the certificate, or the key in {key!r} (PEM, "
+                       "unencrypted), cannot be read")
+            raise InputError(f"--tls-cert {cert!r} cannot be used: {why}") from None
+        files = f"--tls-cert {cert!r}" + (f" or --tls-key {key!r}" if key else "")
+        raise InputError(f"{files} cannot be read: {exc.strerror or exc}") from None
+
+
+def is_verification_error(exc: BaseException) -> bool:
+    """True for a certificate that failed verification (not another hand-shake failure)."""
+    ssl = sys.modules.get("ssl")
+    return ssl is not None and isinstance(exc, ssl.SSLCertVerificationError)
+
+
+def peer_names(ssl_object: ssl.SSLObject | ssl.SSLSocket) -> list[str]:
+    """The verified peer certificate's names (SANs) as "DNS:name" / "IP Address:addr"."""
+    cert: dict[str, Any] = dict(ssl_object.getpeercert() or {})
+    return [f"{kind}:{value}" for kind, value in cert.get("subjectAltName", ())]
 
 
 #: Where a failed verification leaves the user wanting the certificate's names and dates.
@@ -47,6 +140,9 @@ def why_not_verified(exc: BaseException) -> str:
         return "the TLS hand-shake failed: the server closed the connection in the middle of it"
     if isinstance(exc, ssl.SSLError):
         reason = exc.reason or str(exc)
+        if "ALERT" in reason and ("CERTIFICATE" in reason or "UNKNOWN_CA" in reason
+                                  or "ACCESS_DENIED" in reason):
+            return "the TLS hand-shake failed: " + alert_words(exc)
         if reason in ("WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "RECORD_LAYER_FAILURE"):
             return f"the TLS hand-shake failed ({reason}): the server is not speaking TLS here"
         if "PROTOCOL_VERSION" in reason or "UNSUPPORTED_PROTOCOL" in reason:
@@ -58,6 +154,24 @@ def why_not_verified(exc: BaseException) -> str:
                     "cipher suite")
         return f"the TLS hand-shake failed: {reason}"
     return f"the TLS hand-shake failed: {exc}"
+
+
+def alert_words(exc: BaseException) -> str:
+    """A TLS alert or error that ended a connection, in words; the client certificate's
+    alerts said as such (TLS 1.3 sends them after the hand-shake, at the first read)."""
+    reason = str(getattr(exc, "reason", "") or exc)
+    if "CERTIFICATE_REQUIRED" in reason or "PEER_DID_NOT_RETURN_A_CERTIFICATE" in reason:
+        return (f"the server requires a client certificate (TLS alert {reason}): give one with "
+                "--tls-cert and --tls-key")
+    if any(word in reason for word in _CLIENT_CERTIFICATE_ALERTS):
+        return f"the server refused the client certificate (TLS alert {reason})"
+    return f"TLS alert from the server: {reason}"
+
+
+#: The alerts a server sends about the client's certificate.
+_CLIENT_CERTIFICATE_ALERTS = ("BAD_CERTIFICATE", "UNKNOWN_CA", "CERTIFICATE_UNKNOWN",
+                              "UNSUPPORTED_CERTIFICATE", "CERTIFICATE_EXPIRED",
+                              "CERTIFICATE_REVOKED", "ACCESS_DENIED")
 
 
 def _verification_words(exc: ssl.SSLCertVerificationError) -> str:
@@ -120,7 +234,7 @@ def names_match(sans: list[str], server_name: str) -> bool:
     return False
 
 
-def describe(ssl_object: ssl.SSLObject | None, verified: bool,
+def describe(ssl_object: ssl.SSLObject | ssl.SSLSocket | None, verified: bool,
              now: dt.datetime | None = None, server_name: str = "") -> dict[str, Any]:
     """Protocol, cipher and the peer certificate's subject, SANs, issuer, dates, days left;
     unverified (--no-verify), also whether it names `server_name` and is valid today.
@@ -138,7 +252,8 @@ def describe(ssl_object: ssl.SSLObject | None, verified: bool,
         "cipher": cipher[0] if cipher else "",
         "verified": verified,
     }
-    cert = ssl_object.getpeercert() if verified else None
+    cert: dict[str, Any] | None = (dict(ssl_object.getpeercert() or {}) if verified
+                                   else None)  # typeshed's union of value types, as a dict
     if cert:
         facts["subject"] = _name(cert.get("subject", ()))
         facts["issuer"] = _name(cert.get("issuer", ()))
@@ -216,7 +331,7 @@ def _summary_lines(facts: dict[str, Any]) -> list[str]:
     if facts.get("verified"):
         lines.append("certificate verified")
         return lines
-    lines.append("certificate NOT verified (--no-verify)")
+    lines.append(f"certificate NOT verified ({facts.get('unverified', '--no-verify')})")
     days = facts.get("days_left")
     if isinstance(days, int) and days < 0:
         lines.append(f"certificate {expiry_words(days)}: verification would fail")

@@ -19,12 +19,36 @@ class ConnectionClosed(Exception):
 
 @record(frozen=True)
 class Endpoint:
-    """Where a connection went: the peer's address and port, and ours."""
+    """Where a connection went: the peer's address and port, and ours (a UNIX-domain
+    socket: its path, port 0, and no local address)."""
 
     address: str
     port: int
     local_address: str
     local_port: int
+
+
+@record(frozen=True)
+class Dial:
+    """How to connect, beyond host and port: only IPv4 or IPv6 addresses (``family`` 4 or
+    6), from a local address and port, or to a UNIX-domain socket (``socket_path``)."""
+
+    family: int = 0
+    local_address: str = ""
+    local_port: int = 0
+    socket_path: str = ""
+
+
+#: A plain TCP connection: any address family, the system's choice of local address and port.
+DIRECT = Dial()
+
+
+def endpoint_of(peer: Any, local: Any) -> Endpoint:
+    """An Endpoint from getpeername() and getsockname() (a path for a UNIX-domain socket)."""
+    if isinstance(peer, (str, bytes)) or not peer:
+        path = peer.decode("utf-8", "surrogateescape") if isinstance(peer, bytes) else peer
+        return Endpoint(str(path or ""), 0, "", 0)
+    return Endpoint(str(peer[0]), int(peer[1]), str(local[0]), int(local[1]))
 
 
 class Conn(Protocol):
@@ -34,6 +58,10 @@ class Conn(Protocol):
 
     @property
     def endpoint(self) -> Endpoint: ...
+
+    @property
+    def closed_why(self) -> str:
+        """The TLS alert, in words, that ended the connection ("" if none did)."""
 
     @property
     def ssl_object(self) -> ssl.SSLObject | ssl.SSLSocket | None: ...
@@ -47,7 +75,7 @@ class Conn(Protocol):
 
     def discard_buffered(self) -> int: ...
 
-    async def start_tls(self, context: ssl.SSLContext, server_name: str,
+    async def start_tls(self, context: ssl.SSLContext, server_name: str | None,
                         timeout: float) -> int: ...
 
     async def offload(self, function: Callable[..., T], *args: Any) -> T: ...
@@ -58,6 +86,6 @@ class Conn(Protocol):
 class Driver(Protocol):
     """A kind of connection: how to open one, and how to make a blocking call meanwhile."""
 
-    async def open(self, host: str, port: int, timeout: float) -> Conn: ...
+    async def open(self, host: str, port: int, timeout: float, dial: Dial = DIRECT) -> Conn: ...
 
     async def offload(self, function: Callable[..., T], *args: Any) -> T: ...

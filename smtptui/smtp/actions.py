@@ -104,3 +104,15 @@ class Verdict:
     waited: bool = False  # abandoned while a reply was awaited (diagnosed as a time-out)
     #: What came before, for the diagnosis: (stage, code) of every reply, in order.
     history: list[tuple[str, int]] = field(default_factory=list)
+    #: ... and (stage, reply) of the refusals among them (4xx and 5xx), the first few kept.
+    refusals: list[tuple[str, Reply]] = field(default_factory=list)
+
+    def heard(self, stage: str, reply: Reply) -> None:
+        """Note a reply to a command in the session's history."""
+        self.history.append((stage, reply.code))
+        if reply.code >= 400 and len(self.refusals) < MAX_REFUSALS_KEPT:
+            self.refusals.append((stage, reply))
+
+
+#: A session refused more often than this is summed up by its history's codes.
+MAX_REFUSALS_KEPT = 32

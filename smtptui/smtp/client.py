@@ -399,12 +399,16 @@ class SmtpClient:
         if planned is None:  # nothing planned (a typed message awaits its lines or its dot)
             self._hold(None)
             return
+        self._typing_message = False  # after a typed DATA: the profile's message goes instead
         self._next = planned
 
     def run(self) -> None:
-        """Stop holding: the session runs to its end."""
+        """Stop holding: the session runs to its end (after a typed DATA, with the profile's
+        message)."""
         self.stepping = False
         if isinstance(self._next, AskUser):
+            if self._typing_message and self._planned is not None:
+                self._typing_message = False
             self._resume()
 
     def run_to(self, stage: str) -> None:
@@ -471,7 +475,7 @@ class SmtpClient:
         if isinstance(action, Wait) and action.stage is not Stage.CONNECT:
             stage = action.stage
             self._show(stage, reply)
-            self.verdict.history.append((stage.value, reply.code))
+            self.verdict.heard(stage.value, reply)
             self._items.append(Answered(stage, reply))
             if reply.code == 421 and stage is not Stage.QUIT:  # RFC 5321 §3.8
                 if stage is Stage.RCPT:  # that recipient has its answer; the rest, none
@@ -488,7 +492,7 @@ class SmtpClient:
                 _HANDLERS[stage](self, reply)
         elif isinstance(action, SendMessage):
             self._show(action.stage, reply)
-            self.verdict.history.append((action.stage.value, reply.code))
+            self.verdict.heard(action.stage.value, reply)
             self._fail(action.stage, Failure.REPLY, _said(reply) + " in the middle of the "
                        "message and stopped taking it", reply=reply)
         else:
@@ -550,6 +554,8 @@ class SmtpClient:
         stage = self.stage
         if reply.code == 250:
             self.caps = parse_ehlo(reply)
+            for quirk in self.caps.quirks:
+                self._info(stage, quirk)
             if stage is Stage.EHLO_XCLIENT:
                 self._after_xclient()
             else:
@@ -1173,6 +1179,8 @@ class SmtpClient:
             self._info(stage, "the server ends its reply lines with a bare LF, not CRLF (RFC "
                        "5321 §2.3.8 requires CRLF): smtptui reads them, stricter clients may "
                        "not")
+        for quirk in reply.quirks:
+            self._info(stage, quirk)
 
     def _show_unfinished(self) -> None:
         """The lines of a reply that never ended, so the transcript shows all that came."""

@@ -6,6 +6,7 @@ from smtptui.smtp.commands import check_address, check_helo_name, check_text, xt
 from smtptui.smtp.data import MessageBody
 from smtptui.smtp.domains import check_server_name
 from smtptui.smtp.errors import InputError
+from smtptui.smtp.iplit import ip_literal
 from smtptui.smtp.record import field, record, replace
 from smtptui.smtp.safety import is_dangerous, kind_of, visible
 from smtptui.smtp.vocabulary import (
@@ -17,7 +18,8 @@ from smtptui.smtp.vocabulary import (
     stop_point,
 )
 
-__all__ = ["QUIT_AFTER", "TLS_MODES", "SessionPlan", "Timeouts", "parse_server"]
+__all__ = ["QUIT_AFTER", "TLS_MODES", "ProxyHeader", "SessionPlan", "Timeouts", "parse_server",
+           "tls_versions"]
 
 
 #: The largest BDAT chunk accepted (--chunk-size): 100 MiB.
@@ -48,6 +50,32 @@ class Timeouts:
             "connect": self.connect, "banner": self.banner, "mail": self.mail,
             "rcpt": self.rcpt, "data": self.data, "dot": self.dot,
         }.get(stage, self.command)
+
+
+#: The TLS versions --tls-protocol names (swaks' names), oldest first.
+TLS_VERSIONS = ("sslv2", "sslv3", "tlsv1", "tlsv1_1", "tlsv1_2", "tlsv1_3")
+#: The longest UNIX-domain socket path (Linux's sun_path holds 108 octets with the NUL).
+MAX_SOCKET_PATH = 107
+
+
+@record(frozen=True)
+class ProxyHeader:
+    """The PROXY protocol header (haproxy's proxy-protocol.txt) sent before anything else:
+    version 1 (a text line) or 2 (binary), from the addresses and ports, or ``raw`` as given
+    after "PROXY " (version 1) or after version 2's 12-octet signature (swaks' --proxy)."""
+
+    version: int = 1
+    source: str = ""
+    source_port: int | None = None
+    dest: str = ""
+    dest_port: int | None = None
+    family: str = ""  # swaks' --proxy-family: checked against the addresses, else inferred
+    raw: str = ""
+
+    @property
+    def ipv6(self) -> bool:
+        """Whether the addresses are IPv6 (TCP6, AF_INET6)."""
+        return ":" in self.source
 
 
 @record
@@ -89,6 +117,18 @@ class SessionPlan:
     xclient: tuple[tuple[str, bool], ...] = ()
     drop_after: str = ""  # a stop point: close without QUIT after its reply (--drop-after)
     drop_after_send: str = ""  # ... or as soon as it is sent (--drop-after-send)
+    # How the connection is made (swaks' transport options).
+    ip_version: int = 0  # 4 or 6: only that family's addresses (-4, -6); 0: either
+    local_address: str = ""  # an IP address of this host to connect from (--local-interface)
+    local_port: int = 0  # the port to connect from (--local-port); 0: the system's choice
+    socket_path: str = ""  # a UNIX-domain socket instead of TCP (--socket); host is its path
+    proxy: ProxyHeader | None = None  # the PROXY header, the connection's first octets
+    # The TLS client (swaks' names).
+    tls_cert: str = ""  # a client certificate (PEM); its key in tls_key or in the same file
+    tls_key: str = ""
+    tls_protocol: str = ""  # the versions allowed: "tlsv1_2,tlsv1_3" or "no_tlsv1,no_tlsv1_1"
+    tls_cipher: str = ""  # an OpenSSL cipher string (TLS 1.2 and older)
+    tls_sni: str = ""  # the name sent as SNI (default: the name the certificate must show)
 
     def validate(self) -> None:
         """Refuse bad input before any connection is opened (InputError, one clear line)."""
@@ -98,7 +138,8 @@ class SessionPlan:
         check_text(self.host, "the server name")
         if not self.host:
             raise InputError("no server given")
-        check_server_name(self.host)
+        if not self.socket_path:
+            check_server_name(self.host)
         if not 1 <= self.port <= 65535:
             raise InputError(f"port {self.port} is out of range (1-65535)")
         check_text(self.helo, "the HELO name")
@@ -122,6 +163,8 @@ class SessionPlan:
                              f"{', '.join(AUTH_MECHANISMS)}")
         check_user_name(self.auth_user)
         self._validate_extensions()
+        self._validate_transport()
+        self._validate_tls_client()
 
     def _validate_extensions(self) -> None:
         """The protocol, the stop points, DSN's, CHUNKING's and XCLIENT's settings."""
@@ -157,6 +200,73 @@ class SessionPlan:
             if not attributes.strip():
                 raise InputError("--xclient: no attributes given")
 
+    def _validate_transport(self) -> None:
+        """The address family, the local address and port, the UNIX socket, the PROXY header."""
+        if self.ip_version not in (0, 4, 6):
+            raise InputError(f"IP version {self.ip_version}: 4 or 6 (-4, -6)")
+        if not 0 <= self.local_port <= 65535:
+            raise InputError(f"--local-port {self.local_port}: from 1 to 65535")
+        if self.socket_path:
+            check_text(self.socket_path, "the --socket path")
+            given = [flag for flag, value in (("--local-interface", self.local_address),
+                                              ("--local-port", self.local_port),
+                                              ("-4/-6", self.ip_version)) if value]
+            if given:
+                raise InputError(f"{given[0]} with --socket: a UNIX-domain socket has no IP "
+                                 "address or port")
+            if self.tls in ("required", "implicit") and self.verify and not self.tls_name:
+                raise InputError(f"--socket with --tls {self.tls}: a UNIX-domain socket has no "
+                                 "server name to check the certificate against; give "
+                                 "--tls-verify-target NAME (or --no-verify)")
+            if len(self.socket_path.encode("utf-8", "surrogateescape")) > MAX_SOCKET_PATH:
+                raise InputError(f"--socket: the path is longer than {MAX_SOCKET_PATH} octets, "
+                                 "the most a UNIX-domain socket address holds")
+        family = self.ip_version
+        if self.local_address:
+            local = ip_literal(self.local_address)
+            if local is None or self.local_address.startswith("["):
+                raise InputError(f"--local-interface '{visible(self.local_address)}': give an "
+                                 "IP address of this host (no name: nothing is looked up)")
+            if family and local.version != family:
+                raise InputError(f"--local-interface {self.local_address} is an IPv"
+                                 f"{local.version} address and -{family} asks for IPv{family}")
+            family = local.version
+        target = ip_literal(self.address or self.host) if not self.socket_path else None
+        if family and target is not None and target.version != family:
+            why = (f"-{self.ip_version}" if self.ip_version else
+                   f"--local-interface {self.local_address}")
+            raise InputError(f"the server {self.address or self.host} is an IPv{target.version} "
+                             f"address: {why} connects over IPv{family} only")
+        if self.proxy is not None:
+            self.proxy = check_proxy(self.proxy)
+
+    def _validate_tls_client(self) -> None:
+        """The client certificate and key, the TLS versions, the ciphers and the SNI name."""
+        given = [flag for flag, value in (
+            ("--tls-cert", self.tls_cert), ("--tls-key", self.tls_key),
+            ("--tls-protocol", self.tls_protocol), ("--tls-cipher", self.tls_cipher),
+            ("--tls-sni", self.tls_sni)) if value]
+        if given and self.tls == "off":
+            raise InputError(f"{given[0]} with --tls off: this session never starts TLS")
+        if self.tls_key and not self.tls_cert:
+            raise InputError("--tls-key needs --tls-cert (the certificate the key belongs to)")
+        check_text(self.tls_cert, "the --tls-cert file name")
+        check_text(self.tls_key, "the --tls-key file name")
+        if self.tls_protocol:
+            tls_versions(self.tls_protocol)
+            self.tls_protocol = self.tls_protocol.replace(" ", "").lower()
+        if self.tls_cipher:
+            check_text(self.tls_cipher, "--tls-cipher")
+            if not self.tls_cipher.isascii() or not self.tls_cipher.strip():
+                raise InputError(f"--tls-cipher '{visible(self.tls_cipher)}': an OpenSSL "
+                                 "cipher string (ASCII), such as 'ECDHE+AESGCM'")
+        if self.tls_sni:
+            check_text(self.tls_sni, "--tls-sni")
+            if ip_literal(self.tls_sni) is not None:
+                raise InputError(f"--tls-sni {self.tls_sni}: a host name; an IP address is "
+                                 "never sent as SNI (RFC 6066 §3)")
+            self.tls_sni = check_server_name(self.tls_sni).rstrip(".")
+
     @property
     def needs_message(self) -> bool:
         """Whether the session may get as far as MAIL FROM (which needs the message's size)."""
@@ -169,6 +279,86 @@ class SessionPlan:
         return replace(self, **changes)
 
 
+def tls_versions(spec: str) -> tuple[str, str]:
+    """swaks' --tls-protocol: the versions allowed ("tlsv1_2,tlsv1_3") or refused
+    ("no_sslv3,no_tlsv1"), never both forms, as the (oldest, newest) names of the range they
+    leave: OpenSSL takes a range, so a gap is refused. InputError says why."""
+    words = [word.strip().lower() for word in spec.split(",") if word.strip()]
+    where = f"--tls-protocol '{visible(spec)}'"
+    if not words:
+        raise InputError(f"{where}: name TLS versions, such as tlsv1_2,tlsv1_3")
+    refused = [word.startswith("no_") for word in words]
+    if any(refused) and not all(refused):
+        raise InputError(f"{where}: give the versions allowed (tlsv1_2) or those refused "
+                         "(no_tlsv1), not both (as swaks)")
+    names = [word.removeprefix("no_") for word in words]
+    unknown = next((name for name in names if name not in TLS_VERSIONS), None)
+    if unknown is not None:
+        raise InputError(f"{where}: '{visible(unknown)}' is not one of "
+                         f"{', '.join(TLS_VERSIONS)} (each may be refused as no_NAME)")
+    allowed = [name for name in TLS_VERSIONS if (name in names) != all(refused)]
+    if not allowed:
+        raise InputError(f"{where}: no TLS version is left")
+    first, last = TLS_VERSIONS.index(allowed[0]), TLS_VERSIONS.index(allowed[-1])
+    gap = [name for name in TLS_VERSIONS[first:last + 1] if name not in allowed]
+    if gap:
+        raise InputError(f"{where}: it leaves out {', '.join(gap)} in the middle; OpenSSL "
+                         f"takes a range of versions ({allowed[0]} to {allowed[-1]})")
+    return allowed[0], allowed[-1]
+
+
+#: --proxy-family's names (swaks': TCP4/TCP6 for version 1, AF_INET/AF_INET6 for version 2).
+_PROXY_FAMILIES = {"TCP4": 4, "AF_INET": 4, "TCP6": 6, "AF_INET6": 6}
+
+
+def check_proxy(proxy: ProxyHeader) -> ProxyHeader:
+    """The PROXY header's settings checked (InputError, one line) and normalised: the family
+    inferred from the addresses (TCP4 or TCP6), both of one family, each port 0-65535; a raw
+    header with no granular option."""
+    if proxy.version not in (1, 2):
+        raise InputError(f"--proxy-version {proxy.version}: 1 (text) or 2 (binary)")
+    granular = [flag for flag, value in (
+        ("--proxy-source", proxy.source), ("--proxy-source-port", proxy.source_port),
+        ("--proxy-dest", proxy.dest), ("--proxy-dest-port", proxy.dest_port),
+        ("--proxy-family", proxy.family)) if value not in ("", None)]
+    if proxy.raw:
+        if granular:
+            raise InputError(f"--proxy and {granular[0]}: the raw header or its parts, not "
+                             "both (as swaks)")
+        if proxy.version == 1:
+            check_text(proxy.raw, "--proxy")
+        return proxy
+    missing = [flag for flag, value in (
+        ("--proxy-source", proxy.source), ("--proxy-source-port", proxy.source_port),
+        ("--proxy-dest", proxy.dest), ("--proxy-dest-port", proxy.dest_port))
+        if value in ("", None)]
+    if missing:
+        raise InputError(f"the PROXY header needs --proxy-source, --proxy-source-port, "
+                         f"--proxy-dest and --proxy-dest-port (missing {', '.join(missing)})")
+    addresses = []
+    for flag, text in (("--proxy-source", proxy.source), ("--proxy-dest", proxy.dest)):
+        address = ip_literal(text) if "%" not in text and "[" not in text else None
+        if address is None:
+            raise InputError(f"{flag} '{visible(text)}': an IPv4 or IPv6 address")
+        addresses.append(address)
+    source, dest = addresses
+    if source.version != dest.version:
+        raise InputError(f"--proxy-source {source} is IPv{source.version} and --proxy-dest "
+                         f"{dest} is IPv{dest.version}: one PROXY header carries one family")
+    for flag, port in (("--proxy-source-port", proxy.source_port),
+                       ("--proxy-dest-port", proxy.dest_port)):
+        if port is None or not 0 <= port <= 65535:
+            raise InputError(f"{flag} {port}: from 0 to 65535")
+    family = proxy.family.strip().upper()
+    if family and _PROXY_FAMILIES.get(family) != source.version:
+        known = [name for name, version in _PROXY_FAMILIES.items()
+                 if version == source.version]
+        raise InputError(f"--proxy-family '{visible(proxy.family)}': the addresses are "
+                         f"IPv{source.version}, so {' or '.join(known)} (or leave it out)")
+    return replace(proxy, source=str(source), dest=str(dest),
+                   family="TCP6" if source.version == 6 else "TCP4")
+
+
 def check_user_name(user: str) -> None:
     """The AUTH user name (--auth-user, a profile's auth_user) is refused when it holds a
     character the transcript could only show escaped (a control character, a bidi override,
@@ -178,6 +368,30 @@ def check_user_name(user: str) -> None:
     if found is not None:
         raise InputError(f"the AUTH user name (--auth-user, auth_user) '{visible(user)}' "
                          f"contains {kind_of(found)}; nothing was sent")
+
+
+def parse_local_interface(value: str) -> tuple[str, int]:
+    """ADDR, ADDR:PORT, [V6]:PORT or a bare IPv6 address -> (address, port or 0): an IP
+    address of this host to connect from (no name: nothing is looked up); InputError."""
+    text = value.strip()
+    if text.startswith("["):
+        address, sep, rest = text[1:].partition("]")
+        if not sep or (rest and not rest.startswith(":")):
+            raise InputError(f"{value!r}: [IPv6]:PORT, or an address")
+        port_text, colon = rest[1:], rest.startswith(":")
+    elif text.count(":") == 1:
+        address, _, port_text = text.partition(":")
+        colon = True
+    else:
+        address, port_text, colon = text, "", False
+    if colon and not port_text:
+        raise InputError(f"{value!r}: no port after ':'")
+    if port_text and (not port_text.isdigit() or not 1 <= int(port_text) <= 65535):
+        raise InputError(f"{value!r}: port {port_text!r} is not a number from 1 to 65535")
+    if ip_literal(address) is None or "[" in address:
+        raise InputError(f"{value!r}: give an IP address of this host (no name: nothing is "
+                         "looked up)")
+    return address, int(port_text) if port_text else 0
 
 
 def parse_server(value: str, default_port: int = 25) -> tuple[str, int]:

@@ -15,7 +15,10 @@ MAX_REPLY_BYTES = 65536
 #: ... nor this many lines (a 10,000-line reply is a hostile server, not a capability list).
 MAX_REPLY_LINES = 512
 
-_ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)")
+_ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?=[\s:]|$)")  # "2.0.0:" (OpenSMTPD)
+#: What an SMTP-inspecting firewall (Cisco PIX/ASA "fixup smtp") puts in place of the text of a
+#: reply it masks, the space after the code included ("220*****0*2***"): read as a last line.
+MASK = "*"
 
 
 @record(frozen=True)
@@ -51,8 +54,29 @@ class Reply:
         """True for 5xx replies."""
         return self.code >= 500
 
+    @property
+    def quirks(self) -> tuple[str, ...]:
+        """What is odd in the reply's form but was read all the same, in words (shown as info
+        lines: a quirk is never passed over silently)."""
+        found = []
+        if any(raw[3:4] == MASK for raw in self.raw):
+            found.append(f"no space after the reply code {self.code}: its text is masked with "
+                         "asterisks, as an SMTP-inspecting firewall (Cisco PIX/ASA \"fixup "
+                         "smtp\") masks it; the line was read as the reply's last line")
+        elif any(_masked(text) for text in self.lines):
+            found.append("the reply's text is masked with asterisks, as an SMTP-inspecting "
+                         "firewall (Cisco PIX/ASA \"fixup smtp\") masks it: such a firewall may "
+                         "refuse or rewrite ESMTP commands (EHLO, STARTTLS, AUTH)")
+        return tuple(found)
+
     def __str__(self) -> str:
         return "\n".join(self.raw) if self.raw else f"{self.code} {self.text}"
+
+
+def _masked(text: str) -> bool:
+    """Mostly asterisks: a text an SMTP-inspecting firewall masked."""
+    stripped = text.replace(" ", "")
+    return len(stripped) >= 8 and stripped.count(MASK) >= 0.8 * len(stripped)
 
 
 def enhanced_code(code: int, text: str) -> str | None:
@@ -108,7 +132,9 @@ class ReplyParser:
         if not 200 <= code <= 599:
             raise RemoteProtocolError(f"reply code {code} is outside 2xx-5xx: {raw!r}")
         sep = line[3:4]
-        if sep not in (b"", b" ", b"-"):
+        if sep == MASK.encode():  # the firewall masked the space too: a last line (Reply.quirks)
+            line = line[:3] + b" " + line[3:]
+        elif sep not in (b"", b" ", b"-"):
             raise RemoteProtocolError(f"malformed reply line (bad separator): {raw!r}")
         if self._code is not None and code != self._code:
             raise RemoteProtocolError(

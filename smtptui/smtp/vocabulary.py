@@ -80,8 +80,10 @@ STAGES: dict[Stage, StageInfo] = {
 QUIT_AFTER: tuple[str, ...] = tuple(info.quit_after for info in STAGES.values() if info.quit_after)
 #: swaks' names for the stop points (`--quit-after`, `--drop-after`), and ours for them. The
 #: first EHLO is the stop point for every EHLO name: "just show me the EHLO" must not run a
-#: STARTTLS hand-shake (the EHLO inside TLS is `tls`'s stop point).
+#: STARTTLS hand-shake (the EHLO inside TLS is `tls`'s stop point). swaks' `proxy` (after the
+#: PROXY header, which nothing answers) is `connect`: the header goes out before it stops.
 STOP_NAMES: dict[str, str] = {
+    "proxy": "connect",
     "helo": "ehlo", "lhlo": "ehlo", "first-helo": "ehlo", "first-ehlo": "ehlo",
     "first-lhlo": "ehlo", "starttls": "tls", "from": "mail", "to": "rcpt",
 }
@@ -117,6 +119,7 @@ class Failure(StrEnum):
     REPLY = "reply"  # a reply said no
     REFUSED = "refused"  # the connection was refused
     CONNECT = "connect"  # the connection failed otherwise
+    UNRESOLVED = "unresolved"  # the server's host name does not resolve
     TIMEOUT = "timeout"
     CLOSED = "closed"  # the server closed the connection
     PROTOCOL = "protocol"  # the server spoke something that is not SMTP

@@ -138,12 +138,18 @@ class History:
         if not isinstance(result, dict):
             result = {}
         outcome = re.sub(r"[^a-z]", "", str(result.get("outcome", "")).lower()) or "unknown"
+        words = outcome
+        accepted, rejected = result.get("accepted"), result.get("rejected")
+        if outcome == "delivered" and isinstance(accepted, list) and isinstance(rejected, list) \
+                and rejected:
+            outcome = "partial"  # the file name's word; the header says how many
+            words = f"delivered to {len(accepted)} of {len(accepted) + len(rejected)}"
         code = result.get("exit_code")
         exit_code = code if isinstance(code, int) and not isinstance(code, bool) else -1
         when = (when or datetime.now(UTC)).astimezone(UTC)
         body = [f"{_header(profile_name)}"
                 f"{when.isoformat(timespec='microseconds').replace('+00:00', 'Z')}: "
-                f"{outcome}, exit code {exit_code}"]
+                f"{words}, exit code {exit_code}"]
         for line in lines:
             text = line.rstrip("\r\n")
             if redact is not None:

@@ -238,7 +238,7 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
             return
         runner, token = self.session.start(launch, self._on_item, controls,
                                            prompt=self._ask_password)
-        self.stepbar.set_activity("connecting, then waiting for the greeting")
+        self.stepbar.set_activity(f"connecting ({launch.plan.timeouts.connect:g} s max)")
         try:
             result = await runner.run()
         except asyncio.CancelledError:
@@ -276,14 +276,16 @@ class SmtpTuiApp(ProfileActions, ViewActions, App[int]):
             self.transcript.add_event(self.session.stamp(item))
             doing = activity(item.kind, item.stage, item.text)
             if doing is not None and self.phase == "busy":
-                self.stepbar.set_activity(doing)
+                seconds = self.session.wait_seconds(item.stage)  # how long the wait may last
+                self.stepbar.set_activity(doing if seconds is None
+                                          else f"{doing} ({seconds:g} s max)")
         elif isinstance(item, StageTiming):
             self.transcript.add_latency(item.stage, self.session.latency())
         elif isinstance(item, Progress):
             self.query_one(DataProgress).show_progress(item)
             self.transcript.set_data_size(item.total, self.session.message_lines())
         elif isinstance(item, Pending) and self.session.waits_for_user():
-            self.stepbar.set_pending(item.line)
+            self.stepbar.set_pending(item.line, item.stage)
             self._set_phase("waiting")
         self._update_inspector()
 

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
-class Action(NamedTuple):
+class KeyAction(NamedTuple):
     """One app action: keys, the Footer's short label, the palette's title and help."""
 
     action: str
@@ -20,51 +20,51 @@ class Action(NamedTuple):
     show: bool = True
 
 
-ACTIONS: tuple[Action, ...] = (
-    Action("step", ("s", "enter"), "Step", "session: step",
+ACTIONS: tuple[KeyAction, ...] = (
+    KeyAction("step", ("s", "enter"), "Step", "session: step",
            "Send the next command (the first step connects)"),
-    Action("run", ("r",), "Run", "session: run to the end",
+    KeyAction("run", ("r",), "Run", "session: run to the end",
            "Send every remaining command without stopping"),
-    Action("run_to", ("t",), "Run to", "session: run to a stage",
+    KeyAction("run_to", ("t",), "Run to", "session: run to a stage",
            "Run until a chosen stage is done, then wait"),
-    Action("stop", ("x", "escape"), "Stop", "session: stop",
+    KeyAction("stop", ("x", "escape"), "Stop", "session: stop",
            "Stop the session now (a stuck server is abandoned at once)"),
-    Action("edit", ("e",), "Edit", "session: edit the next command",
+    KeyAction("edit", ("e",), "Edit", "session: edit the next command",
            "Change the next command before it is sent"),
-    Action("manual", ("m",), "Manual", "session: manual command",
+    KeyAction("manual", ("m",), "Manual", "session: manual command",
            "Type and send any command, as in telnet"),
-    Action("restart", ("ctrl+r",), "Restart", "session: restart",
+    KeyAction("restart", ("ctrl+r",), "Restart", "session: restart",
            "Start the session again from the connection"),
-    Action("copy_command", ("c",), "Copy", "session: copy as command line",
+    KeyAction("copy_command", ("c",), "Copy", "session: copy as command line",
            "Copy the session as an `smtptui run` command line"),
-    Action("save", ("ctrl+s",), "Save", "transcript: save to a file",
+    KeyAction("save", ("ctrl+s",), "Save", "transcript: save to a file",
            "Write the transcript to a new file in the current folder (mode 0600)", False),
-    Action("toggle_raw", ("v",), "Raw", "transcript: toggle raw view",
+    KeyAction("toggle_raw", ("v",), "Raw", "transcript: toggle raw view",
            "Switch between the direction gutter and the raw interleaved form"),
-    Action("toggle_fold", ("f",), "Fold", "transcript: fold or unfold DATA",
+    KeyAction("toggle_fold", ("f",), "Fold", "transcript: fold or unfold DATA",
            "Fold the message to one summary line, or show it", False),
-    Action("toggle_inspector", ("i",), "EHLO", "view: EHLO capability inspector",
+    KeyAction("toggle_inspector", ("i",), "EHLO", "view: EHLO capability inspector",
            "Show or hide the EHLO capability inspector"),
-    Action("toggle_explain", ("d",), "Explain", "view: explain and diagnosis panel",
+    KeyAction("toggle_explain", ("d",), "Explain", "view: explain and diagnosis panel",
            "Show or hide the panel that explains the selected line and diagnoses a failed "
            "session (tab moves into it to scroll)"),
-    Action("toggle_sidebar", ("ctrl+b",), "Sidebar", "view: sidebar",
+    KeyAction("toggle_sidebar", ("ctrl+b",), "Sidebar", "view: sidebar",
            "Show or hide the profiles sidebar", False),
-    Action("profiles", ("p",), "Profiles", "profile: switch",
+    KeyAction("profiles", ("p",), "Profiles", "profile: switch",
            "Go to the profiles list (type to filter, enter to open)"),
-    Action("profile_new", ("ctrl+n",), "New", "profile: new", "Create a profile", False),
-    Action("profile_edit", ("ctrl+e",), "Edit", "profile: edit",
+    KeyAction("profile_new", ("ctrl+n",), "New", "profile: new", "Create a profile", False),
+    KeyAction("profile_edit", ("ctrl+e",), "Edit", "profile: edit",
            "Edit the highlighted profile", False),
-    Action("profile_duplicate", ("ctrl+d",), "Duplicate", "profile: duplicate",
+    KeyAction("profile_duplicate", ("ctrl+d",), "Duplicate", "profile: duplicate",
            "Copy the highlighted profile", False),
-    Action("profile_delete", ("delete",), "Delete", "profile: delete",
+    KeyAction("profile_delete", ("delete",), "Delete", "profile: delete",
            "Delete the highlighted profile (asks first)", False),
-    Action("history", ("ctrl+o",), "Past runs", "profile: past runs",
+    KeyAction("history", ("ctrl+o",), "Past runs", "profile: past runs",
            "The saved transcripts of the highlighted profile's runs", False),
-    Action("profiles_reload", ("f5",), "Reload", "profile: reload the folder",
+    KeyAction("profiles_reload", ("f5",), "Reload", "profile: reload the folder",
            "Read the profiles folder again (files changed by hand)"),
-    Action("help", ("question_mark", "f1"), "Help", "app: help", "Every key binding"),
-    Action("leave", ("q",), "Quit", "app: quit", "Leave smtptui (ctrl+q works everywhere)"),
+    KeyAction("help", ("question_mark", "f1"), "Help", "app: help", "Every key binding"),
+    KeyAction("leave", ("q",), "Quit", "app: quit", "Leave smtptui (ctrl+q works everywhere)"),
 )
 
 #: The Footer's keys while a session runs, the most important first: when they do not all

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from smtptui.launch.checked_plan import profile_file
 from smtptui.smtp.safety import visible
 from smtptui.store.profiles import Profile, resolve_eml, slugify
 
@@ -47,6 +48,11 @@ def run_command_line(profile: Profile, profiles_dir: Path | None = None,
         words.append("--no-verify")
     if profile.ca_file:
         words += ["--ca", profile.ca_file]
+    for flag, name in (("--tls-cert", profile.tls_cert), ("--tls-key", profile.tls_key)):
+        if name:
+            words += [flag, profile_file(profile, name)]
+    if profile.local_interface:
+        words += ["--local-interface", profile.local_interface]
     if profile.auth_user:
         words += ["--auth-user", profile.auth_user]
         if profile.auth_mech:

@@ -127,7 +127,7 @@ class SessionState:
         """What the step bar's status line shows."""
         state = PHASE_WORDS[self.phase]
         if self.phase == "done" and self.result is not None:
-            state = f"{self.result.outcome}, exit {self.result.exit_code}"
+            state = f"{self.result.outcome_words}, exit {self.result.exit_code}"
         target = route = tls = ""
         if profile is not None:
             target = scrub(profile.target)
@@ -143,6 +143,18 @@ class SessionState:
             elif runner.client.caps is not None:
                 tls = "none"
         return Status(state, target, route, tls, self.elapsed)
+
+    def wait_seconds(self, stage: str = "") -> float | None:
+        """The time-out of the reply the session waits for now (None: it waits for none);
+        after the line that says it connected (``stage`` connect): the greeting's."""
+        from smtptui.smtp.actions import Wait
+
+        if self.runner is None:
+            return None
+        if stage == "connect":
+            return self.runner.plan.timeouts.banner
+        action = self.runner.client.next_action()
+        return action.timeout if isinstance(action, Wait) else None
 
     def message_lines(self) -> int | None:
         """How many lines the session's message has (the transcript keeps only the first)."""
@@ -172,10 +184,10 @@ class SessionState:
         self.result = result
         self.elapsed = self.clock() - self.t0
         where = f" in stage {result.stage}" if result.stage else ""
-        if result.outcome == "failed":
-            lines = [("error", f"failed{where}: {result.error} (exit code {result.exit_code})")]
+        if result.outcome == "failed":  # why is on the *** line above: not said twice
+            lines = [("error", f"failed{where} (exit code {result.exit_code})")]
         else:
-            lines = [("info", f"{result.outcome}{where} (exit code {result.exit_code}); "
+            lines = [("info", f"{result.outcome_words}{where} (exit code {result.exit_code}); "
                               "ctrl+r runs it again")]
         for key in ("cause", "explanation", "next_step"):
             if result.diagnosis.get(key):

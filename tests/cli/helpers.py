@@ -38,3 +38,22 @@ def smtptui(*args: str, timeout: float = 60, env: dict[str, str] | None = None,
 def server_args(server: Any) -> list[str]:
     host = f"[{server.host}]" if ":" in server.host else server.host
     return ["--server", f"{host}:{server.port}", "--helo", "client.example", "--tls", "off"]
+
+
+def run_in_process(*argv: str, blocking: bool = True) -> tuple[Any, list[Any]]:
+    """`smtptui run ARGV` in this process on either transport (blocking sockets, as `smtptui
+    run` uses, or asyncio, as the app and direct mode do): the Result and the events."""
+    import asyncio
+
+    from smtptui.cli.parser import make_parser
+    from smtptui.cli.run import launch_from_args
+    from smtptui.launch import prepare, start
+    from smtptui.net.blocking_transport import drive
+    from smtptui.smtp.transcript import Event
+
+    launch = launch_from_args(make_parser().parse_args(["run", *argv]))
+    prepare(launch)
+    events: list[Any] = []
+    session = start(launch, events.append, blocking=blocking)
+    result = drive(session.run()) if blocking else asyncio.run(session.run())
+    return result, [event for event in events if isinstance(event, Event)]

@@ -47,3 +47,36 @@ def test_explain_follows_every_reply(scripted) -> None:
     assert after["550"].startswith("550: ")
     explained = [e["text"] for e in events if e["text"].startswith("5.1.1: ")]
     assert len(explained) == 1 and explained[0].endswith("(RFC 3463 §3.2)")
+
+
+# A real Postfix's EHLO reply, verbatim from a swaks transcript posted at
+# https://pastebin.com/9tcJgjug (a legacy AUTH= line beside the AUTH one, as Postfix sends
+# with broken_sasl_auth_clients).
+POSTFIX_EHLO = ("250-postfix-template.com", "250-PIPELINING", "250-SIZE 10240000", "250-VRFY",
+                "250-ETRN", "250-STARTTLS", "250-AUTH LOGIN CRAM-MD5 PLAIN",
+                "250-AUTH=LOGIN CRAM-MD5 PLAIN", "250-ENHANCEDSTATUSCODES", "250-8BITMIME",
+                "250 DSN")
+
+
+async def postfix_ehlo(peer: Peer) -> None:
+    await peer.reply("220 postfix-template.com ESMTP Postfix")
+    await peer.expect("EHLO")
+    await peer.send("".join(line + "\r\n" for line in POSTFIX_EHLO))
+    await peer.expect("QUIT")
+    await peer.reply("221 2.0.0 Bye")
+
+
+def test_explain_explains_every_ehlo_keyword_as_the_inspector_does(scripted) -> None:
+    run = smtptui("run", *server_args(scripted(postfix_ehlo)), *ENVELOPE, "--explain",
+                  "--quit-after", "ehlo", "--json")
+    assert run.code == 0, run.out
+    keywords = {e["keyword"]: e["text"] for e in run.events()
+                if e["kind"] == "info" and e.get("keyword")}
+    assert set(keywords) == {"PIPELINING", "SIZE", "VRFY", "ETRN", "STARTTLS", "AUTH",
+                             "ENHANCEDSTATUSCODES", "8BITMIME", "DSN"}
+    assert keywords["SIZE"].startswith("SIZE 10240000: the largest message")
+    assert "RFC 2920" in keywords["PIPELINING"] and "RFC 3461" in keywords["DSN"]
+    assert keywords["AUTH"].startswith("AUTH LOGIN CRAM-MD5 PLAIN:")  # AUTH= merged into it
+    text = smtptui("run", *server_args(scripted(postfix_ehlo)), *ENVELOPE, "--explain",
+                   "--quit-after", "ehlo")
+    assert "=== DSN: delivery status notifications" in text.out

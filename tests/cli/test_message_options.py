@@ -22,7 +22,7 @@ from smtptui.launch.headers import edited, parse_header
 from smtptui.smtp.errors import InputError
 from tests.cli.helpers import Run, server_args, smtptui
 from tests.fixtures.scripted import standard
-from tests.reliability.helpers import measured
+from tests.reliability.helpers import measured, peak_memory
 
 ENVELOPE = ["--from", "a@example.com", "--to", "b@example.net"]
 #: The peak memory of a run sending a 30 MB message: a plain run peaks near 25 MB; one that
@@ -303,7 +303,7 @@ def test_a_message_from_standard_input_is_spooled_once_in_flat_memory(tmp_path: 
     peak = 0
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline:
-        peak = max(peak, _hwm(proc.pid))
+        peak = max(peak, peak_memory(proc.pid))
         time.sleep(0.01)
     writer.join()
     assert proc.wait(timeout=10) == 0, out.read_text()[-2000:] + err.read_text()
@@ -311,17 +311,6 @@ def test_a_message_from_standard_input_is_spooled_once_in_flat_memory(tmp_path: 
     (got,) = sink.wait_for_messages(1, timeout=30)
     assert len(got.data) == len(b"Subject: piped\r\n\r\n") + total * len(block)
     assert list(spool.iterdir()) == []  # the spool has no name, and nothing is left
-
-
-def _hwm(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def test_eml_dash_with_empty_standard_input_is_refused(scripted) -> None:

@@ -72,10 +72,64 @@ def test_no_verify_still_judges_the_certificate(smtpd, certs, kind: str,
     assert "days left)" not in run.out if kind == "expired" else "days left)" in run.out
 
 
-def test_a_failed_verification_says_how_to_see_the_certificate(smtpd, certs) -> None:
-    server = smtpd(tls_context=certs.wrong_name_context())
+@pytest.mark.parametrize("kind, verdict", [
+    ("expired", "certificate EXPIRED 1 day ago: verification would fail"),
+    ("wrong_name", "certificate does NOT name 127.0.0.1: verification would fail (name "
+                   "mismatch)"),
+    ("self_signed", None),
+    ("untrusted", None),
+])
+@pytest.mark.parametrize("implicit", [False, True])
+def test_a_failed_verification_still_shows_the_certificate(smtpd, certs, kind: str,
+                                                           verdict: str | None,
+                                                           implicit: bool) -> None:
+    """Read again over a second connection without verification, nothing sent over its TLS:
+    the subject, names, issuer and dates are shown, then the failure as before (exit 29)."""
+    server = smtpd(tls_context=certs.server_context(kind), implicit_tls=implicit)
+    mode = ["--tls", "implicit"] if implicit else []
+    run = smtptui("run", *target(server), *ENVELOPE, *mode, "--ca", str(certs.ca_file),
+                  "--json")
+    assert run.code == 29, run.out
+    texts = [e["text"] for e in run.events() if e["kind"] == "info" and e["stage"] == "tls"]
+    assert any(t.startswith("certificate subject: ") for t in texts), texts
+    assert any(t.startswith("certificate names: ") and "127.0.0.1" in t for t in texts) \
+        or kind == "wrong_name"
+    assert any(t.startswith("certificate issuer: ") for t in texts)
+    assert any(t.startswith("certificate valid ") for t in texts)
+    assert "certificate NOT verified (verification failed; read again without it)" in texts
+    assert (verdict in texts) if verdict else True
+    tls = run.result["tls"]
+    assert tls["verified"] is False and tls["subject"] and tls["not_after"]
+    assert "--no-verify --quit-after tls" not in run.result["error"]  # the certificate is shown
+    assert server.messages == []
+    # Two connections; neither sent a command after its hand-shake (the second never EHLO
+    # inside TLS, the first stopped at the failure).
+    sent = [e["text"] for e in run.events() if e["kind"] == "send"]
+    assert sent == ([] if implicit else ["EHLO client.example", "STARTTLS"])
+
+
+def test_the_hint_stays_when_the_certificate_cannot_be_read_again(scripted, certs) -> None:
+    """One connection only: the second one is refused its STARTTLS, so the failure says how
+    to see the certificate, as before."""
+    async def once(peer: Peer) -> None:
+        await peer.reply("220 once.example")
+        await peer.expect("EHLO")
+        await peer.send("250-once.example\r\n250 STARTTLS\r\n")
+        await peer.expect("STARTTLS")
+        if len(server.connections) > 1:
+            await peer.reply("454 4.7.0 not now")
+            await peer.expect("QUIT")
+            await peer.reply("221 bye")
+            return
+        await peer.reply("220 go")
+        await peer.starttls(certs.server_context("wrong_name"))
+
+    server = scripted(once)
     run = smtptui("run", *target(server), *ENVELOPE, "--ca", str(certs.ca_file), "--json")
-    assert run.code == 29 and "--no-verify --quit-after tls" in run.result["error"]
+    assert run.code == 29, run.out
+    assert "--no-verify --quit-after tls" in run.result["error"]
+    assert any(e["text"].startswith("the certificate could not be read again")
+               for e in run.events())
 
 
 def test_implicit_tls(smtpd, certs) -> None:

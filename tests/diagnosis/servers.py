@@ -16,6 +16,9 @@ from typing import Any
 from tests.cli.helpers import Run, smtptui
 from tests.fixtures.scripted import Handler, Peer
 
+#: A TLS alert record: fatal (2) internal_error (80), as a server sends it to end a hand-shake.
+ALERT_INTERNAL_ERROR = b"\x15\x03\x03\x00\x02\x02\x50"
+
 ENVELOPE = ("--from", "a@example.com", "--to", "b@example.net", "--helo", "client.example")
 EHLO = ("250-test.example", "250-PIPELINING", "250-SIZE 10240000", "250 8BITMIME")
 
@@ -106,6 +109,7 @@ def diagnosed(*args: str, exit_code: int, timeout: float = 60,
     as_text = smtptui("run", *args, timeout=timeout, env=env)
     assert as_text.code == exit_code, as_text.out + as_text.err
     said, then = _tail(as_text.out)
-    assert said == f"diagnosis: {diagnosis['cause']}: {diagnosis['explanation']}", as_text.out
+    assert said == (f"diagnosis: {diagnosis['cause']} (confidence: {diagnosis['confidence']}): "
+                    f"{diagnosis['explanation']}"), as_text.out
     assert then == f"next step: {diagnosis['next_step']}", as_text.out
     return Diagnosed(result, as_text)

@@ -36,6 +36,7 @@ def test_connect_time_out_suspects_a_blocked_port() -> None:
     assert "port 25" in diagnosis["explanation"]
     assert "smart host on port 587" in diagnosis["next_step"]
     lines = summary(result)
-    assert lines[-2] == f"diagnosis: {diagnosis['cause']}: {diagnosis['explanation']}"
+    assert lines[-2] == (f"diagnosis: {diagnosis['cause']} "
+                         f"(confidence: {diagnosis['confidence']}): {diagnosis['explanation']}")
     assert lines[-1] == f"next step: {diagnosis['next_step']}"
     assert not any(isinstance(e, Event) and e.kind == "send" for e in events)

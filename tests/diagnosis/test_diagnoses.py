@@ -60,12 +60,12 @@ def test_banner_never_completes(scripted, handler, code: str, cause: str) -> Non
     ("421 4.7.0 mx.example.net Your IP 127.0.0.1 is listed at bl.spamcop.net, try later",
      "blocklisted", "block list"),
     ("421 4.7.0 Too many concurrent SMTP connections from this IP; try again later",
-     "rate-limited", "Rate limited"),
+     "too-many-connections", "Too many connections"),
     ("554 5.7.1 mx.example.net ESMTP not accepting messages from you", "connection-rejected",
      "Connection rejected"),
     ("421 4.7.1 [TS03] All messages from 127.0.0.1 will be permanently deferred; Retrying "
      "will NOT succeed. See https://postmaster.yahooinc.com/error-codes",
-     "connection-rejected", "Connection rejected"),
+     "reputation-deferred", "reputation"),
 ])
 def test_refused_at_the_greeting(scripted, banner: str, code: str, words: str) -> None:
     server = scripted(misbehaving(banner=banner))

@@ -176,7 +176,9 @@ def test_unknown_recipient_is_exit_24_with_a_diagnosis(postfix: Postfix) -> None
     assert rejected["address"] == f"nosuchuser@{postfix.domain}"
     assert rejected["code"] == 550 and rejected["text"].startswith("5.1.1 ")
     diagnosis = result["diagnosis"]
-    assert set(diagnosis) == {"code", "cause", "explanation", "next_step"}
+    assert set(diagnosis) == {"code", "cause", "explanation", "next_step", "fault",
+                              "confidence"}
+    assert (diagnosis["fault"], diagnosis["confidence"]) == ("recipient", "decided")
     assert "unknown recipient" in diagnosis["cause"].lower()
     assert "does not exist" in diagnosis["explanation"]
     # Postfix offers PIPELINING: DATA went in the group (RFC 2920 §3.1) and was refused;

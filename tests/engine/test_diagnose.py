@@ -83,17 +83,20 @@ def test_a_greeting_that_starts_but_never_ends_is_tar_pitting() -> None:
 # --- the greeting -------------------------------------------------------------------------
 
 
-def test_421_greeting_with_too_many_connections_is_a_rate_limit() -> None:
+def test_421_greeting_with_too_many_connections_is_a_connection_limit() -> None:
     found = on_reply("banner", b"421 4.7.0 mx.example.net Error: too many connections "
                                b"from 192.0.2.1\r\n")
-    assert found.code == "rate-limited"
-    assert "later" in found.next_step
+    assert found.code == "too-many-connections"
+    assert (found.fault, found.confidence) == ("client", "decided")
+    assert "fewer parallel connections" in found.next_step
 
 
-def test_volume_deferral_is_a_rate_limit() -> None:
+def test_a_deferral_of_everything_from_one_ip_is_its_reputation() -> None:
     found = on_reply("banner", b"421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily "
                                b"deferred due to unexpected volume or user complaints\r\n")
-    assert found.code == "rate-limited"
+    assert found.code == "reputation-deferred"
+    assert found.fault == "sender-ip"
+    assert "changing the sender address will not help" in found.next_step
 
 
 def test_554_greeting_naming_spamhaus_is_a_block_list() -> None:
@@ -255,6 +258,10 @@ def test_sender_rejected(raw: bytes, code: str, advice: str) -> None:
 def test_postfix_delays_sender_checks_to_rcpt_and_they_are_still_sender_checks() -> None:
     found = on_reply("rcpt", b"554 5.7.1 <alice@example.com>: Sender address rejected: "
                              b"Access denied\r\n")
+    assert found.code == "sender-blocked"  # check_sender_access: a local rule, this sender
+    assert (found.fault, found.confidence) == ("sender-address", "likely")
+    found = on_reply("rcpt", b"553 5.7.1 <alice@example.com>: Sender address rejected: "
+                             b"not owned by user bob\r\n")
     assert found.code == "sender-rejected"
 
 
@@ -468,8 +475,13 @@ def test_close_after_the_message_warns_about_duplicates() -> None:
 
 def test_a_421_before_the_close_explains_the_close() -> None:
     found = diagnose(Facts(stage="rcpt", kind="closed",
-                           reply=parse(b"421 4.4.2 mx.example.net Error: timeout exceeded\r\n")))
+                           reply=parse(b"421 4.3.2 mx.example.net Service shutting down\r\n")))
     assert found is not None and found.code == "service-unavailable"
+    waited = diagnose(Facts(stage="rcpt", kind="closed",
+                            reply=parse(b"421 4.4.2 mx.example.net Error: timeout exceeded\r\n")))
+    assert waited is not None and waited.code == "server-timed-out"  # it waited for us
+    assert (waited.fault, waited.confidence) == ("client", "likely")
+    assert "step mode" in waited.next_step
 
 
 def test_time_outs_after_the_greeting() -> None:
@@ -555,7 +567,8 @@ def test_diagnosis_as_dict_for_json() -> None:
     found = on_reply("rcpt", b"550 5.7.1 Relaying denied\r\n")
     assert found.as_dict() == {"code": "relay-denied", "cause": found.cause,
                                "explanation": found.explanation,
-                               "next_step": found.next_step}
+                               "next_step": found.next_step, "fault": "sender-account",
+                               "confidence": "decided"}
 
 
 # --- what the code received, not what it usually is -------------------------------------
@@ -747,7 +760,8 @@ AUDIT = [
      "content-deferred", ("content", "temporary"), ("overloaded",)),
     ("banner", b"421 4.7.1 [TS03] All messages from 192.0.2.1 will be permanently deferred; "
                b"Retrying will NOT succeed. See https://postmaster.yahooinc.com/error-codes\r\n",
-     "connection-rejected", ("reputation",), ("try again later",)),
+     "reputation-deferred", ("reputation", "sender address will not help"),
+     ("try again later",)),
     ("mail", b"550 5.7.501 Access denied, spam abuse detected.\r\n",
      "policy-rejected", ("policy",), ("may not exist",)),
     # 10. the reply names the forwarding address (RFC 5321 §3.4)
@@ -801,7 +815,7 @@ def test_a_temporary_reply_never_gets_a_permanent_diagnosis(code: int, detail: s
     ("dot", b"554 5.7.1 Rejected by Barracuda: attachment type not allowed\r\n",
      "content-rejected"),
     ("rcpt", b"421 4.7.0 Too many errors from you, closing connection\r\n",
-     "service-unavailable"),
+     "too-many-errors"),
 ])
 def test_list_and_rate_words_need_what_they_are_about(stage: str, raw: bytes,
                                                        code: str) -> None:

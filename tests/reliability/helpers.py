@@ -47,7 +47,7 @@ def measured(*args: str, timeout: float = HARD_LIMIT, env: dict[str, str] | None
         deadline = time.monotonic() + timeout
         peak = 0
         while True:
-            peak = max(peak, _hwm(proc.pid))
+            peak = max(peak, peak_memory(proc.pid))
             pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
@@ -66,7 +66,7 @@ def measured(*args: str, timeout: float = HARD_LIMIT, env: dict[str, str] | None
     return Measured(run, peak)
 
 
-def _hwm(pid: int) -> int:
+def peak_memory(pid: int) -> int:
     """The process's peak resident memory so far (VmHWM), in octets; 0 once it is gone."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:

@@ -9,6 +9,7 @@ hundreds of them, over payloads from a few octets to half a megabyte.
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from pathlib import Path
 
@@ -125,3 +126,44 @@ def test_injected_plaintext_is_never_taken_as_tls_protected(scripted, certs,
                 errors = [e.text for e in events if e.kind == "error"]
                 assert any("possible STARTTLS injection" in text for text in errors)
     assert runs >= 100  # and as many with the other transport
+
+
+class Unresolvable:
+    """A transport whose look-up of the server's name fails, as getaddrinfo fails for a name
+    with no address (no resolver is asked: tests never reach the machine's)."""
+
+    @staticmethod
+    async def open(host: str, port: int, timeout: float, dial: object = None) -> object:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    @staticmethod
+    async def offload(function, *args):  # type: ignore[no-untyped-def]
+        return function(*args)
+
+
+def test_a_smart_host_that_does_not_resolve_is_said_so(scripted) -> None:
+    server = scripted(floods_during_data)  # never reached
+    plan = plan_for(server)
+    plan.host = "smtp.example.invalid"
+    events: list[Event] = []
+    result = drive(Runner(plan, lambda item: events.append(item) if isinstance(item, Event)
+                          else None, driver=Unresolvable).run())  # type: ignore[arg-type]
+    assert (result.exit_code, result.stage) == (2, "connect")
+    assert "does not resolve" in result.error
+    assert result.diagnosis["code"] == "host-not-found"
+    assert "traceroute" not in result.diagnosis["next_step"]  # not a routing problem
+    assert server.connections == []
+
+
+async def never_speaks_tls(peer: Peer) -> None:
+    await peer.sleep(5)  # takes the connection, answers nothing (no TLS, no banner)
+
+
+def test_an_implicit_tls_hand_shake_that_times_out_is_said_so(scripted) -> None:
+    server = scripted(never_speaks_tls)
+    plan = plan_for(server, tls="implicit")
+    plan.timeouts = type(plan.timeouts).all(1.0)
+    result = drive(Runner(plan, lambda item: None, driver=BlockingConnection).run())
+    assert (result.exit_code, result.stage) == (29, "tls")
+    assert "implicit TLS" in result.error and "hand-shake" in result.error
+    assert result.diagnosis["code"] == "tls-handshake"

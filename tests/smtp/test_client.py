@@ -202,7 +202,7 @@ def test_a_close_in_the_middle_of_a_stage() -> None:
 
 
 @pytest.mark.parametrize("line", [b"hello there\r\n", b"999 nine\r\n", b"2500 code\r\n",
-                                  b"250*sep\r\n"])
+                                  b"250_sep\r\n"])
 def test_not_smtp_is_a_protocol_error(line: bytes) -> None:
     wire = Wire()
     wire.server(line)
@@ -504,3 +504,34 @@ def test_abandon_while_waiting_for_the_greeting_says_how_long() -> None:
     assert (verdict.stage, verdict.kind, verdict.exit_code) == ("banner", Failure.ABANDONED,
                                                               130)
     assert "12.5 s for the greeting" in verdict.error
+
+
+def test_a_reply_in_the_same_packet_as_the_354_is_shown_not_lost() -> None:
+    """It vanished from the transcript: now it is shown, and a server that answers before the
+    message was sent gets no message."""
+    wire = Wire()
+    greeted(wire)
+    for reply in (b"250 ok\r\n", b"250 ok\r\n"):
+        wire.sends()
+        wire.server(reply)
+    wire.sends()
+    wire.server(b"354 go ahead\r\n554 5.7.1 changed my mind\r\n")
+    assert "554 5.7.1 changed my mind" in wire.texts("recv")
+    assert isinstance(wire.action, Close)
+    assert "554" in wire.client.verdict.error and wire.client.verdict.stage == "dot"
+
+
+def test_after_a_typed_data_a_step_sends_the_profile_s_message() -> None:
+    wire = stepped()
+    for line, reply in (("MAIL FROM:<a@example.com>", b"250 ok\r\n"),
+                        ("RCPT TO:<b@example.net>", b"250 ok\r\n"), ("DATA", b"354 go\r\n")):
+        wire.client.manual(line)
+        wire.sends()
+        wire.server(reply)
+    assert isinstance(wire.action, AskUser) and wire.action.stage is Stage.DOT
+    wire.client.step()
+    assert wire.message() == MESSAGE + b".\r\n"
+    wire.server(b"250 queued\r\n")
+    assert wire.client.verdict.outcome is Outcome.DELIVERED
+    wire.client.manual("NOOP")  # a command again, not a message line
+    assert wire.sends() == b"NOOP\r\n"

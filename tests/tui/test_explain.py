@@ -76,6 +76,8 @@ async def test_a_refused_relay_is_diagnosed_and_each_line_explained(tmp_path: Pa
         # After the session: the diagnosis, its cause and its next step.
         assert panel.heading == "Diagnosis"
         assert "✗ Relaying denied" in panel.text
+        assert "Confidence: decided (decided by the reply's codes and words)" in panel.text
+        assert "Side at fault: the sending account" in " ".join(panel.text.split())
         assert "Next step: Authenticate (AUTH)" in panel.text
         assert "send to the recipient domain's own MX" in panel.text
         assert "Local checks" in panel.text and "banner name" in panel.text

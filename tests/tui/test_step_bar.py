@@ -57,12 +57,12 @@ async def test_a_running_session_says_which_reply_it_waits_for(tmp_path: Path,
     app = SmtpTuiApp(tmp_path, open_profile="alpha")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
-        await until(pilot, lambda: step_line(app) == "now waiting for the reply to MAIL",
-                    "the wait for MAIL's reply shown")
+        await until(pilot, lambda: step_line(app) == "now waiting for the reply to MAIL (10 s "
+                    "max)", "the wait for MAIL's reply shown, and how long it may last")
         assert "EHLO" not in step_line(app)  # nothing stale from the first step
         held["MAIL"].set()
-        await until(pilot, lambda: step_line(app) == "now waiting for the reply to the final "
-                    "dot", "the wait for the final reply shown")
+        await until(pilot, lambda: step_line(app) == "now waiting for the final dot's reply (10 s "
+                    "max)", "the wait for the final reply shown")
         held["final dot"].set()
         await until(pilot, lambda: app.phase == "done", "the end of the session")
         await pilot.pause()

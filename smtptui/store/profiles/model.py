@@ -12,9 +12,10 @@ from smtptui.store.profiles.validate import CHECKS, ProfileError, check_field, s
 #: The fields saved in a profile file, in the order a new file lists them.
 FIELDS = (
     "name", "mode", "host", "port", "helo", "sender", "recipients", "eml", "subject", "body",
-    "tls", "verify", "ca_file", "auth_user", "auth_mech", "password_source", "timeout", "dns",
-    "quit_after", "protocol", "pipeline", "chunking", "chunk_size", "dsn_notify", "dsn_ret",
-    "dsn_envid", "dsn_orcpt", "requiretls", "xclient", "notes",
+    "tls", "verify", "ca_file", "tls_cert", "tls_key", "auth_user", "auth_mech",
+    "password_source", "timeout", "dns", "local_interface", "quit_after", "protocol",
+    "pipeline", "chunking", "chunk_size", "dsn_notify", "dsn_ret", "dsn_envid", "dsn_orcpt",
+    "requiretls", "xclient", "notes",
 )
 
 
@@ -39,11 +40,14 @@ class Profile:
     tls: str = "starttls"  # "off" | "starttls" | "required" | "implicit"
     verify: bool = True
     ca_file: str = ""
+    tls_cert: str = ""  # a client certificate (PEM); relative to the profile file's folder
+    tls_key: str = ""  # its private key, if not in the same file
     auth_user: str = ""
     auth_mech: str = ""
     password_source: str = ""  # "prompt" | "env:VAR" | "command:CMD" | ""
     timeout: float | None = None  # seconds for every stage; None: RFC 5321's defaults
     dns: str = ""  # resolver "HOST[:PORT]"; "" for the system's
+    local_interface: str = ""  # "ADDR" or "ADDR:PORT" ("[V6]:PORT"): where to connect from
     quit_after: str = ""  # a stage name, or "" to run the whole session
     protocol: str = "esmtp"  # smtp | esmtp | lmtp
     pipeline: bool = True  # PIPELINING where offered (RFC 2920)
@@ -97,9 +101,9 @@ class Profile:
     def apply_overrides(self, **changes: Any) -> Profile:
         """A copy of this profile with ``changes`` applied, for one run (the file is untouched).
 
-        Each value is checked as in a file; ProfileError names a bad one. A relative ``eml``
-        given here is taken from the current folder (as a command-line path is), not the
-        profile's folder.
+        Each value is checked as in a file; ProfileError names a bad one. A relative ``eml``,
+        ``tls_cert`` or ``tls_key`` given here is taken from the current folder (as a
+        command-line path is), not the profile's folder.
         """
         checked = {}
         for name, value in changes.items():
@@ -108,6 +112,9 @@ class Profile:
             checked[name] = check_field(name, value)
         if checked.get("eml") and not Path(checked["eml"]).expanduser().is_absolute():
             checked["eml"] = str(Path(checked["eml"]).expanduser().absolute())
+        for name in ("tls_cert", "tls_key"):  # from the command line: the current folder's
+            if checked.get(name) and not Path(checked[name]).expanduser().is_absolute():
+                checked[name] = str(Path(checked[name]).expanduser().absolute())
         checked.setdefault("recipients", list(self.recipients))
         return replace(self, **checked)
 

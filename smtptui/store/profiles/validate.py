@@ -240,6 +240,20 @@ def _timeout(value: Any) -> float | None:
     return float(value)
 
 
+def _local_interface(value: Any) -> str:
+    """An IP address of this host to connect from, with a port or not: "192.0.2.7",
+    "192.0.2.7:2525", "2001:db8::7" or "[2001:db8::7]:2525" (no name: nothing is looked up)."""
+    from smtptui.smtp.plan import parse_local_interface
+
+    text = _token(value)
+    if text:
+        try:
+            parse_local_interface(text)
+        except InputError as exc:
+            raise FieldError(str(exc).removeprefix(f"{text!r}: ")) from None
+    return text
+
+
 def _dns(value: Any) -> str:
     text = _token(value)
     if not text:
@@ -319,11 +333,14 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "tls": _choice(TLS_MODES),
     "verify": _verify,
     "ca_file": lambda v: _line(v).strip(),
+    "tls_cert": lambda v: _line(v).strip(),
+    "tls_key": lambda v: _line(v).strip(),
     "auth_user": lambda v: _line(v).strip(),
     "auth_mech": _auth_mech,
     "password_source": _password_source,
     "timeout": _timeout,
     "dns": _dns,
+    "local_interface": _local_interface,
     "quit_after": _optional_choice(QUIT_AFTER_STAGES),
     "protocol": _choice(PROTOCOLS),
     "pipeline": _flag,

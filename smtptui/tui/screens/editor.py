@@ -29,6 +29,7 @@ LABELS = {
     "name": "Name", "mode": "Mode", "host": "Host", "port": "Port", "helo": "HELO name",
     "sender": "Sender", "recipients": "Recipients", "eml": "Message file", "subject": "Subject",
     "body": "Body", "tls": "TLS", "verify": "Verify cert.", "ca_file": "CA file",
+    "tls_cert": "Client cert.", "tls_key": "Client key", "local_interface": "From address",
     "auth_user": "Login user", "auth_mech": "Login mech.", "password_source": "Password from",
     "timeout": "Time-out (s)", "dns": "DNS server", "quit_after": "Quit after",
     "protocol": "Protocol", "pipeline": "Pipelining", "chunking": "CHUNKING",
@@ -44,6 +45,9 @@ PLACEHOLDERS = {
     "timeout": "(RFC 5321's defaults)", "dns": "(the system's resolver; or HOST[:PORT])",
     "chunk_size": "(octets per BDAT)", "dsn_notify": "(none; or NEVER, or SUCCESS,FAILURE,DELAY)",
     "dsn_ret": "(none; or FULL or HDRS)", "dsn_envid": "(none; an envelope id)",
+    "tls_cert": "(none; or a PEM file, when the server asks for one)",
+    "tls_key": "(in the certificate's file; or a PEM key file)",
+    "local_interface": "(the system's choice; or ADDR[:PORT] of this host)",
 }
 TEXT_AREAS = {"recipients": 3, "body": 4, "xclient": 2, "notes": 3}
 #: Yes/no fields, a switch each.

@@ -11,7 +11,10 @@ from textual.widgets import DataTable, Footer, Static, TextArea
 
 from smtptui.store.history import History, HistoryEntry, HistoryError
 
-_OUTCOME_STYLES = {"delivered": "green", "stopped": "yellow", "failed": "bold red"}
+_OUTCOME_STYLES = {"delivered": "green", "partial": "yellow", "stopped": "yellow",
+                   "failed": "bold red"}
+#: How the history list words an outcome ("partial": delivered to some recipients only).
+_OUTCOME_WORDS = {"partial": "delivered to some"}
 
 _BOX_CSS = """
     {name} {{
@@ -130,7 +133,8 @@ class HistoryScreen(ModalScreen[None]):
         table = self.query_one("#history-table", DataTable)
         for index, entry in enumerate(self.entries):
             table.add_row(Text(when(entry)),
-                          Text(entry.outcome, style=_OUTCOME_STYLES.get(entry.outcome, "")),
+                          Text(_OUTCOME_WORDS.get(entry.outcome, entry.outcome),
+                               style=_OUTCOME_STYLES.get(entry.outcome, "")),
                           Text(str(entry.exit_code), justify="right"),
                           Text(entry.path.name, style="dim"), key=str(index))
         table.focus()
@@ -149,7 +153,8 @@ class HistoryScreen(ModalScreen[None]):
         except HistoryError as exc:
             self.query_one("#history-message", Static).update(Text(str(exc), style="bold red"))
             return
-        title = f"{self.profile_name}: {when(entry)}, {entry.outcome}, exit code {entry.exit_code}"
+        outcome = _OUTCOME_WORDS.get(entry.outcome, entry.outcome)
+        title = f"{self.profile_name}: {when(entry)}, {outcome}, exit code {entry.exit_code}"
         self.app.push_screen(TranscriptViewer(title, text))
 
     def action_close(self) -> None:

@@ -31,8 +31,9 @@ class ExplainPanel(VerticalScroll, can_focus=True):
     """Set ``line`` (the transcript's selected line) and ``result`` (the finished session's).
 
     A reply line shows its code and enhanced code explained, a command its meaning; any other
-    line, once the session has ended, the diagnosis (cause, explanation, next step) and the
-    local checks. ``scrub`` filters every text shown. Server text is never markup.
+    line, once the session has ended, the diagnosis (cause, how sure it is, explanation with
+    the side at fault, next step) and the local checks. ``scrub`` filters every text shown.
+    Server text is never markup.
     """
 
     HELP_GROUP = "Explain panel"
@@ -139,6 +140,14 @@ class ExplainPanel(VerticalScroll, can_focus=True):
         self._break(text)
         text.append("✗ ", self._style("cause"))
         text.append(self._clean(diagnosis.get("cause", "")), self._style("cause"))
+        confidence = diagnosis.get("confidence")
+        if confidence:
+            from smtptui.knowledge.diagnosis_faults import CONFIDENCES
+
+            text.append("\n")
+            text.append("Confidence: ", self._style("next"))
+            text.append(confidence, self._style("title"))
+            text.append(f" ({CONFIDENCES.get(confidence, '')})", self._style("reference"))
         if diagnosis.get("explanation"):
             text.append("\n")
             text.append(self._clean(diagnosis["explanation"]))

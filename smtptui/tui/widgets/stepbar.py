@@ -71,10 +71,12 @@ class StatusLine(Widget):
 def activity(kind: str, stage: str, text: str) -> str | None:
     """What the session is doing after this transcript line, while nothing waits for the
     user ("waiting for the reply to MAIL"); None when the line changes nothing."""
+    if kind == "info" and stage == "connect" and text.startswith("Connected to"):
+        return "waiting for the greeting"
     if kind != "send":
         return None
     if stage == "dot":
-        return "waiting for the reply to the final dot" if text == "." else "sending the message"
+        return "waiting for the final dot's reply" if text == "." else "sending the message"
     verb = text.split(" ", 1)[0].split(":", 1)[0].upper()
     if stage == "auth" or not (verb.isalpha() and len(verb) <= 12):
         verb = stage.upper()
@@ -134,6 +136,7 @@ class StepBar(Vertical):
         super().__init__(id=id)
         self.mode = "view"  # view | edit | manual
         self.pending: str | None = None
+        self.pending_stage = ""  # "dot": typed lines are lines of the message
         self.activity: str | None = None
         self.status = Status()
         self._label = Static("next", id="step-label")
@@ -159,13 +162,22 @@ class StepBar(Vertical):
             self.query_one("#step-line").mount(self._input)
         return self._input
 
-    def set_pending(self, line: str | None) -> None:
+    def set_pending(self, line: str | None, stage: str = "") -> None:
         """The next command the session will send (None: nothing waits for the user); a
-        command waiting for the user ends the activity shown."""
+        command waiting for the user ends the activity shown. ``stage`` "dot": a typed DATA
+        was answered 354, so a typed line is a line of the message."""
         self.pending = line
+        self.pending_stage = stage
         if line is not None:
             self.activity = None
+        if self.mode == "manual":
+            self.input.placeholder = self._manual_hint()
         self._show_value()
+
+    def _manual_hint(self) -> str:
+        if self.pending_stage == "dot":
+            return 'a line of the message; "." alone ends it (escape to leave)'
+        return "any command, e.g. NOOP, VRFY user, HELP (escape to leave)"
 
     def set_activity(self, text: str | None) -> None:
         """What the session is doing while nothing waits for the user (None: nothing)."""
@@ -195,8 +207,7 @@ class StepBar(Vertical):
         field = self.input
         self._value.display = False
         field.display = True
-        field.placeholder = ("any command, e.g. NOOP, VRFY user, HELP (escape to leave)"
-                             if mode == "manual" else "the next command")
+        field.placeholder = self._manual_hint() if mode == "manual" else "the next command"
         field.value = "" if mode == "manual" else (self.pending or "")
         field.focus()
         field.cursor_position = len(field.value)
@@ -212,13 +223,14 @@ class StepBar(Vertical):
     @on(Input.Submitted, "#step-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        line = event.value.strip()
         manual = self.mode == "manual"
-        if manual:
+        if manual:  # sent as typed, as telnet would: an empty line too (a message's blank line)
+            line = event.value
             self.input.value = ""
         else:
+            line = event.value.strip()
             self.end()
-        if line:
+        if line or manual:
             self.post_message(self.Submitted(line, manual))
 
     def action_cancel_edit(self) -> None:
