@@ -26,11 +26,13 @@ _ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\
 
 @dataclass(frozen=True, slots=True)
 class ScreenTiming:
-    """Seconds from spawn to the first output byte and to the marker; peak RSS in MiB."""
+    """Seconds from spawn to the first output byte and to the marker; peak RSS in MiB; CPU
+    seconds (user + system) of the whole run, the quit included (NaN without GNU time)."""
 
     first_output: float
     marker: float
     max_rss_mib: float
+    cpu: float = float("nan")
 
 
 def screen_text(output: bytes) -> str:
@@ -46,10 +48,12 @@ def time_to_marker(cmd: Sequence[str], marker: str, *, env: dict[str, str],
     The clock starts just before the fork and stops at the read that completes the marker,
     which is when the user could see it. Then `quit_keys` (ctrl+q) is typed; a program that
     does not end within 5 s is killed with its process group. The command runs under GNU
-    time, so its peak RSS over the whole run is reported (NaN without /usr/bin/time).
+    time, so its peak RSS and CPU time over the whole run are reported (NaN without
+    /usr/bin/time).
     """
     with tempfile.NamedTemporaryFile(prefix="maxrss-") as report:
-        wrapped = [GNU_TIME, "-f", "%M", "-o", report.name, *cmd] if HAVE_GNU_TIME else cmd
+        wrapped = ([GNU_TIME, "-f", "%U %S %M", "-o", report.name, *cmd] if HAVE_GNU_TIME
+                   else cmd)
         start = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:  # the child: a new session whose terminal is the pty
@@ -82,9 +86,13 @@ def time_to_marker(cmd: Sequence[str], marker: str, *, env: dict[str, str],
                     found = now - start
         finally:
             _stop(pid, fd, quit_keys)
-        lines = Path(report.name).read_text().split() if HAVE_GNU_TIME else []
-        rss = float(lines[-1]) / 1024 if lines and lines[-1].isdigit() else float("nan")
-    return ScreenTiming(first, found, rss)
+        words = Path(report.name).read_text().split() if HAVE_GNU_TIME else []
+        rss = float(words[-1]) / 1024 if words and words[-1].isdigit() else float("nan")
+        try:
+            cpu = float(words[-3]) + float(words[-2])
+        except (IndexError, ValueError):
+            cpu = float("nan")
+    return ScreenTiming(first, found, rss, cpu)
 
 
 def _stop(pid: int, fd: int, quit_keys: bytes) -> None:

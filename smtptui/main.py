@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"smtptui: error: {exc}\n")
         return 1
     try:
-        args = make_parser().parse_args(argv)
+        args = make_parser(words).parse_args(argv)
         return _dispatch(args)
     except KeyboardInterrupt:
         sys.stderr.write("smtptui: interrupted\n")

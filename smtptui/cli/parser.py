@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from collections.abc import Sequence
 
 from smtptui import __version__
 from smtptui.cli.protocol_options import add_protocol_options
@@ -37,8 +40,29 @@ def check_swaks_short_options(words: list[str]) -> None:
                 f"{SWAKS_SHORT[word]} (see docs/swaks.md)")
 
 
+def _columns() -> int:
+    """The terminal's width, as `shutil.get_terminal_size().columns` gives it ($COLUMNS, then
+    standard output's terminal, then 80), without importing shutil (and with it fnmatch, zlib,
+    bz2 and lzma: ~1.5 ms of every start, for a width only help text needs)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error and exit code 1 (swaks: 1 is a usage error)."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every add_argument (to check its metavar), and its
+        # HelpFormatter imports shutil for the width: the same width, given (as it subtracts).
+        return self.formatter_class(prog=self.prog, width=_columns() - 2)  # type: ignore[call-arg]
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(1, f"smtptui: error: {message}\n")
@@ -55,10 +79,7 @@ class _InOrder(argparse.Action):
         setattr(namespace, self.dest, items)
 
 
-def _add_run(sub: argparse._SubParsersAction) -> None:
-    run = sub.add_parser("run", allow_abbrev=False,
-                         help="run one SMTP session without a screen (swaks-style)",
-                         description="Run one SMTP session and print the transcript.")
+def _add_run(run: argparse.ArgumentParser) -> None:
     run.add_argument("profile", nargs="?", help="a saved profile to start from")
     run.add_argument("-s", "--server", help="HOST[:PORT] of the smart host")
     run.add_argument("-p", "--port", type=int, help="the port (default 25; 465 means implicit TLS)")
@@ -115,8 +136,10 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     add_transport_options(run)
 
 
-def make_parser() -> argparse.ArgumentParser:
-    """The whole command-line grammar."""
+def make_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command-line grammar. Given ``words`` (the command line), a sub-command
+    they do not name is made with its name and help only: argparse builds every sub-parser
+    before it parses, and `run`'s options alone cost ~3 ms of the app's start."""
     parser = _Parser(prog="smtptui", description="A workbench for SMTP troubleshooting.",
                      allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"smtptui {__version__}")
@@ -127,22 +150,31 @@ def make_parser() -> argparse.ArgumentParser:
                         help="let an unexpected error print its traceback (before or after "
                              "the sub-command)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    _add_run(sub)
+    run = sub.add_parser("run", allow_abbrev=False,
+                         help="run one SMTP session without a screen (swaks-style)",
+                         description="Run one SMTP session and print the transcript.")
     mx = sub.add_parser("mx", allow_abbrev=False, help="show the mail route (MX hosts) of a domain",
                         description="Print the MX route of DOMAIN in the order a session walks it.")
-    mx.add_argument("domain")
-    mx.add_argument("--dns", metavar="HOST[:PORT]", help="the resolver to ask (default: system)")
-    mx.add_argument("--timeout", type=float, default=5.0, help="DNS time-out in seconds")
-    mx.add_argument("--json", action="store_true", help="print one JSON object")
     profiles = sub.add_parser("profiles", allow_abbrev=False,
                               help="list the saved profiles, or show one")
-    profiles.add_argument("action", nargs="?", choices=("list", "show"), default="list")
-    profiles.add_argument("name", nargs="?")
-    for sub_parser in (sub.choices["run"], profiles):
-        sub_parser.add_argument("--profiles", metavar="DIR", default=argparse.SUPPRESS,
-                                help="the profiles folder (default: $SMTPTUI_PROFILES or the "
-                                     "user config folder)")
-    for sub_parser in sub.choices.values():
-        sub_parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                                help="let an unexpected error print its traceback")
+    named = set(sub.choices) if words is None else set(sub.choices).intersection(words)
+    if "run" in named:
+        _add_run(run)
+    if "mx" in named:
+        mx.add_argument("domain")
+        mx.add_argument("--dns", metavar="HOST[:PORT]",
+                        help="the resolver to ask (default: system)")
+        mx.add_argument("--timeout", type=float, default=5.0, help="DNS time-out in seconds")
+        mx.add_argument("--json", action="store_true", help="print one JSON object")
+    if "profiles" in named:
+        profiles.add_argument("action", nargs="?", choices=("list", "show"), default="list")
+        profiles.add_argument("name", nargs="?")
+    for name in named & {"run", "profiles"}:
+        sub.choices[name].add_argument(
+            "--profiles", metavar="DIR", default=argparse.SUPPRESS,
+            help="the profiles folder (default: $SMTPTUI_PROFILES or the user config folder)")
+    for name in named:
+        sub.choices[name].add_argument("--debug", action="store_true",
+                                       default=argparse.SUPPRESS,
+                                       help="let an unexpected error print its traceback")
     return parser

@@ -6,7 +6,6 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from smtptui.cli.explainer import Explainer
 from smtptui.cli.printer import Printer
 from smtptui.cli.protocol_options import protocol_defaults, protocol_settings
 from smtptui.cli.transport_options import check_transport_flags, transport_settings
@@ -195,7 +194,11 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.st
     printer = Printer(out, err, as_json=args.json, progress=not args.json and err.isatty(),
                       brief=args.brief)
     lines: list[str] = []
-    explain = Explainer() if args.explain else None
+    explain = None
+    if args.explain:  # the reply and keyword tables load only for --explain
+        from smtptui.cli.explainer import Explainer
+
+        explain = Explainer()
 
     def emit(item: object) -> None:
         if isinstance(item, Progress):

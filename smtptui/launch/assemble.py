@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from smtptui.launch.compose import compose_message, composed_parts
 from smtptui.launch.message import MessageSource
 from smtptui.smtp.errors import InputError
 from smtptui.smtp.plan import SessionPlan
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def eml_option(eml: str | None, data: str | None) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smtptui.launch.compose import compose_message
@@ -77,6 +76,8 @@ def profile_file(profile: Profile, name: str) -> str:
     together; "" stays ""."""
     if not name:
         return ""
+    from pathlib import Path  # profiles only: a run from flags needs no pathlib
+
     path = Path(name).expanduser()
     if path.is_absolute() or profile.path is None:
         return str(path)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO
 
 from smtptui.smtp import data
@@ -14,6 +13,8 @@ from smtptui.smtp.errors import InputError
 from smtptui.smtp.record import record
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from smtptui.launch.headers import HeaderEdit
 
 #: Octets of a file encoded per base64 chunk: 57 octets make one 76-character line (RFC 2045
@@ -137,6 +138,7 @@ class MessageSource:
     def scan(self, allow_binary: bool = False) -> MessageFacts:
         """Sizes, 8-bit bytes, long lines and line count (one streaming pass, then kept)."""
         if self._facts is None:
+            _prime_allocator()
             self._facts = data.scan(self.chunks(), self.label, from_file=self.path is not None,
                                     allow_binary=allow_binary)
         return self._facts
@@ -146,9 +148,27 @@ class MessageSource:
         return data.wire_chunks(self.chunks())
 
 
+_primed = False
+
+
+def _prime_allocator() -> None:
+    """Free one block of 4 MiB, once a process: glibc's malloc then raises its mmap and trim
+    thresholds (mallopt(3), "dynamic mmap threshold") and keeps the chunks' buffers of 1 MiB
+    in its heap for reuse, where it would map and unmap each one and fault every page in
+    afresh: ~16,000 page faults fewer for a 25 MB message, ~15 ms of system time, the same
+    peak memory (docs/performance.md). The block is never written to (calloc of fresh pages);
+    other allocators take it as one more allocation."""
+    global _primed
+    if not _primed:
+        _primed = True
+        bytes(4 * CHUNK)
+
+
 def check_file(path: str | os.PathLike[str], what: str, hint: str = "save it to a file first"
                ) -> Path:
     """A regular file that can be opened for reading now, or InputError naming ``what``."""
+    from pathlib import Path  # only for a file: a composed message's run never needs pathlib
+
     p = Path(path)
     if not p.exists():
         raise InputError(f"{what} {str(p)!r} does not exist")

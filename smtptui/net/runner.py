@@ -470,11 +470,12 @@ class Runner:
             self._lookahead = next(self._chunks, None)
             self._message_sent, self._message_started = 0, time.monotonic()
             self._stage_started = self._message_started
-        chunk, last = self._lookahead, False
+        chunk, last, pipelined = self._lookahead, False, b""
         try:
             if chunk is None:
                 data, last = (client.message_chunk(b"", last=True) if bdat
                               else client.message_end()), True
+                pipelined = client.take_pipelined()  # QUIT, in the same write as the dot
             else:
                 self._lookahead = next(self._chunks, None)
                 last = bdat and self._lookahead is None
@@ -488,7 +489,7 @@ class Runner:
         if bdat:
             self._stage_started = time.monotonic()  # each chunk's reply is timed on its own
         written = await self._write_part(data, self.plan.timeouts.block, action.total,
-                                         last=last)
+                                         last=last, pipelined=pipelined)
         if last and written:
             self._chunks = None
             elapsed = time.monotonic() - self._message_started
@@ -497,13 +498,14 @@ class Runner:
                       f"octets in {elapsed:.2f} s ({rate:.1f} MB/s)")
 
     async def _write_part(self, data: bytes, timeout: float, total: int,
-                          last: bool = False) -> int:
-        """Write one part of the message; a reply that came meanwhile goes to the client
-        (a refusal in the middle of the message ends it). Returns the octets written."""
+                          last: bool = False, pipelined: bytes = b"") -> int:
+        """Write one part of the message (and a command pipelined after its end); a reply
+        that came meanwhile goes to the client (a refusal in the middle of the message ends
+        it). Returns the message's octets written."""
         assert self._conn is not None
         client, sent = self.client, self._message_sent
         try:
-            await self._conn.write(data, timeout)
+            await self._conn.write(data + pipelined if pipelined else data, timeout)
         except TimeoutError:
             if not await self._explained():
                 client.message_failed(Failure.DATA_STALLED, f"the server stopped reading the "

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 from smtptui.smtp.commands import MAX_COMMAND
 from smtptui.smtp.replies import Reply
 from smtptui.smtp.scrub import Scrubber, b64
@@ -108,6 +106,7 @@ class AuthExchange:
     def _cram_md5(self, challenge: Reply) -> tuple[str, str]:
         """RFC 2195: the user name and the HMAC-MD5 of the challenge; the digest is a secret
         too (with the challenge, a transcript holding it allows a dictionary attack)."""
+        import base64
         import hashlib  # CRAM-MD5 only: hashlib loads OpenSSL's libcrypto
         import hmac
 

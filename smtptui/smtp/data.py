@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from typing import Protocol
@@ -36,7 +37,61 @@ class MessageFacts:
 
 def _normalise(data: bytes) -> bytes:
     """Every CRLF, bare CR and bare LF becomes LF (CRLF is restored after dot-stuffing)."""
+    if b"\r" not in data:  # the usual LF file: memchr, instead of two passes that find nothing
+        return data
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+#: A line that starts with a dot, in the LF form. `re` finds this two-octet literal at about
+#: twice the speed of bytes.count/replace, whose search steps a few octets at a time through
+#: text where LF comes every line (docs/performance.md).
+_LINE_DOT = re.compile(rb"\n\.")
+#: Dots looked at one at a time (memchr) before the regular expression takes over a chunk.
+_FEW_DOTS = 64
+
+
+def _line_dots(text: bytes) -> list[int]:
+    """Where the dots that begin a line (after an LF) are. While a chunk's dots are few (a
+    base64 attachment has none, the benchmark's text one a line in 500), memchr finds each
+    dot and the octet before it is looked at; once it has proved to hold many (prose, a dot a
+    sentence), the regular expression does the rest at ~0.4 ms a MiB."""
+    marks: list[int] = []
+    at = text.find(b".", 1)
+    for _ in range(_FEW_DOTS):
+        if at < 0:
+            return marks
+        if text[at - 1] == 0x0A:
+            marks.append(at)
+        at = text.find(b".", at + 1)
+    if at >= 0:
+        marks.extend(found.start() + 1 for found in _LINE_DOT.finditer(text, at - 1))
+    return marks
+
+
+def _stuffed(text: bytes) -> tuple[bytes, int]:
+    """``text`` with a dot added after every LF that a dot follows, and how many were added."""
+    marks = _line_dots(text)
+    if not marks:
+        return text, 0
+    view = memoryview(text)  # slices without copies; join copies once
+    return b".".join([view[a:b] for a, b in zip([0, *marks], [*marks, len(text)],
+                                                strict=True)]), len(marks)
+
+
+def _long_lines(text: bytes, start: int, end: int) -> int:
+    """How many lines longer than 998 octets lie between ``start`` (a line start) and the LF
+    at ``end``: a window of 999 octets holding no LF is such a line, and a window holding
+    one skips every line up to its last LF, so a chunk takes ~1,100 searches a MiB, at C
+    speed (a split into lines made ~13,000 objects a MiB)."""
+    long = 0
+    window = MAX_TEXT_LINE + 1
+    while start < end:
+        found = text.rfind(b"\n", start, start + window if start + window <= end else end + 1)
+        if found < 0:
+            long += 1
+            found = text.find(b"\n", start)
+        start = found + 1
+    return long
 
 
 class DataEncoder:
@@ -70,11 +125,11 @@ class DataEncoder:
                 return b""
         text = _normalise(chunk)
         if self._stuff:
-            self.stuffed += text.count(b"\n.")
+            text, added = _stuffed(text)
+            self.stuffed += added
             if self._line_start and text.startswith(b"."):
                 text = b"." + text
                 self.stuffed += 1
-            text = text.replace(b"\n.", b"\n..")
         self._line_start = text.endswith(b"\n")
         self._empty = False
         return text
@@ -130,19 +185,20 @@ def scan(chunks: Iterable[bytes], label: str, *, from_file: bool = True,
             eight_bit = True
         text = encoder.feed_text(chunk)
         headers.feed(text)
-        breaks = text.count(b"\n")
+        # The line count: bytes.count looks at every octet, replace finds a one-octet needle
+        # with memchr (~0.2 ms a MiB against ~0.4, the copy included).
+        breaks = len(text.replace(b"\n", b"\r\n")) - len(text)
         size += len(text) + breaks
         if not breaks:
             current += len(text)
             continue
-        # Line statistics at C speed: split, measure, and count only when one is long.
-        parts = text.split(b"\n")
-        first = current + len(parts[0])
-        current = len(parts[-1])
+        # Line statistics at C speed: the line the chunk ends, the whole lines inside it, and
+        # the start of the next.
+        first_end, last_end = text.find(b"\n"), text.rfind(b"\n")
+        long_lines += (current + first_end > MAX_TEXT_LINE) + _long_lines(
+            text, first_end + 1, last_end)
+        current = len(text) - last_end - 1
         lines += breaks
-        if first > MAX_TEXT_LINE or max(map(len, parts[1:-1]), default=0) > MAX_TEXT_LINE:
-            long_lines += (first > MAX_TEXT_LINE) + sum(
-                len(p) > MAX_TEXT_LINE for p in parts[1:-1])
     if raw_total == 0 and from_file:
         raise InputError(f"{label}: the message file is empty")
     tail = encoder.finish()[:-3]  # the line end the encoder adds, without ".\r\n"

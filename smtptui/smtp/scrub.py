@@ -10,7 +10,6 @@ masked only where it stands alone, as a whole word between non-alphanumeric char
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 
@@ -25,12 +24,16 @@ MASK = "[redacted]"
 
 def b64(text: str | bytes) -> str:
     """Base64 of UTF-8 text (or of bytes), as AUTH sends it."""
+    import base64  # AUTH only: a session without it never loads base64 (nor struct)
+
     data = text.encode("utf-8") if isinstance(text, str) else text
     return base64.b64encode(data).decode("ascii")
 
 
 def decoded(text: str) -> str | None:
     """The text a base64 answer carries, if it is base64 of UTF-8 at all."""
+    import base64
+
     try:
         return base64.b64decode(text.strip(), validate=True).decode("utf-8")
     except (binascii.Error, ValueError):

@@ -388,12 +388,20 @@ def run_app(profiles_dir: Path | None, demo: bool) -> int:
     if demo:
         from smtptui.tui.demo import DEMO_PROFILE, DemoServer
 
-        with DemoServer() as server:
+        server = DemoServer().listen()  # its port and profiles; it answers after the first
+        try:  # screen, and connections made before then wait in its listen queue
+
+            def after_start() -> None:
+                collect_after_start()
+                server.serve()
+
             app = SmtpTuiApp(server.profiles_dir, open_profile=DEMO_PROFILE,
                              history=LazyHistory(server.profiles_dir.parent / "history"),
-                             after_start=collect_after_start)
+                             after_start=after_start)
             app.run()
             return app.return_code or 0
+        finally:
+            server.stop()
     from smtptui.store.profiles import default_profiles_dir, seed_examples
 
     directory = profiles_dir or default_profiles_dir()

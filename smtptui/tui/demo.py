@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
+import socket
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
 from smtptui.smtp.record import field, record
-from smtptui.store.profiles import Profile, ProfileStore
 
 #: The name the demo server gives in its banner and EHLO reply.
 DEMO_HOSTNAME = "demo.smtptui.test"
@@ -94,6 +95,7 @@ class DemoServer:
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._tmp: Path | None = None
+        self._sock: socket.socket | None = None
 
     @property
     def messages(self) -> list[DemoMessage]:
@@ -120,9 +122,8 @@ class DemoServer:
                         decode_data=False, enable_SMTPUTF8=True, loop=loop)
 
         try:
-            self._server = loop.run_until_complete(
-                loop.create_server(factory, self.host, self.port))
-            self.port = self._server.sockets[0].getsockname()[1]
+            assert self._sock is not None, "listen() first"
+            self._server = loop.run_until_complete(loop.create_server(factory, sock=self._sock))
         except BaseException as exc:  # reported by start() in the caller's thread
             self._error = exc
             self._ready.set()
@@ -141,24 +142,53 @@ class DemoServer:
                 loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
-    def start(self) -> DemoServer:
-        """Start listening and write the demo profiles; OSError if the port cannot be bound."""
+    def listen(self) -> DemoServer:
+        """Bind the port (OSError if it cannot be) and write the demo profiles. Connections
+        wait in the listen queue until `serve()`: the app serves after its first screen, so
+        that aiosmtpd's import and start (~20 ms) are not part of the start-up."""
         logging.getLogger("mail.log").setLevel(logging.CRITICAL)  # keep the screen clean
-        self._thread = threading.Thread(target=self._serve, name="smtptui-demo", daemon=True)
-        self._thread.start()
-        self._ready.wait(10)
-        if self._error is not None:
-            raise OSError(f"cannot start the demo server: {self._error}")
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as asyncio does
+            sock.bind((self.host, self.port))
+            sock.listen(100)
+        except OSError as exc:
+            sock.close()
+            raise OSError(f"cannot start the demo server: {exc}") from None
+        self._sock, self.port = sock, sock.getsockname()[1]
         self._tmp = Path(tempfile.mkdtemp(prefix="smtptui-demo-"))
         write_demo_profiles(self.profiles_dir, self.host, self.port)
         return self
 
+    def serve(self) -> None:
+        """Start answering, in the server's own thread (once; `listen()` first)."""
+        if self._thread is None and self._sock is not None:
+            self._thread = threading.Thread(target=self._serve, name="smtptui-demo",
+                                            daemon=True)
+            self._thread.start()
+
+    def start(self) -> DemoServer:
+        """Listen, write the demo profiles and serve, once the server answers; OSError if the
+        port cannot be bound."""
+        self.listen()
+        self.serve()
+        self._ready.wait(10)
+        if self._error is not None:
+            self.stop()
+            raise OSError(f"cannot start the demo server: {self._error}")
+        return self
+
     def stop(self) -> None:
         """Stop the server and remove the temporary profiles folder."""
+        if self._thread is not None:
+            self._ready.wait(10)
         if self._loop is not None and self._thread is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(10)
         self._loop = self._thread = None
+        if self._sock is not None:  # never served, or not served any more
+            self._sock.close()
+            self._sock = None
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
@@ -170,21 +200,31 @@ class DemoServer:
         self.stop()
 
 
-def write_demo_profiles(directory: Path, host: str, port: int) -> list[Profile]:
-    """The demo profiles (one delivering, one refused) and their message, in ``directory``."""
-    store = ProfileStore(directory)
+def write_demo_profiles(directory: Path, host: str, port: int) -> None:
+    """The demo profiles (one delivering, one refused) and their message, in ``directory``:
+    the text `ProfileStore.save` would write (tests/tui/test_demo_start.py holds them to it),
+    without tomlkit and fsync (~20 ms of the demo's start), for a folder that lives as long
+    as the demo."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    (directory / "demo.eml").write_text(DEMO_MESSAGE.replace("\n", "\r\n"), encoding="ascii")
-    common: dict[str, Any] = {"mode": "smarthost", "host": host, "port": port,
-                              "helo": "workbench.example", "sender": "alice@example.com",
-                              "tls": "starttls", "timeout": 30.0}
-    profiles = [
-        Profile(name=DEMO_PROFILE, recipients=["bob@example.net", "carol@example.net"],
-                eml="demo.eml", notes="The demo server accepts these two recipients.",
-                **common),
-        Profile(name="demo-unknown-user", recipients=["unknown.user@example.net"],
-                subject="This one will not be delivered",
-                notes="The demo server refuses local parts starting with 'unknown': 550 5.1.1.",
-                **common),
-    ]
-    return [store.save(p) for p in profiles]
+    files = {"demo.eml": DEMO_MESSAGE.replace("\n", "\r\n")}
+    for name, recipients, middle, notes in _DEMO_PROFILES:
+        files[f"{name}.toml"] = (
+            "# smtptui profile: every field is described in docs/profiles.md\n"
+            f'name = "{name}"\nhost = "{host}"\nport = {port}\nhelo = "workbench.example"\n'
+            f'sender = "alice@example.com"\nrecipients = [{", ".join(recipients)}]\n'
+            f'{middle}\ntimeout = 30.0\nnotes = "{notes}"\n')
+    for name, text in files.items():
+        fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="ascii", newline="") as out:
+            out.write(text)
+
+
+#: The demo profiles' own lines: name, recipients (TOML strings), the line between the
+#: recipients and the time-out, notes. Plain ASCII without quotes or backslashes.
+_DEMO_PROFILES = (
+    (DEMO_PROFILE, ('"bob@example.net"', '"carol@example.net"'), 'eml = "demo.eml"',
+     "The demo server accepts these two recipients."),
+    ("demo-unknown-user", ('"unknown.user@example.net"',),
+     'subject = "This one will not be delivered"',
+     "The demo server refuses local parts starting with 'unknown': 550 5.1.1."),
+)

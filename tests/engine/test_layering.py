@@ -50,3 +50,20 @@ def test_a_plaintext_delivery_loads_neither_ssl_nor_dataclasses(sink) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-500:] + proc.stderr
     assert len(sink.wait_for_messages(1)) == 1
+
+
+def test_the_default_command_line_loads_only_what_the_session_uses(sink) -> None:
+    """Issue 17: the command a user types (`--tls starttls` by default) against a server that
+    offers no STARTTLS loads nothing of TLS, and nothing that only a rare option needs: the
+    reply tables (--explain), shutil (argparse's help width), pathlib (a message file)."""
+    code = ("import sys\nbefore = set(sys.modules)\nfrom smtptui.main import main\n"
+            f"code = main(['run', '--server', '127.0.0.1:{sink.port}', "
+            "'--from', 'a@example.com', '--to', 'b@example.net'])\n"
+            "loaded = set(sys.modules) - before\n"
+            "bad = sorted(loaded & {'ssl', '_ssl', 'shutil', 'pathlib', 'json', 'asyncio', "
+            "'smtptui.cli.explainer', 'smtptui.knowledge.replies', 'smtptui.knowledge.keywords', "
+            "'smtptui.knowledge.diagnosis'})\n"
+            "print(code, bad); sys.exit(0 if code == 0 and not bad else 1)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-500:] + proc.stderr
+    assert len(sink.wait_for_messages(1)) == 1

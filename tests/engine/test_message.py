@@ -83,3 +83,39 @@ def test_facts(tmp_path) -> None:
     facts = MessageSource.from_file(path).scan()
     assert facts.eight_bit and facts.long_lines == 1 and facts.lines == 4
     assert facts.wire_size == len(encode(path.read_bytes())) - 3
+
+
+def naive_facts(raw: bytes) -> tuple[int, int, int, int]:
+    """Lines, lines over 998 octets, dots added, wire size: line by line, the slow way."""
+    body = encode(raw, len(raw) or 1)[:-3]  # CRLF, dot-stuffed, without the final dot
+    lines = body.split(b"\r\n")[:-1] if body else []
+    stuffed = sum(line.startswith(b".") for line in lines)
+    return len(lines), sum(len(line) > 998 for line in lines), stuffed, len(body)
+
+
+_PIECES = st.sampled_from([b"a", b".", b"\n", b"\r", b"\r\n", b"\n.", b"x" * 997, b"y" * 998,
+                           b"z" * 999, b"w" * 2500])
+
+
+@given(st.lists(_PIECES, max_size=12).map(b"".join), st.integers(1, 3000))
+def test_scan_line_statistics_whatever_the_chunks(raw: bytes, size: int) -> None:
+    """The scan counts long lines a window of 999 octets at a time and dots with a regular
+    expression (issue 17): the same figures as a reading line by line, across chunks."""
+    from smtptui.smtp.data import scan
+
+    facts = scan([raw[i : i + size] for i in range(0, len(raw), size)], "m", from_file=False)
+    lines, long_lines, stuffed, wire = naive_facts(raw)
+    assert (facts.lines, facts.long_lines, facts.stuffed, facts.wire_size) == (
+        lines, long_lines, stuffed, wire)
+
+
+@given(st.lists(st.sampled_from([b".", b"\n", b"\n.", b"a", b"ab.c"]), max_size=400)
+       .map(b"".join))
+def test_dot_stuffing_with_few_or_many_dots(text: bytes) -> None:
+    """Dots are looked at one by one while they are few, then by a regular expression: the
+    same text as bytes.replace's, whichever way (issue 17)."""
+    from smtptui.smtp.data import _stuffed
+
+    stuffed, added = _stuffed(text)
+    assert stuffed == text.replace(b"\n.", b"\n..")
+    assert added == text.count(b"\n.")

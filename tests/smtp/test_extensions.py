@@ -29,9 +29,10 @@ def test_mail_every_rcpt_and_data_go_in_one_write() -> None:
     wire.server(b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 <c@example.net>: Recipient "
                 b"address rejected: User unknown in virtual mailbox table\r\n"
                 b"354 End data with <CR><LF>.<CR><LF>\r\n")
-    assert wire.message() == MESSAGE + b".\r\n"
-    wire.server(b"250 2.0.0 Ok: queued as 4XyZ\r\n")
-    assert wire.sends() == b"QUIT\r\n"
+    # RFC 2920 §3.1 and its §4 example: QUIT ends the group the message content begins.
+    assert wire.message() == MESSAGE + b".\r\nQUIT\r\n"
+    wire.server(b"250 2.0.0 Ok: queued as 4XyZ\r\n221 2.0.0 Bye\r\n")
+    assert wire.client.closed
     verdict = wire.client.verdict
     assert verdict.accepted == ["b@example.net"]
     assert [r.address for r in verdict.rejected] == ["c@example.net"]
@@ -39,8 +40,51 @@ def test_mail_every_rcpt_and_data_go_in_one_write() -> None:
     sent = wire.texts("send")
     assert sent[1:5] == ["MAIL FROM:<a@example.com> SIZE=21", "RCPT TO:<b@example.net>",
                          "RCPT TO:<c@example.net>", "DATA"]  # each line shown, in order
-    recv_stages = [e.stage for e in wire.events("recv")][-5:]
-    assert recv_stages == ["mail", "rcpt", "rcpt", "data", "dot"]
+    assert sent[-2:] == [".", "QUIT"]
+    recv_stages = [e.stage for e in wire.events("recv")][-6:]
+    assert recv_stages == ["mail", "rcpt", "rcpt", "data", "dot", "quit"]
+
+
+def test_a_refused_message_still_ends_with_the_quit_sent_with_its_dot() -> None:
+    """The dot's reply is checked as before (exit 26); QUIT went with the dot and is not sent
+    again: its own reply ends the session."""
+    wire = Wire(plan())
+    greeted(wire)
+    wire.sends()
+    wire.server(b"250 ok\r\n250 ok\r\n354 go\r\n")
+    assert wire.message().endswith(b"\r\n.\r\nQUIT\r\n")
+    wire.server(b"554 5.7.1 rejected by policy\r\n")
+    assert wire.action == Wait(Stage.QUIT, 30.0)
+    wire.server(b"221 2.0.0 Bye\r\n")
+    verdict = wire.client.verdict
+    assert wire.client.closed and verdict.exit_code == 26 and verdict.outcome is Outcome.FAILED
+    assert wire.texts("send").count("QUIT") == 1
+
+
+@pytest.mark.parametrize("changes", [dict(pipeline=False), dict(drop_after="dot"),
+                                     dict(quit_after="dot")])
+def test_quit_goes_with_the_dot_only_when_it_follows_whatever_the_reply(changes) -> None:
+    """Without pipelining, or when the plan closes without QUIT after the dot, QUIT is not
+    pipelined; --quit-after dot sends QUIT all the same, so it goes with the dot."""
+    wire = Wire(plan(**changes))
+    greeted(wire)
+    wire.sends()
+    wire.server(b"250 ok\r\n250 ok\r\n354 go\r\n" if changes.get("pipeline", True) else
+                b"250 ok\r\n")
+    if not changes.get("pipeline", True):
+        wire.sends()
+        wire.server(b"250 ok\r\n")
+        wire.sends()
+        wire.server(b"354 go\r\n")
+    pipelined = changes == dict(quit_after="dot")
+    assert wire.message().endswith(b".\r\nQUIT\r\n" if pipelined else b"\r\n.\r\n")
+    wire.server(b"250 2.0.0 Ok\r\n")
+    if changes == dict(pipeline=False):
+        assert wire.sends() == b"QUIT\r\n"
+    elif pipelined:
+        assert wire.action == Wait(Stage.QUIT, 30.0)
+    else:
+        assert wire.client.closed
 
 
 def test_no_pipeline_sends_one_command_at_a_time() -> None:

@@ -73,13 +73,14 @@ class Wire:
         return self.client.send(action)
 
     def message(self) -> bytes:
-        """Stream the plan's message; the DATA bytes, final dot included."""
+        """Stream the plan's message; the DATA bytes, final dot included (and QUIT after it,
+        where the client pipelines it: one write, as the runner writes them)."""
         action = self.action
         assert isinstance(action, SendMessage), action
         body = self.plan.message
         assert body is not None
         out = b"".join(self.client.message_chunk(chunk) for chunk in body.chunks())
-        return out + self.client.message_end()
+        return out + self.client.message_end() + self.client.take_pipelined()
 
     def events(self, kind: str | None = None) -> list[Event]:
         """Every transcript line said so far (of one kind)."""
