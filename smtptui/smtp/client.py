@@ -108,6 +108,7 @@ class SmtpClient:
         self._last_chunk_sent = False
         self._rcpts_sent = 0  # RCPT commands sent in this transaction (a group sends them all)
         self._pipelined = b""  # QUIT, to go in the final dot's write (take_pipelined)
+        self._part_in_flight = False  # a BDAT chunk or the dot handed out, its write not done
         self._quit_sent = False  # ... and it went: the dot's reply, then QUIT's, are due
 
     # -- what the runner asks ----------------------------------------------------------------
@@ -166,6 +167,7 @@ class SmtpClient:
         """Bytes from the server (b"" at the end of the stream)."""
         if self.errored:
             raise LocalProtocolError("the client is in its ERROR state")
+        self._part_in_flight = False
         if not data:
             self._eof()
             return
@@ -180,6 +182,7 @@ class SmtpClient:
     def timed_out(self) -> None:
         """Nothing (or not enough) came within the time-out of the current wait; while no
         command is outstanding: the server kept sending past the command time-out."""
+        self._part_in_flight = False
         action = self._next
         if isinstance(action, Wait):
             stage = action.stage
@@ -307,6 +310,7 @@ class SmtpClient:
         if point and point == self.plan.drop_after_send:
             self._drop(Stage.BDAT, "dropped the connection as soon as the last chunk was sent "
                        "(--drop-after-send dot)")
+        self._part_in_flight = True
         return command.encode("ascii") + b"\r\n" + data
 
     def message_end(self) -> bytes:
@@ -329,6 +333,7 @@ class SmtpClient:
         elif self._quit_with_dot():
             self._items.append(Event(0.0, EventKind.SEND, Stage.QUIT, "QUIT", self.tls_active))
             self._pipelined, self._quit_sent = commands.command_line("QUIT"), True
+        self._part_in_flight = True
         return tail
 
     def take_pipelined(self) -> bytes:
@@ -362,8 +367,12 @@ class SmtpClient:
                        f"shown; {octets} octets in all]")
 
     def message_failed(self, kind: Failure, text: str) -> None:
-        """The server stopped reading the message, or the connection broke, before the dot."""
-        self._expect(SendMessage, None, "message_failed()")
+        """The server stopped reading the message, or the connection broke, before the dot:
+        while the message is sent, or while the write of what the client last handed out (a
+        BDAT chunk, the final dot) did not finish."""
+        if not self._part_in_flight:
+            self._expect(SendMessage, None, "message_failed()")
+        self._part_in_flight = False
         exit_code = {Failure.DATA_BROKEN: EXIT_CLOSED, Failure.MESSAGE_CHANGED: EXIT_USAGE,
                      Failure.INPUT: EXIT_USAGE}.get(kind)
         self._fail(Stage.DOT, kind, text + "; a message cut off before its final dot is not "
@@ -449,6 +458,7 @@ class SmtpClient:
 
     def abandon(self, waited: float = 0.0) -> None:
         """The user gave up on the session while it waited (ctrl+c, x): it ends now."""
+        self._part_in_flight = False
         action = self._next
         stage = action.stage
         why = "session abandoned by the user"

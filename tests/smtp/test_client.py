@@ -223,6 +223,37 @@ def test_a_changed_message_file_is_never_finished() -> None:
     assert isinstance(wire.action, Close)
 
 
+def test_a_final_dot_whose_write_breaks_is_a_message_cut_off() -> None:
+    """The dot is handed out (the client waits for its reply), then its write fails: the
+    runner says so, and the session fails as a broken message, not as misuse. Seen on a
+    loaded machine with a server that resets the connection in the middle of DATA."""
+    wire = Wire()
+    greeted(wire)
+    for reply in (b"250 ok\r\n", b"250 ok\r\n", b"354 go\r\n"):
+        wire.sends()
+        wire.server(reply)
+    wire.client.message_chunk(MESSAGE)
+    assert wire.client.message_end() == b".\r\n"
+    assert isinstance(wire.action, Wait) and wire.action.stage is Stage.DOT
+    wire.client.message_failed(Failure.DATA_BROKEN, "the connection broke: reset")
+    verdict = wire.client.verdict
+    assert (verdict.stage, verdict.kind, verdict.exit_code) == ("dot", Failure.DATA_BROKEN, 6)
+    assert "not delivered" in verdict.error and isinstance(wire.action, Close)
+
+
+def test_a_message_failure_after_the_dot_s_reply_came_is_misuse() -> None:
+    wire = Wire()
+    greeted(wire)
+    for reply in (b"250 ok\r\n", b"250 ok\r\n", b"354 go\r\n"):
+        wire.sends()
+        wire.server(reply)
+    wire.client.message_chunk(MESSAGE)
+    wire.client.message_end()
+    wire.server(b"250 2.0.0 Ok: queued\r\n")
+    with pytest.raises(LocalProtocolError, match="message_failed"):
+        wire.client.message_failed(Failure.DATA_BROKEN, "too late")
+
+
 def test_a_nul_that_appeared_since_the_check_is_not_sent() -> None:
     wire = Wire()
     greeted(wire)
