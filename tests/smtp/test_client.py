@@ -63,9 +63,7 @@ def test_a_whole_session_byte_for_byte() -> None:
 def test_dot_stuffing_and_line_ends_on_the_wire() -> None:
     wire = Wire(plan(message=Body(b".leading\nbare lf\rbare cr\r\n.\r\nno end")))
     greeted(wire)
-    for reply in (b"250 ok\r\n", b"250 ok\r\n", b"354 go\r\n"):
-        wire.sends()
-        wire.server(reply)
+    wire.to_data()
     assert wire.message() == b"..leading\r\nbare lf\r\nbare cr\r\n..\r\nno end\r\n.\r\n"
 
 
@@ -111,9 +109,7 @@ def test_replies_nobody_asked_for_are_counted_and_cut_off() -> None:
 def test_a_reply_flood_during_the_message_ends_it_at_the_first_reply() -> None:
     wire = Wire(plan(message=Body(b"Subject: big\r\n\r\n" + b"x" * 70 + b"\r\n")))
     greeted(wire)
-    for reply in (b"250 ok\r\n", b"250 ok\r\n", b"354 go\r\n"):
-        wire.sends()
-        wire.server(reply)
+    wire.to_data()
     action = wire.action
     assert isinstance(action, SendMessage)
     wire.client.message_chunk(b"Subject: big\r\n")
@@ -171,9 +167,7 @@ def test_ehlo_refused_falls_back_to_helo() -> None:
 def test_quit_may_go_unanswered_after_a_delivery() -> None:
     wire = Wire()
     greeted(wire)
-    for reply in (b"250 ok\r\n", b"250 ok\r\n", b"354 go\r\n"):
-        wire.sends()
-        wire.server(reply)
+    wire.to_data()
     wire.message()
     wire.server(b"250 queued\r\n")
     wire.sends()
@@ -213,9 +207,7 @@ def test_not_smtp_is_a_protocol_error(line: bytes) -> None:
 def test_a_changed_message_file_is_never_finished() -> None:
     wire = Wire()
     greeted(wire)
-    for reply in (b"250 ok\r\n", b"250 ok\r\n", b"354 go\r\n"):
-        wire.sends()
-        wire.server(reply)
+    wire.to_data()
     wire.client.message_chunk(b"Subject: t\r\n\r\nHELLO\r\n")  # same size, other bytes
     assert wire.client.message_end() == b""
     verdict = wire.client.verdict
@@ -229,9 +221,7 @@ def test_a_final_dot_whose_write_breaks_is_a_message_cut_off() -> None:
     loaded machine with a server that resets the connection in the middle of DATA."""
     wire = Wire()
     greeted(wire)
-    for reply in (b"250 ok\r\n", b"250 ok\r\n", b"354 go\r\n"):
-        wire.sends()
-        wire.server(reply)
+    wire.to_data()
     wire.client.message_chunk(MESSAGE)
     assert wire.client.message_end() == b".\r\n"
     assert isinstance(wire.action, Wait) and wire.action.stage is Stage.DOT
@@ -244,9 +234,7 @@ def test_a_final_dot_whose_write_breaks_is_a_message_cut_off() -> None:
 def test_a_message_failure_after_the_dot_s_reply_came_is_misuse() -> None:
     wire = Wire()
     greeted(wire)
-    for reply in (b"250 ok\r\n", b"250 ok\r\n", b"354 go\r\n"):
-        wire.sends()
-        wire.server(reply)
+    wire.to_data()
     wire.client.message_chunk(MESSAGE)
     wire.client.message_end()
     wire.server(b"250 2.0.0 Ok: queued\r\n")
@@ -257,9 +245,7 @@ def test_a_message_failure_after_the_dot_s_reply_came_is_misuse() -> None:
 def test_a_nul_that_appeared_since_the_check_is_not_sent() -> None:
     wire = Wire()
     greeted(wire)
-    for reply in (b"250 ok\r\n", b"250 ok\r\n", b"354 go\r\n"):
-        wire.sends()
-        wire.server(reply)
+    wire.to_data()
     assert wire.client.message_chunk(b"Subject: t\x00\r\n") == b""
     assert wire.client.verdict.kind == Failure.MESSAGE_CHANGED
 

@@ -173,9 +173,7 @@ def test_drop_after_send_closes_before_the_reply() -> None:
 def test_drop_after_send_dot_leaves_before_the_verdict() -> None:
     wire = Wire(plan(drop_after_send="dot", pipeline=False))
     greeted(wire, EHLO_REPLY)
-    for reply in (b"250 ok\r\n", b"250 ok\r\n", b"354 go\r\n"):
-        wire.sends()
-        wire.server(reply)
+    wire.to_data()
     assert wire.message().endswith(b".\r\n")
     assert isinstance(wire.action, Close)
 
@@ -183,9 +181,7 @@ def test_drop_after_send_dot_leaves_before_the_verdict() -> None:
 def test_drop_after_dot_is_a_delivery_without_quit() -> None:
     wire = Wire(plan(drop_after="dot", pipeline=False))
     greeted(wire, EHLO_REPLY)
-    for reply in (b"250 ok\r\n", b"250 ok\r\n", b"354 go\r\n"):
-        wire.sends()
-        wire.server(reply)
+    wire.to_data()
     wire.message()
     wire.server(b"250 queued\r\n")
     assert isinstance(wire.action, Close)

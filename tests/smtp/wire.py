@@ -72,6 +72,13 @@ class Wire:
         assert isinstance(action, Send), action
         return self.client.send(action)
 
+    def to_data(self) -> None:
+        """After the EHLO reply: MAIL, RCPT (one recipient) and DATA sent one at a time, each
+        answered (250, 250, 354): the client is to send the message."""
+        for reply in (b"250 ok\r\n", b"250 ok\r\n", b"354 go\r\n"):
+            self.sends()
+            self.server(reply)
+
     def message(self) -> bytes:
         """Stream the plan's message; the DATA bytes, final dot included (and QUIT after it,
         where the client pipelines it: one write, as the runner writes them)."""
