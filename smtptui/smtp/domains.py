@@ -22,6 +22,39 @@ def ip_text(text: str) -> str | None:
     return str(address) if address is not None else None
 
 
+def idna_ascii(name: str) -> str:
+    """The name's ASCII form (IDNA 2003, as Python's codec, the resolver and TLS write it),
+    label by label; an empty label stays empty for the caller's check. Raises ValueError
+    saying which label cannot be written, in words that do not depend on the Python version
+    (the codec's own message changed between 3.11 and 3.13)."""
+    from encodings.idna import ToASCII
+
+    labels = []
+    for label in name.split("."):
+        try:
+            labels.append(ToASCII(label).decode("ascii") if label else "")
+        except UnicodeError:
+            raise ValueError(_idna_refusal(label)) from None
+    return ".".join(labels)
+
+
+def _idna_refusal(label: str) -> str:
+    """Why IDNA refused the label: too long once encoded, an ACE prefix, or what it holds."""
+    from encodings.idna import nameprep
+
+    shown = visible(label)
+    try:
+        encoded = len(b"xn--" + nameprep(label).encode("punycode"))
+    except UnicodeError:
+        encoded = 0
+    if encoded > 63:
+        return f"the label '{shown}' is {encoded} octets long once encoded (at most 63)"
+    if label[:4].lower() == "xn--":
+        return f"the label '{shown}' starts with xn-- (an encoded label) but is not ASCII"
+    return (f"IDNA (RFC 3490) refuses the label '{shown}': a character it does not allow, or "
+            f"right-to-left letters mixed with others")
+
+
 def normalize_domain(domain: str) -> str:
     """The domain in lower-case ASCII (IDNA) without the final dot; raises InputError."""
     text = domain.strip()
@@ -33,10 +66,11 @@ def normalize_domain(domain: str) -> str:
     if ip_text(text) is not None:
         raise InputError(f"{domain!r} is an address: write an address literal as [{text}]")
     text = text[:-1] if text.endswith(".") else text
-    try:
-        text = text.encode("idna").decode("ascii") if not text.isascii() else text
-    except UnicodeError as exc:
-        raise InputError(f"{domain!r} is not a valid domain name ({exc})") from None
+    if not text.isascii():
+        try:
+            text = idna_ascii(text)
+        except ValueError as exc:
+            raise InputError(f"{domain!r} is not a valid domain name ({exc})") from None
     text = text.lower()
     labels = text.split(".")
     if not text or len(text) > 253 or not all(_LABEL.match(label) for label in labels):
@@ -113,11 +147,9 @@ def check_server_name(host: str) -> str:
         raise InputError(f"{shown} is not a valid host name: it contains {kind_of(hidden)}")
     if not name.isascii():
         try:
-            name = name.encode("idna").decode("ascii")
-        except UnicodeError as exc:
-            reason = str(exc.__cause__ or exc).removeprefix("encoding with 'idna' codec failed ")
-            raise InputError(f"{shown} is not a valid host name (IDNA: "
-                             f"{visible(reason).strip('()')})") from None
+            name = idna_ascii(name)
+        except ValueError as exc:
+            raise InputError(f"{shown} is not a valid host name: {exc}") from None
     labels = name.split(".")
     if len(name) > 253:
         raise InputError(f"{shown} is {len(name)} octets long; a host name has at most 253")

@@ -100,7 +100,9 @@ def test_an_argument_that_is_not_utf8_is_refused(scripted, arg: str) -> None:
 
 #: Values that fail before any look-up, even on the code before this check (the IDNA codec
 #: raised inside getaddrinfo): safe to run as a user would, in a subprocess.
-BAD_SERVERS = [("bücher..example", "IDNA: label empty or too long"),
+BAD_SERVERS = [("bücher..example", "an empty label (two dots in a row, or a leading dot)"),
+               ("ü" * 60 + ".example", "is 66 octets long once encoded (at most 63)"),
+               ("xn--ü.example", "starts with xn-- (an encoded label) but is not ASCII"),
                ("a" * 64 + ".example", "a label of 64 octets (at most 63)"),
                ("\u202ebücher.example", "the invisible character U+202E"),
                ("\u202ebad.example", "the invisible character U+202E"),
