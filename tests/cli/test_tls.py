@@ -48,6 +48,20 @@ def test_verification_failures_exit_29(smtpd, certs, kind: str, words: str) -> N
     assert server.messages == []
 
 
+def test_a_certificate_without_key_identifiers_is_verified_as_mail_servers_verify(
+        smtpd, certs) -> None:
+    """A leaf without the Authority and Subject Key Identifiers (RFC 5280 asks for them;
+    some private CAs leave them out) passes verification as OpenSSL's default, Postfix and
+    Exim pass it, on every Python: 3.13's default context would refuse it ("Missing Authority
+    Key Identifier") while 3.11's takes it."""
+    server = smtpd(tls_context=certs.hostile_context("", key_ids=False))
+    run = smtptui("run", *target(server), *ENVELOPE, "--tls", "required",
+                  "--ca", str(certs.ca_file), "--json")
+    assert run.code == 0, run.out + run.err
+    assert run.result["tls"]["verified"] is True
+    assert len(server.messages) == 1
+
+
 def test_no_verify_goes_on_and_says_so(smtpd, certs) -> None:
     server = smtpd(tls_context=certs.self_signed_context())
     run = smtptui("run", *target(server), *ENVELOPE, "--no-verify")
