@@ -10,13 +10,14 @@ the app's process: it notes the monotonic time at which each command line arrive
 system-wide CLOCK_MONOTONIC, the same clock in both processes) and answers it at once.
 
 Each session is stepped through by hand: the first `s` (or ctrl+r) connects and the session
-waits with EHLO pending; then each `s` sends the next command: EHLO, MAIL FROM, RCPT TO, DATA
-(the message follows the server's 354 without a press) and QUIT. The time of a press is read
-just before the key is handed to the app (Pilot.press); its latency is the server's time for
-the first line that press put on the wire, minus that. After each press the benchmark waits
-until the app waits for the next step, so presses never queue up. Sessions are repeated
-until --presses presses were timed. Nothing is asserted; the script prints its numbers and a
-PASS/MISS line.
+waits with EHLO pending; then each `s` sends the next step: EHLO, then MAIL FROM, RCPT TO and
+DATA as one pipelined group (the server offers PIPELINING; the group is timed by its first
+line, MAIL), then the message and its final dot (not a command: not timed), then QUIT. The time
+of a press is read just before the key is handed to the app (Pilot.press); its latency is the
+server's time for the first line that press put on the wire, minus that. After each press the
+benchmark waits until the app waits for the next step, so presses never queue up. Sessions are
+repeated until --presses presses were timed. Nothing is asserted; the script prints its numbers
+and a PASS/MISS line.
 """
 
 from __future__ import annotations
