@@ -22,6 +22,11 @@ def ip_text(text: str) -> str | None:
     return str(address) if address is not None else None
 
 
+#: What separates labels in an internationalised name (RFC 3490 3.1: the full stop and its
+#: ideographic, fullwidth and halfwidth forms), as Python's codec splits them.
+_IDNA_DOTS = re.compile("[.\u3002\uff0e\uff61]")
+
+
 def idna_ascii(name: str) -> str:
     """The name's ASCII form (IDNA 2003, as Python's codec, the resolver and TLS write it),
     label by label; an empty label stays empty for the caller's check. Raises ValueError
@@ -30,7 +35,7 @@ def idna_ascii(name: str) -> str:
     from encodings.idna import ToASCII
 
     labels = []
-    for label in name.split("."):
+    for label in _IDNA_DOTS.split(name):
         try:
             labels.append(ToASCII(label).decode("ascii") if label else "")
         except UnicodeError:

@@ -17,6 +17,7 @@ import pytest
 
 from smtptui.cli.parser import make_parser
 from smtptui.cli.run import launch_from_args
+from smtptui.smtp.domains import check_server_name
 from smtptui.smtp.errors import InputError, LocalProtocolError, SmtpTuiError
 from tests.cli.helpers import Run, server_args
 from tests.fixtures.scripted import Peer, ScriptedServer, standard
@@ -140,6 +141,13 @@ def test_good_server_names_pass(server: str) -> None:
     plan = plan_for(type("Server", (), {"host": "127.0.0.1", "port": 25})())
     plan.host = server
     plan.validate()
+
+
+@pytest.mark.parametrize("name", ["müller.example", "müller\u3002example", "müller\uff0eexample",
+                                  "müller\uff61example", "MÜLLER.Example"])
+def test_an_international_name_is_written_as_the_idna_codec_writes_it(name: str) -> None:
+    """Label by label, with RFC 3490's four full stops, as the resolver and TLS will see it."""
+    assert check_server_name(name).lower() == name.encode("idna").decode("ascii").lower()
 
 
 # -- the password ------------------------------------------------------------------------------
