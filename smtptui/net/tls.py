@@ -25,10 +25,11 @@ def make_context(verify: bool = True, ca_file: str = "", *, cert: str = "", key:
 
     context = ssl.create_default_context()
     # Verified as OpenSSL verifies by default and as mail servers verify (Postfix, Exim): not
-    # with the RFC 5280 strictness Python 3.13 adds to its default context (a certificate
-    # without an Authority Key Identifier fails there), so that a certificate is judged
-    # alike on every Python and as a sending MTA would judge it (docs/tls-auth.md).
-    context.verify_flags &= ~ssl.VERIFY_X509_STRICT
+    # with the two flags Python 3.13 adds to its default context (RFC 5280 strictness, which
+    # fails a certificate without an Authority Key Identifier; and an intermediate CA in the
+    # trust store taken as a trust anchor), so that a certificate is judged alike on every
+    # Python and as a sending MTA would judge it (docs/tls-auth.md).
+    context.verify_flags &= ~(ssl.VERIFY_X509_STRICT | ssl.VERIFY_X509_PARTIAL_CHAIN)
     if ca_file:
         try:
             context.load_verify_locations(cafile=ca_file)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ssl
+from pathlib import Path
+
 import pytest
+import trustme
 
 from tests.cli.helpers import smtptui
 from tests.fixtures.scripted import Peer
@@ -60,6 +64,31 @@ def test_a_certificate_without_key_identifiers_is_verified_as_mail_servers_verif
     assert run.code == 0, run.out + run.err
     assert run.result["tls"]["verified"] is True
     assert len(server.messages) == 1
+
+
+def test_an_intermediate_ca_alone_is_not_a_trust_anchor(smtpd, tmp_path: Path) -> None:
+    """A leaf issued by an intermediate CA, with only the intermediate given as --ca: no
+    chain to a root, so not verified, as OpenSSL's default and mail servers judge it, on
+    every Python (3.13's default context would take the intermediate as an anchor). With
+    the root it verifies."""
+    root = trustme.CA()
+    intermediate = root.create_child_ca()
+    leaf = intermediate.issue_cert("127.0.0.1")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    leaf.configure_cert(context)  # the leaf and the intermediate, as a server sends them
+    server = smtpd(tls_context=context)
+    only_intermediate, root_file = tmp_path / "intermediate.pem", tmp_path / "root.pem"
+    intermediate.cert_pem.write_to_path(str(only_intermediate))
+    root.cert_pem.write_to_path(str(root_file))
+    run = smtptui("run", *target(server), *ENVELOPE, "--tls", "required",
+                  "--ca", str(only_intermediate), "--json")
+    assert run.code == 29, run.out
+    assert "unknown CA" in run.result["error"]
+    assert server.messages == []
+    run = smtptui("run", *target(server), *ENVELOPE, "--tls", "required",
+                  "--ca", str(root_file), "--json")
+    assert run.code == 0, run.out + run.err
+    assert run.result["tls"]["verified"] is True
 
 
 def test_no_verify_goes_on_and_says_so(smtpd, certs) -> None:
