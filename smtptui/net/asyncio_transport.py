@@ -157,8 +157,9 @@ class Connection:
         error = self._protocol.error
         return alert_words(error) if error is not None and is_tls_error(error) else ""
 
-    async def write(self, data: bytes, timeout: float) -> None:
-        """Send bytes; waits (bounded) while the peer is not reading. Then the event loop
+    async def write(self, data: bytes, timeout: float, *more: bytes) -> None:
+        """Send bytes, then ``more`` (each piece as it is, never joined); waits (bounded)
+        while the peer is not reading. Then the event loop
         polls the socket once, so that what the server sent meanwhile is read and
         `has_unread` sees it (a refusal or a flood in the middle of the message): since
         Python 3.12, wait_for() returns without a turn of the loop when drain() has nothing
@@ -166,6 +167,9 @@ class Connection:
         if self._protocol.closed or self._transport.is_closing():
             raise ConnectionClosed(self.closed_why or "connection closed")
         self._transport.write(data)
+        for piece in more:
+            if piece:
+                self._transport.write(piece)
         await asyncio.wait_for(self._protocol.drain(), timeout)
         await asyncio.sleep(0)  # the loop polls its sockets; this task resumes first,
         await asyncio.sleep(0)  # then the reads of that poll are delivered before it resumes

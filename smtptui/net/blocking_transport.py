@@ -206,13 +206,17 @@ class BlockingConnection:
             self.first_bytes = (self.first_bytes + data)[:64]
         return data
 
-    async def write(self, data: bytes, timeout: float) -> None:
-        """Send bytes; waits (bounded) while the peer is not reading."""
+    async def write(self, data: bytes, timeout: float, *more: bytes) -> None:
+        """Send bytes, then ``more`` (each piece as it is, never joined); waits (bounded)
+        while the peer is not reading."""
         if self._closed:
             raise ConnectionClosed(self.closed_why or "connection closed")
         self._sock.settimeout(timeout)
         try:
             self._sock.sendall(data)
+            for piece in more:
+                if piece:
+                    self._sock.sendall(piece)
         except TimeoutError:
             raise
         except OSError as exc:

@@ -473,22 +473,23 @@ class Runner:
         chunk, last, pipelined = self._lookahead, False, b""
         try:
             if chunk is None:
-                data, last = (client.message_chunk(b"", last=True) if bdat
-                              else client.message_end()), True
+                last = True
+                parts = (client.message_parts(b"", last=True) if bdat
+                         else _nonempty(client.message_end()))
                 pipelined = client.take_pipelined()  # QUIT, in the same write as the dot
             else:
                 self._lookahead = next(self._chunks, None)
                 last = bdat and self._lookahead is None
-                data = client.message_chunk(chunk, last=last)
+                parts = client.message_parts(chunk, last=last)
         except SmtpTuiError as exc:  # the file went away or cannot be read any more
             client.message_failed(Failure.MESSAGE_CHANGED, str(exc))
             return
-        if not data:
+        if not parts:
             return  # the session ended (the file changed), or the chunk encoded to nothing
         self._flush()
         if bdat:
             self._stage_started = time.monotonic()  # each chunk's reply is timed on its own
-        written = await self._write_part(data, self.plan.timeouts.block, action.total,
+        written = await self._write_part(parts, self.plan.timeouts.block, action.total,
                                          last=last, pipelined=pipelined)
         if last and written:
             self._chunks = None
@@ -497,15 +498,15 @@ class Runner:
             self._say(EventKind.INFO, action.stage, f"message sent: {self._message_sent} "
                       f"octets in {elapsed:.2f} s ({rate:.1f} MB/s)")
 
-    async def _write_part(self, data: bytes, timeout: float, total: int,
+    async def _write_part(self, parts: tuple[bytes, ...], timeout: float, total: int,
                           last: bool = False, pipelined: bytes = b"") -> int:
-        """Write one part of the message (and a command pipelined after its end); a reply
-        that came meanwhile goes to the client (a refusal in the middle of the message ends
-        it). Returns the message's octets written."""
+        """Write one part of the message, in its pieces (and a command pipelined after its
+        end); a reply that came meanwhile goes to the client (a refusal in the middle of the
+        message ends it). Returns the message's octets written."""
         assert self._conn is not None
-        client, sent = self.client, self._message_sent
+        client, sent, size = self.client, self._message_sent, sum(map(len, parts))
         try:
-            await self._conn.write(data + pipelined if pipelined else data, timeout)
+            await self._conn.write(parts[0], timeout, *parts[1:], pipelined)
         except TimeoutError:
             if not await self._explained():
                 client.message_failed(Failure.DATA_STALLED, f"the server stopped reading the "
@@ -516,15 +517,15 @@ class Runner:
             if not await self._explained():
                 client.message_failed(Failure.DATA_BROKEN, f"the connection broke while "
                                       f"sending the message (within octets {sent:,}-"
-                                      f"{sent + len(data):,} of {total:,}): {exc}")
+                                      f"{sent + size:,} of {total:,}): {exc}")
             return 0
-        self._message_sent += len(data)
+        self._message_sent += size
         self._emit(Progress(self._now(), self._message_sent, total,
                             time.monotonic() - self._message_started))
         if not last and self._conn.has_unread:  # bytes are there: the read returns at once
             with contextlib.suppress(TimeoutError, OSError, ConnectionClosed):
                 client.receive_data(await self._conn.read(timeout))
-        return len(data)
+        return size
 
     async def _explained(self) -> bool:
         """Did the server say why it stopped taking the message (552 too big, 554 policy)?
@@ -597,3 +598,8 @@ def _cancelled(exc: BaseException) -> bool:
     """True for asyncio's cancellation (only possible when asyncio is in use at all)."""
     asyncio = sys.modules.get("asyncio")
     return asyncio is not None and isinstance(exc, asyncio.CancelledError)
+
+
+def _nonempty(data: bytes) -> tuple[bytes, ...]:
+    """One piece to write, or none."""
+    return (data,) if data else ()

@@ -71,7 +71,10 @@ class Conn(Protocol):
 
     async def read(self, timeout: float) -> bytes: ...
 
-    async def write(self, data: bytes, timeout: float) -> None: ...
+    async def write(self, data: bytes, timeout: float, *more: bytes) -> None:
+        """Send ``data``, then each of ``more`` (not joined to it: a BDAT chunk after its
+        command line, QUIT after the final dot); waits at most ``timeout`` for each while the
+        peer is not reading."""
 
     def discard_buffered(self) -> int: ...
 

@@ -283,22 +283,31 @@ class SmtpClient:
         for DATA; for BDAT a whole "BDAT n" command with its octets (``last``: the message's
         last chunk, "BDAT n LAST"). b"" when the session ended instead (the file changed
         since it was checked)."""
+        return b"".join(self.message_parts(chunk, last))
+
+    def message_parts(self, chunk: bytes, last: bool = False) -> tuple[bytes, ...]:
+        """message_chunk()'s bytes as the pieces they are made of: the chunk's encoded
+        octets, after their "BDAT n" command line for BDAT; () when the session ended. A
+        transport writes them one after the other, so that no joined copy of a chunk is
+        made (BDAT then needs no more memory than DATA)."""
         action = self._expect(SendMessage, None, "message_chunk()")
         if b"\x00" in chunk and not self._binary:
             self._message_changed("it now holds a NUL byte")
-            return b""
+            return ()
         data, lines = self._stream.chunk(chunk)
         if not self._chunking:
             self._show_message_lines(lines)
-            return data
+            return (data,) if data else ()
         if last:
             changed = self._changed()
             if changed:
                 self._message_changed(changed)
-                return b""
+                return ()
             tail, more = self._stream.end()
-            data, lines = data + tail, lines + more
-        command = f"BDAT {len(data)}" + (" LAST" if last else "")
+            lines = lines + more
+        else:
+            tail = b""
+        command = f"BDAT {len(data) + len(tail)}" + (" LAST" if last else "")
         self._items.append(Event(0.0, EventKind.SEND, Stage.BDAT, command, self.tls_active))
         self._show_message_lines(lines)
         if last:
@@ -311,7 +320,7 @@ class SmtpClient:
             self._drop(Stage.BDAT, "dropped the connection as soon as the last chunk was sent "
                        "(--drop-after-send dot)")
         self._part_in_flight = True
-        return command.encode("ascii") + b"\r\n" + data
+        return tuple(part for part in (command.encode("ascii") + b"\r\n", data, tail) if part)
 
     def message_end(self) -> bytes:
         """The end of the message and the final dot; b"" when the message is not the one that

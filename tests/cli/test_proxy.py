@@ -147,7 +147,7 @@ class _Refusing:
     async def open(cls, host, port, timeout, dial=None):  # type: ignore[no-untyped-def]
         return cls()
 
-    async def write(self, data: bytes, timeout: float) -> None:
+    async def write(self, data: bytes, timeout: float, *more: bytes) -> None:
         from smtptui.net.transport import ConnectionClosed
 
         raise ConnectionClosed("Connection reset by peer")

@@ -304,6 +304,20 @@ def test_bdat_sends_the_message_unstuffed_in_sized_chunks() -> None:
     assert wire.client.verdict.outcome is Outcome.DELIVERED
 
 
+def test_a_bdat_command_line_and_its_octets_are_separate_pieces() -> None:
+    """message_parts() gives the command line apart from the octets (a transport writes them
+    one after the other: no joined copy of a chunk), and the last chunk's line end apart too;
+    joined, they are exactly message_chunk()'s bytes."""
+    message = b"Subject: p\r\n\r\nno final line end"
+    wire = chunked(message)
+    first = wire.client.message_parts(message[:20])
+    assert first == (b"BDAT 20\r\n", message[:20])
+    wire.server(b"250 2.0.0 chunk ok\r\n")
+    last = wire.client.message_parts(message[20:], last=True)
+    assert message[20:] == b"al line end"
+    assert last == (b"BDAT 13 LAST\r\n", b"al line end", b"\r\n")  # 11 octets and CRLF
+
+
 def test_nul_bytes_go_as_binarymime_where_offered() -> None:
     binary = b"Subject: bin\r\n\r\n\x00\x01\xff raw\r"
     ehlo = POSTFIX_EHLO.replace(b"250 CHUNKING", b"250-CHUNKING\r\n250 BINARYMIME")
