@@ -506,7 +506,8 @@ class Runner:
         assert self._conn is not None
         client, sent, size = self.client, self._message_sent, sum(map(len, parts))
         try:
-            await self._conn.write(parts[0], timeout, *parts[1:], pipelined)
+            first, *more = _coalesced((*parts, pipelined) if pipelined else parts)
+            await self._conn.write(first, timeout, *more)
         except TimeoutError:
             if not await self._explained():
                 client.message_failed(Failure.DATA_STALLED, f"the server stopped reading the "
@@ -603,3 +604,19 @@ def _cancelled(exc: BaseException) -> bool:
 def _nonempty(data: bytes) -> tuple[bytes, ...]:
     """One piece to write, or none."""
     return (data,) if data else ()
+
+
+#: Neighbouring pieces of a write joined while together no larger: a short message, its
+#: BDAT command line and QUIT go in one segment, and no large chunk is copied.
+_JOIN_UP_TO = 64 * 1024
+
+
+def _coalesced(pieces: tuple[bytes, ...]) -> list[bytes]:
+    """The pieces, small neighbours joined (at most _JOIN_UP_TO octets each join)."""
+    out: list[bytes] = []
+    for piece in pieces:
+        if out and len(out[-1]) + len(piece) <= _JOIN_UP_TO:
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
