@@ -159,11 +159,11 @@ class Connection:
 
     async def write(self, data: bytes, timeout: float, *more: bytes) -> None:
         """Send bytes, then ``more`` (each piece as it is, never joined); waits (bounded)
-        while the peer is not reading. Then the event loop
-        polls the socket once, so that what the server sent meanwhile is read and
-        `has_unread` sees it (a refusal or a flood in the middle of the message): since
-        Python 3.12, wait_for() returns without a turn of the loop when drain() has nothing
-        to wait for, and a whole message could go out without a read."""
+        while the peer is not reading. Then the event loop polls the socket once, so that
+        what the server sent meanwhile is read and `has_unread` sees it (a refusal or a
+        flood in the middle of the message): since Python 3.12, wait_for() returns without
+        a turn of the loop when drain() has nothing to wait for, and a whole message could
+        go out without a read."""
         if self._protocol.closed or self._transport.is_closing():
             raise ConnectionClosed(self.closed_why or "connection closed")
         self._transport.write(data)

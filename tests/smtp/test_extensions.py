@@ -306,8 +306,8 @@ def test_bdat_sends_the_message_unstuffed_in_sized_chunks() -> None:
 
 def test_a_bdat_command_line_and_its_octets_are_separate_pieces() -> None:
     """message_parts() gives the command line apart from the octets (a transport writes them
-    one after the other: no joined copy of a chunk), and the last chunk's line end apart too;
-    joined, they are exactly message_chunk()'s bytes."""
+    one after the other: no joined copy of a chunk), and the last chunk's line end apart too
+    (message_chunk() joins them: the tests above check those bytes)."""
     message = b"Subject: p\r\n\r\nno final line end"
     wire = chunked(message)
     first = wire.client.message_parts(message[:20])
