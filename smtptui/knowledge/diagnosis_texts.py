@@ -313,7 +313,7 @@ SESSION_TEXTS: dict[str, tuple[str, str, str]] = {
         "The certificate was issued by a CA this machine does not trust, or the server does "
         "not send the intermediate certificates of its chain.",
         "Ask the administrator to serve the full certificate chain; for a private CA, give its "
-        "certificate as a CA file.",
+        "root certificate as a CA file (an intermediate alone is not trusted).",
     ),
     "tls-name-mismatch": (
         "Certificate name mismatch",

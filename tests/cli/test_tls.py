@@ -84,6 +84,7 @@ def test_an_intermediate_ca_alone_is_not_a_trust_anchor(smtpd, tmp_path: Path) -
                   "--ca", str(only_intermediate), "--json")
     assert run.code == 29, run.out
     assert "unknown CA" in run.result["error"]
+    assert "root certificate as a CA file" in run.result["diagnosis"]["next_step"]
     assert server.messages == []
     run = smtptui("run", *target(server), *ENVELOPE, "--tls", "required",
                   "--ca", str(root_file), "--json")
