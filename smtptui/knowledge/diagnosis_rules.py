@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from smtptui.knowledge import reply_wordings as w
 from smtptui.knowledge.codes import find_enhanced
 from smtptui.smtp.record import record
 from smtptui.smtp.replies import Reply
@@ -107,247 +108,6 @@ def read(stage: str, reply: Reply) -> Reading:
                    joined.lower(), prose)
 
 
-def _words(*alternatives: str) -> re.Pattern[str]:
-    return re.compile("|".join(alternatives))
-
-
-# -- wordings ----------------------------------------------------------------------------------
-
-# The receiver's own block list look-up failed (Spamhaus answers a query from a public
-# resolver with an error code that a naive filter takes for a listing).
-_LOOKUP_BROKEN = _words(
-    r"\bopen resolver\b", r"\bpublic resolver\b", r"\bexcessive number of queries\b",
-    r"\b(dnsbl|rbl|block ?list) (query|look-?up|check) (failed|error)\b",
-    r"\bquery (was )?(refused|blocked) by\b")
-_LOOKUP_BROKEN_LINK = re.compile(r"/returnc/")
-# The sender's address or domain on a list (the receiver's, the recipient's own, or a DNS one
-# such as Spamhaus DBL for the sender's domain): not the IP address.
-_SENDER_BLOCKED = _words(
-    r"\b(sender|from|envelope sender)( email)?( address| domain)?( <>)? (is )?"
-    r"(black|block|deny|ban)(list)?(ed)?\b",
-    r"\b(black|block|deny|ban) ?listed (sender|from)\b", r"\bblocked the sender\b",
-    r"\brecipient'?s? (personal )?(block|black) ?list\b",
-    r"\bsender address (<> )?blocked using\b", r"\bsender (address|domain) .{0,30}listed\b",
-    r"\bmail ?from domain\b.{0,30}\blisted\b",
-    r"\bbadmailfrom\b", r"\benvelope blocked\b", r"\bblocked senders?\b",
-    r"\bsender (is )?on (the|a|our) (block|black|deny) ?list\b")
-# A link or domain in the message on a list (Spamhaus DBL, SURBL, URIBL): the content.
-_LISTED_CONTENT = _words(
-    r"\b(url|uri|link|web ?site|domain in (the )?(message|body))s?\b.{0,40}"
-    r"\b(listed|blocked|black ?listed|block ?listed)\b",
-    r"\b(surbl|uribl)\b", r"\bdbl\b.{0,40}\b(url|uri|link|body)\b")
-# Your IP (or its network) on a block list, as the reply's words say it.
-_BLOCKLIST = _words(
-    r"\b(dnsbl|rbl|rbls|dnsrbl)\b", r"\bblocked using\b", r"\bblock ?list", r"\bblack ?list",
-    r"\bdeny ?list", r"\bbanned sending ip\b",
-    r"(?<!not )(?<!n't )(?<!never )\blisted (at|in|on|by)\b(?! the (directory|address))",
-    r"\bspamhaus\b", r"\bspamcop\b", r"\bsorbs\b", r"\buceprotect\b", r"\bbarracudacentral\b",
-    r"\bbarracuda reputation\b", r"\bpsbl\b", r"\bbanned sender\b",
-    r"\bremoval from (this|the|our) list\b", r"\bmailspike\b", r"\bivmsip\b",
-    r"\b(client host|your ip|ip address|source ip|client|host|ip) (<> )?(is |has been )?"
-    r"(blocked|banned) (for|because|due)\b",
-    r"\bcloudmark\b.{0,40}\bblock", r"\bblock(ed)? for spam\b",
-    r"\b(dynamic|residential|dial-?up|consumer)( ip)? (ip|address|range|pool|network|space)\b")
-_LIST_LINK = re.compile(r"spamhaus\.org|spamcop\.net|sorbs\.net|uceprotect\.net|"
-                        r"barracudacentral\.org|mailspike\.|surbl\.org|abuseat\.org")
-# The sending IP's reputation at the receiver (not a public list, not the message).
-_REPUTATION = _words(
-    r"\breputation\b", r"\bcomplaints?\b", r"\bsenderbase\b", r"\btalos\b",
-    r"\bsender score\b", r"\b(suspected |known )?spam(mer| sender| source)s?\b")
-_REPUTATION_LINK = re.compile(r"ipcheck\.proofpoint\.com|proofpoint\.com/dnsbl|"
-                              r"postmaster\.yahoo(inc)?\.com|sendersupport\.olc|"
-                              r"csi\.cloudmark|sender\.office\.com")
-_FROM_IP_REFUSED = _words(
-    r"\b(all )?(messages|mails?|e-?mails?|traffic|connections) from <>\W.{0,40}?"
-    r"\b(deferred|refused|rejected|blocked|not accepted|permanently|temporarily)\b",
-    r"\btraffic not accepted from this ip\b", r"\bnot accepted from (this|your) ip\b",
-    r"\b(from|originating from) (your|this) ip( address)?\b.{0,80}\b(blocked|deferred|"
-    r"rejected|refused)\b",
-    r"\bip( address)? (<> )?(has been |is )?(temporarily )?(blocked|rejected|deferred)\b",
-    r"\b(spam|abuse)\b.{0,30}\bfrom (this |your |the )?ip( range| address| network)?\b")
-_BLOCKED_SEE = re.compile(r"^blocked\b|\bblocked - see\b")
-_IP_LINK = re.compile(r"[?&]ip=")
-_NO_RETRY = _words(r"retrying will not", r"will not succeed", r"\b(do not|don't) retry\b",
-                   r"permanently (deferred|blocked|rejected)")
-#: A Spamhaus zone named with no link to a listing: with a look-up through a public resolver,
-#: Spamhaus answers an error code that older filters take for a listing.
-_SPAMHAUS_ZONE = re.compile(r"\b(zen|sbl|xbl|pbl|sbl-xbl)\.spamhaus\.org\b")
-# Connection and session limits.
-_CONNECTIONS = _words(
-    r"\btoo many (\w+ ){0,2}(connections|sessions)\b",
-    r"\b(concurrent|simultaneous|parallel) (smtp )?(connection|session)s? (limit|exceeded)",
-    r"\b(connection|session) (count |concurrency )?limit (reached|exceeded|hit)\b",
-    r"\bmaximum (number of )?(concurrent |simultaneous )?(connections|sessions)\b",
-    r"\bconnection limit\b")
-_ERRORS = _words(r"\btoo many (\w+ ){0,2}errors\b", r"\berror limit\b",
-                 r"\btoo many (bad|invalid|failed|unknown|rejected|unrecogni[sz]ed) "
-                 r"(commands|recipients|rcpts?)\b")
-_LOGIN_RATE = _words(
-    r"\btoo many (\w+ )?(login|logon|authentication|auth) (attempts|failures|requests|tries)\b",
-    r"\b(login|logon|authentication) (rate|attempt) limit", r"\btoo many (logins|logons)\b")
-_BUSY = _words(r"\b(too |server |system |is )busy\b", r"\boverloaded\b",
-               r"\bload (is )?too high\b", r"\bnot accepting (network )?messages\b")
-_RATE = _words(
-    r"\brate.?limit", r"\bthrottl", r"\btoo many (messages|mails|emails)\b",
-    r"\bfrequency limit", r"\btoo many recent messages\b",
-    r"\bmax(imum)? (messages?|mails?|recipients?) per (connection|session)\b",
-    r"\btoo (many|much) (\w+ )?(mail|e-?mails?|messages|recipients|rcpts?) from\b",
-    r"\b(connection|message|sending) rate\b", r"\btoo fast\b", r"\btoo frequent",
-    r"\b(unexpected|unusual|excessive|high) (volume|rate)\b")
-_RECIPIENT_RATE = _words(
-    r"\breceiving (mail|messages|email) at a rate\b", r"\bmailbox rate limit",
-    r"\b(recipient|user|mailbox) (is )?receiving too (much|many)\b",
-    r"\breceiving (mail|messages|e-?mail) too (quickly|fast)\b",
-    r"\brecipient has exceeded (their |its |the )?(message )?(rate )?limit\b",
-    r"\bmessages they can receive per\b")
-_SEND_QUOTA = _words(
-    r"\b(daily|hourly)\b.{0,30}\b(limit|quota)\b", r"\bsending (limit|quota)s?\b",
-    r"\bmessage (limit|quota) (exceeded|reached)\b", r"\bmaximum sending rate\b",
-    r"\b(account|user) (has )?(exceeded|reached) (its |the |their )?(\w+ )?(limit|quota)\b",
-    r"\bsender has exceeded the limit\b",
-    r"\b(e-?mails?|messages?) per (hour|day|minute)\b", r"\bexceeded the max(imum)? (e-?mails?|"
-    r"messages?|number of (e-?mails?|messages))\b")
-_MAILBOX_TOO_MANY = _words(r"\btoo many messages in (the |this |your )?mailbox\b")
-_UNAUTHENTICATED = _words(r"\bunauthenticated\b", r"\bnot authenticated\b")
-_GREY = _words(r"\bgr[ae]y.?list")
-_LATER = _words(r"\b(try again|come back|retry|try) later\b", r"\b(retry|try again) in \d+",
-                r"temporarily (deferred|rejected)")
-#: The server gave up waiting for the client (Postfix's "Error: timeout exceeded").
-_SERVER_WAITED = _words(r"\btime-?out exceeded\b", r"\btimeout waiting for (client|input|"
-                        r"command|data)\b", r"\bidle (too long|timeout)\b",
-                        r"\btoo slow\b", r"\bconnection timed out waiting\b")
-_SERVER_FAULT = _words(r"\blocal (problem|error)\b",
-                       r"\binternal (server |system )?(error|problem)\b",
-                       r"\bresources? (temporarily )?unavailable\b",
-                       r"\b(organi[sz]ation|tenant) queue quota\b",
-                       r"\bbackend failure\b", r"\bconfiguration (error|problem)\b")
-_TEMP_ERROR = _words(r"\btemp(orary)? ?error\b", r"\btemperror\b", r"\btime.?out\b",
-                     r"\bdns\b.{0,20}\b(fail\w*|error)\b")
-_RELAY = _words(
-    r"\brelay\w*\b.{0,40}?\b(denied|not (permitted|allowed)|prohibited|refused|forbidden|"
-    r"disallowed)",
-    r"\b(not (permitted|allowed|authori[sz]ed)|unable|cannot|can't|do(es)? not|don't|won't) "
-    r"(to )?relay\b", r"\bno relaying\b", r"\ballowed rcpthosts\b",
-    r"(\bnot|n't) (allowed|permitted) to be relayed\b",
-    r"\bdelivery (is )?not allowed to this address\b")
-_STARTTLS = _words(
-    r"starttls", r"\btls (is )?required\b", r"\brequires? (tls|encryption|a secure)\b",
-    r"\bencryption (is )?required\b", r"\bsecure connection required\b", r"\b(tls|ssl) first\b")
-_AUTH_REQUIRED = _words(
-    r"\bauth(entication)? (is )?required\b", r"\bmust (first )?(authenticate|log ?in)\b",
-    r"\bnot authenticated\b", r"\bplease (authenticate|log ?in)\b", r"\blog ?in first\b",
-    r"\bnot logged in\b", r"\bauthentication needed\b", r"\bsmtp auth required\b",
-    r"\bunauthenticated (senders?|users?|relay|sending|clients?)\b")
-_BASIC_AUTH_OFF = _words(
-    r"\bbasic auth(entication)? (is )?(disabled|not (allowed|supported|enabled))\b",
-    r"\bsmtp ?client ?authentication (is )?disabled\b",
-    r"\b(smtp )?auth(entication)? (is )?disabled (for|on) (the )?(tenant|account|mailbox|"
-    r"organi[sz]ation|user)\b",
-    r"\blegacy authentication\b", r"\bpassword (login|authentication|auth) (is )?"
-    r"(disabled|not (allowed|supported))\b", r"\bsecurity defaults\b")
-_APP_PASSWORD = _words(r"\bapplication-specific password\b", r"\bapp password\b",
-                       r"\blog ?in via your web browser\b", r"\bweb ?login required\b")
-_AUTH_FAILED = _words(
-    r"\bauth\w* (failed|failure|unsuccessful)\b", r"\binvalid (credentials|login|password|user)",
-    r"\b(bad|wrong|incorrect) (password|credentials|authentication data)\b",
-    r"\b(username|user name) and password not accepted\b", r"\bcredentials (were )?rejected\b")
-_RDNS = _words(r"\breverse (dns|hostname|lookup|address)\b", r"\bptr\b", r"\brdns\b",
-               r"\bcannot find your (reverse )?hostname\b", r"\bno (reverse|ptr)\b")
-_HELO = _words(
-    r"\b(hel|ehl)o\b( command)?( name| hostname| host| argument)?\b.{0,90}?"
-    r"(rejected|invalid|not allowed|forged|denied|not (matching|match)|does(n't| not) match|"
-    r"mismatch|not valid|not resolv|not (a )?fqdn|must be)",
-    r"\b(invalid|bad|forged|bogus) (hel|ehl)o\b", r"\bfully.qualified (host|domain)")
-_QUOTA = _words(r"\bmailbox (is )?full\b", r"\bover ?quota\b",
-                r"\bquota (exceeded|full|violation)\b",
-                r"\bexceed\w* .{0,30}quota\b", r"\binsufficient (user )?quota\b",
-                r"\bmailbox (size )?limit\b", r"\bquotaexceeded\b", r"\bmailbox .{0,20}full\b")
-_LINE_LONG = _words(r"\bline (is |was )?too long\b", r"\b(line|lines) (longer|exceed\w*)\b",
-                    r"\bline length\b", r"\btoo long (line|lines)\b", r"\b998\b",
-                    r"\bline limit\b")
-_SIZE = _words(r"\btoo (big|large)\b", r"\bsize (limit|exceed)",
-               r"\bexceeds? .{0,30}(size|limit)\b",
-               r"\bmessage (is )?too long\b", r"\bmessage size\b", r"\bsize of the message\b")
-_STORAGE = _words(r"\bstorage\b", r"\bdisk space\b", r"\bdisk (is )?full\b")
-_SENDER = _words(
-    r"\bsender (address )?(is )?(rejected|refused|denied|not allowed|not permitted|invalid)",
-    r"\b(from|sender) address .{0,20}(rejected|not allowed|invalid)", r"\bdomain of sender\b",
-    r"\bsender domain\b", r"\bnot owned by user\b", r"\bsend ?as\b", r"\binvalid sender\b",
-    r"\banti-?spoofing\b", r"\bspoof", r"\binvalid dns (mx|a)\b",
-    r"\bmx or a(/aaaa)? resource record\b")
-# The receiver checked the sender address with the sender domain's own server (a callout).
-_SENDER_VERIFY = _words(
-    r"\bsender verif\w* failed\b", r"\bsender\b.{0,60}\bcallout\b",
-    r"\bcallout\b.{0,60}\bsender\b", r"\bprevious \(cached\) callout\b",
-    r"\bsender address verification\b", r"\bcould not verify (the )?sender\b",
-    r"\bsender address rejected: unverified address\b", r"\bunverified sender\b")
-_SENDER_UNVERIFIED = _words(
-    r"\b(email address|identit(y|ies)|sender( address)?|domain) (is |are )?not verified\b",
-    r"\bidentities failed the check\b",
-    r"\bnot (authori[sz]ed|allowed|permitted) to send (from|as|on behalf of) (that|this|the)"
-    r"( email)? address\b")
-_ADDRESS_WORDS = _words(r"\b(sender|address|from|domain|mailbox)\b")
-# The recipient: outright non-existence first, then the vaguer wordings.
-_NO_SUCH = _words(
-    r"\b(user|address|recipient|mailbox|addressee) unknown\b",
-    r"\bunknown (user|recipient|mailbox|address|account|local part)\b",
-    r"\bno such (user|mailbox|recipient|address|account|person)\b",
-    r"\b(does not|doesn't|did not) exist\b", r"\b(user|recipient|mailbox|address|account) "
-    r"(was )?not found\b", r"\brecip(ient)?notfound\b", r"\bnot a valid (mailbox|recipient)\b",
-    r"(does not|doesn't) have an? (\S+ )?account\b",
-    r"\b(is not|isn't) listed in the directory\b", r"\bno mailbox here\b",
-    r"\baddressee unknown\b", r"\bmailbox not found\b", r"\bno such (local )?user\b",
-    r"\b(user|mailbox|account) (does not|doesn't) exist\b", r"\bunknown or illegal\b")
-#: After the data (Yahoo refuses unknown users there), "does not exist" must be about a person.
-_RECIPIENT_WORDS = _words(r"\b(user|mailbox|account|recipient|addressee|person)\b")
-_VAGUE_RECIPIENT = _words(
-    r"\brecipient (address )?rejected\b", r"\binvalid (recipient|mailbox|address)\b",
-    r"\bmailbox (is )?unavailable\b", r"\bundeliverable address\b", r"\bunrouteable address\b",
-    r"\baddress rejected\b", r"\bnot (available|hosted) here\b", r"\bnot in my validrcptto\b",
-    r"\brecipient (is )?not (valid|allowed)\b", r"\bbad recipient\b", r"\bnot local\b",
-    r"\brecipient (is )?(temporarily )?unavailable\b", r"\bno longer (valid|active|exists)\b",
-    r"\binvalid recipient\b")
-_BAD_DOMAIN = _words(r"\bdomain (\S+ )?(not found|does not exist|doesn't exist|unknown)\b",
-                     r"\b(host|domain) unknown\b", r"\bunknown (domain|host)\b",
-                     r"\bno such domain\b")
-_DISABLED = _words(r"\b(mailbox|account|user) (is |has been |was )?(disabled|inactive|suspended|"
-                   r"locked|deactivated|blocked)\b", r"\bdisabled (mailbox|account)\b")
-_CONTENT = _words(r"\bspam\w*\b", r"\bunsolicited\b", r"\bvirus\b", r"\bmalware\b",
-                  r"\bphish", r"\binfected\b", r"\bcontent\b", r"\battachment", r"\bjunk\b",
-                  r"\bsuspicious\b", r"\bbulk\b")
-_FORMAT = _words(r"\bbare (cr|lf|linefeed|carriage return)s?\b", r"\bbarelinefeed",
-                 r"\b822\.?bis\b", r"\brfc ?5322\b", r"\brfc ?2822\b",
-                 r"\bmessage-id\b.{0,20}\b(missing|required)\b", r"\bmalformed (message|header)",
-                 r"\b(invalid|malformed|missing|duplicate|multiple|bad) (\w+ )?headers?\b",
-                 r"\b(missing|no|invalid|malformed|multiple)\b.{0,30}\b(from|date|message-id|"
-                 r"sender|to|subject):? header\b", r"\bheader (syntax|format)\b",
-                 r"\b(from|date|message-id|sender|subject):? header\b.{0,20}\b(missing|does not "
-                 r"exist|required|invalid|malformed)\b", r"\bnot rfc[- ]?\d*\s*compliant\b",
-                 r"\bheaders? (are |is )?not (rfc|valid|compliant)")
-_SYNC = _words(r"\bsynchroni[sz]ation\b", r"\bsent (input|commands?) (before|without waiting)",
-               r"\bpipelining (not allowed|violation)\b", r"\bbefore (the |my )?greeting\b",
-               r"\btalk(ed|ing)? too soon\b", r"\bearly talker\b")
-_LMTP_HINT = _words(r"\blhlo\b", r"\blmtp\b")
-_SMTP_HINT = _words(r"\b(use|send) (ehlo|helo)\b", r"\bnot an lmtp\b")
-_POLICY_SUBJECT = _words(r"\b(recipient|sender|client|host|your) (address |access )?"
-                         r"(rejected|denied|refused)\b", r"\byour access\b",
-                         r"\baccess (denied|rejected)\b")
-# RFC 5321 §3.4: "551 User not local; please try <forward-path>". Only a plain address is
-# taken (no braces, quotes or control characters), so it can go into a diagnosis safely.
-_FORWARD = re.compile(r"\b(?:please try|try|forward(?:ed|ing)? to)\s*<([A-Za-z0-9.!#$%&'*+/=?^_`"
-                      r"~-]{1,64}@[A-Za-z0-9.-]{1,253})>", re.IGNORECASE)
-_NUMBER = re.compile(r"(?<![\d.])(\d{5,12})(?![\d.])")
-_SPF = _words(r"\bspf\b", r"\bsender policy framework\b")
-_SPF_FAIL = _words(r"\bfail", r"\bnot (allowed|authori[sz]ed|permitted|designated)\b",
-                   r"\bprohibited\b", r"\bviolation\b", r"\breject", r"-all\b",
-                   r"\bdoes not pass\b",
-                   r"\bcheck\b", r"\bsoftfail\b", r"\bhard\b")
-#: "Dkim= Pass", "dmarc=pass": a check the reply says passed is not the one that failed.
-_PASSED = re.compile(r"\b(spf|dkim|dmarc)\s*[=:]\s*pass\b")
-_SENDER_AUTH = _words(r"\bauthentication (information|checks?|level|results)\b",
-                      r"\bnot authenticated\b", r"\bunauthenticated\b",
-                      r"\bfails? (to pass )?(sender )?authentication\b")
-
 #: Diagnoses whose words say the condition is permanent, and what a 4xx gets instead.
 TEMPORARY_FORM = {
     "unknown-recipient": "recipient-deferred",
@@ -364,13 +124,13 @@ PERMANENT_FORM = {"reputation-deferred": "reputation-blocked", "rate-limited": "
 
 def forward_address(reply: Reply) -> str | None:
     """The address a 551 (or X.1.6) reply says to try instead (RFC 5321 §3.4), if it names one."""
-    found = _FORWARD.search(" ".join(reply.lines))
+    found = w.FORWARD.search(" ".join(reply.lines))
     return found.group(1) if found else None
 
 
 def size_in_reply(reply: Reply) -> int | None:
     """A size limit the reply gives in octets ("exceeds ... maximum message size (10485760)")."""
-    for number in _NUMBER.findall(" ".join(reply.lines)):
+    for number in w.NUMBER.findall(" ".join(reply.lines)):
         value = int(number)
         if 10_000 <= value <= 10**11:
             return value
@@ -407,41 +167,41 @@ def _wrong_protocol(r: Reading, reply: Reply, context: Context) -> Match | None:
     """LMTP spoken to an SMTP server, or SMTP to an LMTP one (RFC 2033: LHLO, not EHLO)."""
     if r.stage not in ("banner", "ehlo", "helo"):
         return None
-    if context.protocol != "lmtp" and r.says(_LMTP_HINT):
+    if context.protocol != "lmtp" and r.says(w.LMTP_HINT):
         return Match("lmtp-server", DECIDED if r.stage != "banner" else LIKELY)
     if context.protocol == "lmtp" and r.stage == "ehlo" and (
-            r.says(_SMTP_HINT) or r.code in (500, 502)):
-        return Match("not-lmtp", DECIDED if r.says(_SMTP_HINT) else LIKELY)
+            r.says(w.SMTP_HINT) or r.code in (500, 502)):
+        return Match("not-lmtp", DECIDED if r.says(w.SMTP_HINT) else LIKELY)
     return None
 
 
 def _lists(r: Reading, reply: Reply, context: Context) -> Match | None:
     """A block list the reply names: broken at the receiver, the sender's address on it, a
     link of the message, or your IP (its reputation: the next rule)."""
-    if r.says(_LOOKUP_BROKEN) or r.links(_LOOKUP_BROKEN_LINK):
-        sure = r.says(_words(r"\bblocked using\b")) and (r.says(_words(
-            r"\bopen resolver\b", r"\bpublic resolver\b")) or r.links(_LOOKUP_BROKEN_LINK))
+    if r.says(w.LOOKUP_BROKEN) or r.links(w.LOOKUP_BROKEN_LINK):
+        sure = r.says(w.words(r"\bblocked using\b")) and (r.says(w.words(
+            r"\bopen resolver\b", r"\bpublic resolver\b")) or r.links(w.LOOKUP_BROKEN_LINK))
         return Match("blocklist-lookup-broken", DECIDED if sure else LIKELY)
-    if r.says(_SENDER_VERIFY) or (r.says(_words(r"\bverification failed for\b")) and (
-            r.stage == "mail" or r.says(_words(r"\bsender\b")))):
+    if r.says(w.SENDER_VERIFY) or (r.says(w.words(r"\bverification failed for\b")) and (
+            r.stage == "mail" or r.says(w.words(r"\bsender\b")))):
         return Match("sender-verify-failed")  # the callout's answer may name a list: not yours
-    if r.says(_SENDER_BLOCKED):
+    if r.says(w.SENDER_BLOCKED):
         domain = re.search(r"\bdomain\b", r.prose) is not None
         return Match("sender-blocked", DECIDED, "sender-domain" if domain else "")
-    if r.says(_LISTED_CONTENT):
+    if r.says(w.LISTED_CONTENT):
         if r.stage in ("data", "dot"):
             return Match("content-rejected")
         return None
-    if r.says(_words(r"\bdbl\b", r"\bdomain block ?list\b")):  # a list of domains, never an IP
+    if r.says(w.words(r"\bdbl\b", r"\bdomain block ?list\b")):  # a list of domains, never an IP
         if r.stage in ("data", "dot"):
             return Match("content-rejected", LIKELY)  # a domain in the message, most often
         return Match("sender-blocked", LIKELY, "sender-domain")
-    if r.says(_BLOCKLIST):
-        named = r.says(_words(r"\bblocked using\b", r"\blisted (at|in|on|by)\b",
+    if r.says(w.BLOCKLIST):
+        named = r.says(w.words(r"\bblocked using\b", r"\blisted (at|in|on|by)\b",
                               r"\b(dnsbl|rbl)\b", r"\bblock ?list(ed)?\b", r"\bblack ?list",
                               r"\bbanned sending ip\b", r"\bis (in|on) \S+ list\b",
                               r"\bblocked (for|because|due)\b"))
-        unsure = r.says(_SPAMHAUS_ZONE) and not _URL.search(r.text)
+        unsure = r.says(w.SPAMHAUS_ZONE) and not _URL.search(r.text)
         return Match("blocklisted", DECIDED if named and not unsure else LIKELY)
     return None
 
@@ -452,74 +212,74 @@ def _reputation(r: Reading, reply: Reply, context: Context) -> Match | None:
     if r.sd == "7.28":
         return None  # mail flood detected: a rate (next rules)
     about_content = r.stage in ("data", "dot") and r.says(
-        _words(r"\bthis message\b", r"\bthe message\b", r"\bcontent\b", r"\blinks?\b"))
-    fault = "sender-domain" if r.says(_words(
+        w.words(r"\bthis message\b", r"\bthe message\b", r"\bcontent\b", r"\blinks?\b"))
+    fault = "sender-domain" if r.says(w.words(
         r"\bdomain('s)? reputation\b", r"\breputation of (the |your )?(sending |sender('s)? )?"
         r"domain\b")) else ""
     code = "reputation-deferred" if r.transient else "reputation-blocked"
-    owned = r.says(_words(r"\b(ip|sender|sending|domain)('s)? reputation\b",
+    owned = r.says(w.words(r"\b(ip|sender|sending|domain)('s)? reputation\b",
                           r"\breputation of (the |your |this )?(sending |sender('s)? )?(ip|"
                           r"domain|server|mta|sender)\b", r"\bsending mta's poor reputation\b"))
-    if r.says(_REPUTATION) and (owned or not about_content):
-        sure = r.says(_words(r"\b(ip|sender|sending|domain)('s)? reputation\b",
+    if r.says(w.REPUTATION) and (owned or not about_content):
+        sure = r.says(w.words(r"\b(ip|sender|sending|domain)('s)? reputation\b",
                              r"\breputation of\b", r"\bpoor reputation\b",
                              r"\bdue to (ip )?reputation\b", r"\bbad reputation\b"))
         return Match(code, DECIDED if sure else LIKELY, fault)
-    if r.links(_LIST_LINK) and not about_content:
+    if r.links(w.LIST_LINK) and not about_content:
         return Match("blocklisted", LIKELY)  # a list's look-up page: your IP on that list
-    if r.says(_FROM_IP_REFUSED) or (r.says(_BLOCKED_SEE) and r.links(_IP_LINK)) or (
-            r.permanent and r.says(_NO_RETRY) and r.stage in ("banner", "ehlo", "mail")) or (
-            r.links(_REPUTATION_LINK) and r.says(_words(r"\bblocked\b", r"\bdeferred\b"))):
+    if r.says(w.FROM_IP_REFUSED) or (r.says(w.BLOCKED_SEE) and r.links(w.IP_LINK)) or (
+            r.permanent and r.says(w.NO_RETRY) and r.stage in ("banner", "ehlo", "mail")) or (
+            r.links(w.REPUTATION_LINK) and r.says(w.words(r"\bblocked\b", r"\bdeferred\b"))):
         return Match(code, LIKELY, fault)
     return None
 
 
 def _limits(r: Reading, reply: Reply, context: Context) -> Match | None:
     """Connection, error, login and volume limits, with the reply's own subject first."""
-    if r.code == 421 and r.says(_NO_RETRY):
+    if r.code == 421 and r.says(w.NO_RETRY):
         return Match("connection-rejected", LIKELY, "sender-ip")
-    if r.says(_ERRORS):
+    if r.says(w.ERRORS):
         return Match("too-many-errors")
-    if r.says(_LOGIN_RATE):
+    if r.says(w.LOGIN_RATE):
         return Match("login-rate-limited")
-    if r.says(_CONNECTIONS):
-        per_account = context.authenticated or r.says(_words(r"\b(mailbox|account|user)\b"))
+    if r.says(w.CONNECTIONS):
+        per_account = context.authenticated or r.says(w.words(r"\b(mailbox|account|user)\b"))
         return Match("too-many-connections", DECIDED, "sender-account" if per_account else "")
-    if r.says(_RECIPIENT_RATE):
+    if r.says(w.RECIPIENT_RATE):
         return Match("recipient-rate-limited")
-    if r.says(_SEND_QUOTA):
+    if r.says(w.SEND_QUOTA):
         return Match("sending-quota-exceeded")
-    if r.sd == "2.2" or r.says(_MAILBOX_TOO_MANY):
+    if r.sd == "2.2" or r.says(w.MAILBOX_TOO_MANY):
         return None  # the mailbox is full, whatever else the text says
-    if r.sd == "7.26" or r.says(_UNAUTHENTICATED):
+    if r.sd == "7.26" or r.says(w.UNAUTHENTICATED):
         return None  # "rate limited because it is unauthenticated": authentication decides
-    if r.sd == "7.28" or r.says(_RATE):
+    if r.sd == "7.28" or r.says(w.RATE):
         return Match("rate-limited" if r.transient else "volume-blocked")
-    if r.code == 421 and context.refused_before >= 3 and not r.says(_BUSY):
+    if r.code == 421 and context.refused_before >= 3 and not r.says(w.BUSY):
         # A 421 that gives no reason after a run of refusals: most likely the error limit.
         return Match("too-many-errors", LIKELY)
     return None
 
 
 def _greylisting(r: Reading, reply: Reply, context: Context) -> Match | None:
-    return Match("greylisted") if r.transient and r.says(_GREY) else None
+    return Match("greylisted") if r.transient and r.says(w.GREY) else None
 
 
 def _greeting_words(r: Reading, reply: Reply, context: Context) -> Match | None:
     """What any step's reply may say about the connection itself: out of step, the HELO name,
     reverse DNS, a busy or broken server."""
-    if r.says(_SYNC):
+    if r.says(w.SYNC):
         return Match("protocol-error", DECIDED, "client")
-    if r.says(_HELO):
+    if r.says(w.HELO):
         return Match("helo-rejected")
-    if r.says(_RDNS) and r.loose("7", "1"):
-        both = r.says(_words(r"\bauthentication\b", r"\bspf\b", r"\bdkim\b"))
+    if r.says(w.RDNS) and r.loose("7", "1"):
+        both = r.says(w.words(r"\bauthentication\b", r"\bspf\b", r"\bdkim\b"))
         return Match("reverse-dns-failed", LIKELY if both else DECIDED)
-    if r.says(_SERVER_WAITED):
+    if r.says(w.SERVER_WAITED):
         return Match("server-timed-out", LIKELY)
-    if r.code == 421 and r.says(_SERVER_FAULT) and r.says(_words(r"\bconfiguration\b")):
+    if r.code == 421 and r.says(w.SERVER_FAULT) and r.says(w.words(r"\bconfiguration\b")):
         return Match("service-unavailable", DECIDED, "receiver")
-    if r.stage == "banner" and r.says(_BUSY) and r.transient:
+    if r.stage == "banner" and r.says(w.BUSY) and r.transient:
         return Match("service-busy", LIKELY)
     return None
 
@@ -529,34 +289,34 @@ def _steps(r: Reading, reply: Reply, context: Context) -> Match | None:
     if r.code == 521:
         return Match("no-mail-host")  # RFC 7504: this host never accepts mail
     if r.stage == "starttls":
-        if r.code == 503 or r.says(_words(r"\balready (running |using |in |active)",
+        if r.code == 503 or r.says(w.words(r"\balready (running |using |in |active)",
                                           r"\btls (is )?already\b")):
             return Match("bad-sequence")
         return Match("starttls-refused", DECIDED if r.transient else LIKELY)
     if r.stage == "banner":
         if r.permanent:
             return Match("connection-rejected", LIKELY if r.says(
-                _words(r"\bpolicy\b", r"\byou\b", r"\bip\b", r"\bclient\b", r"\bhost\b",
+                w.words(r"\bpolicy\b", r"\byou\b", r"\bip\b", r"\bclient\b", r"\bhost\b",
                        r"\baccess\b", r"\breject")) else UNKNOWN,
-                "sender-ip" if r.links(_IP_LINK) else "")
+                "sender-ip" if r.links(w.IP_LINK) else "")
         if r.code == 421:
             return Match("service-unavailable", LIKELY)
         return Match("greeting-deferred", UNKNOWN)
-    if r.stage == "ehlo" and r.code in (500, 502) and not r.says(_HELO):
+    if r.stage == "ehlo" and r.code in (500, 502) and not r.says(w.HELO):
         return Match("ehlo-unsupported", LIKELY)
     if r.stage in ("ehlo", "helo") and r.permanent and r.code not in (500, 501, 502, 503, 504):
-        return Match("connection-rejected", LIKELY, "sender-ip" if r.links(_IP_LINK) else "")
+        return Match("connection-rejected", LIKELY, "sender-ip" if r.links(w.IP_LINK) else "")
     if r.stage in ("ehlo", "helo") and r.code == 501:
         return Match("helo-rejected", LIKELY)
     return None
 
 
 def _tls_and_auth(r: Reading, reply: Reply, context: Context) -> Match | None:
-    if r.says(_BASIC_AUTH_OFF):
+    if r.says(w.BASIC_AUTH_OFF):
         return Match("basic-auth-disabled")
     if r.sd == "7.30":
         return Match("requiretls")
-    if r.sd in ("7.10", "7.11") or r.code == 538 or (r.says(_STARTTLS) and r.loose("7", "5")):
+    if r.sd in ("7.10", "7.11") or r.code == 538 or (r.says(w.STARTTLS) and r.loose("7", "5")):
         return Match("tls-required")
     return _auth(r) if r.stage == "auth" else None
 
@@ -564,17 +324,17 @@ def _tls_and_auth(r: Reading, reply: Reply, context: Context) -> Match | None:
 def _auth(r: Reading) -> Match | None:
     """AUTH replies: 535, 534, 432 and X.7.8/9/12/13 answer AUTH only (RFC 4954 §6)."""
     code, sd = r.code, r.sd
-    if r.says(_BASIC_AUTH_OFF):
+    if r.says(w.BASIC_AUTH_OFF):
         return Match("basic-auth-disabled")
-    if r.says(_LOGIN_RATE):
+    if r.says(w.LOGIN_RATE):
         return Match("login-rate-limited")
-    if sd == "7.13" or r.says(_DISABLED):
+    if sd == "7.13" or r.says(w.DISABLED):
         return Match("account-disabled")
-    if code == 534 or sd in ("7.9", "7.14") or r.says(_APP_PASSWORD):
+    if code == 534 or sd in ("7.9", "7.14") or r.says(w.APP_PASSWORD):
         return Match("auth-too-weak", DECIDED if code == 534 and sd in (None, "7.9") and
-                     not r.says(_APP_PASSWORD) else LIKELY)
+                     not r.says(w.APP_PASSWORD) else LIKELY)
     if code == 535 or sd == "7.8":
-        sure = sd == "7.8" or r.says(_words(r"\bpassword\b", r"\bcredentials\b",
+        sure = sd == "7.8" or r.says(w.words(r"\bpassword\b", r"\bcredentials\b",
                                             r"\busername\b", r"\buser name\b",
                                             r"\bauthentication data\b"))
         return Match("auth-failed", DECIDED if sure else LIKELY)
@@ -586,30 +346,30 @@ def _auth(r: Reading) -> Match | None:
         return Match("auth-mech-unsupported")
     if code in (500, 502, 503):
         return Match("auth-not-offered", LIKELY)
-    if r.says(_AUTH_FAILED) or code == 550:
+    if r.says(w.AUTH_FAILED) or code == 550:
         return Match("auth-failed", LIKELY)
     return None
 
 
 def _sender(r: Reading, reply: Reply, context: Context) -> Match | None:
     """The sender domain's authentication (SPF, DKIM, DMARC), its DNS, its identity."""
-    prose = _PASSED.sub(" ", r.prose)
-    spf = _SPF.search(prose) is not None
+    prose = w.PASSED.sub(" ", r.prose)
+    spf = w.SPF.search(prose) is not None
     dkim = re.search(r"\bdkim\b", prose) is not None
-    if r.says(_words(r"\bauthentication (level|requirements?)\b")) and r.loose("7"):
+    if r.says(w.words(r"\bauthentication (level|requirements?)\b")) and r.loose("7"):
         return Match("sender-authentication-failed")  # Microsoft 5.7.515: SPF, DKIM and DMARC
     if re.search(r"\bdmarc\b", prose) and (r.loose("7", "1") or re.search(
             r"\bdmarc\b.{0,20}\b(fail|reject|policy|check)|\b(due to|per|by) dmarc\b", prose)):
         return Match("dmarc-failed")
-    if spf and not dkim and r.says(_SPF_FAIL) and not re.search(r"\bdmarc\b", prose):
-        if r.transient and (r.sd == "7.24" or r.says(_TEMP_ERROR)):
+    if spf and not dkim and r.says(w.SPF_FAIL) and not re.search(r"\bdmarc\b", prose):
+        if r.transient and (r.sd == "7.24" or r.says(w.TEMP_ERROR)):
             return Match("spf-temporary")
         return Match("spf-failed")  # Gmail writes SPF's own failure with X.7.26 too
     if r.sd == "7.26" or (r.loose("7") and ((spf and dkim) or (
-            r.says(_UNAUTHENTICATED) and (spf or dkim)))):
+            r.says(w.UNAUTHENTICATED) and (spf or dkim)))):
         return Match("sender-authentication-failed")  # more than one check (RFC 7372 §3.3)
-    if r.sd in ("7.23", "7.24") or (spf and r.says(_SPF_FAIL)):
-        if r.transient and (r.sd == "7.24" or r.says(_TEMP_ERROR)):
+    if r.sd in ("7.23", "7.24") or (spf and r.says(w.SPF_FAIL)):
+        if r.transient and (r.sd == "7.24" or r.says(w.TEMP_ERROR)):
             return Match("spf-temporary")
         return Match("spf-failed")
     if r.sd in ("7.20", "7.21", "7.22") or (dkim and r.loose("7")):
@@ -620,51 +380,51 @@ def _sender(r: Reading, reply: Reply, context: Context) -> Match | None:
         return Match("sender-null-mx")
     if r.sd == "7.29":
         return Match("arc-failed")
-    if r.stage in ("data", "dot") and r.says(_SENDER_AUTH) and r.loose("7"):
+    if r.stage in ("data", "dot") and r.says(w.SENDER_AUTH) and r.loose("7"):
         return Match("sender-authentication-failed")
-    if r.says(_SENDER_UNVERIFIED):
+    if r.says(w.SENDER_UNVERIFIED):
         return Match("sender-identity-unverified")
     return None
 
 
 def _access(r: Reading, reply: Reply, context: Context) -> Match | None:
     """Relaying and logging in: what the sending account may do here."""
-    explicit = r.says(_words(r"\brelay\w*\b", r"\brcpthosts\b"))
-    if r.says(_RELAY) and (r.loose("7", "0") or explicit):
+    explicit = r.says(w.words(r"\brelay\w*\b", r"\brcpthosts\b"))
+    if r.says(w.RELAY) and (r.loose("7", "0") or explicit):
         if context.direct:  # the recipient domain's own MX does not take mail for it
             return Match("relay-denied", LIKELY, "receiver")
         return Match("relay-denied", DECIDED if explicit else LIKELY)
-    if r.code == 530 or (r.says(_AUTH_REQUIRED) and r.loose("7", "5")
-                         and not (r.stage in ("data", "dot") and r.says(_CONTENT))):
+    if r.code == 530 or (r.says(w.AUTH_REQUIRED) and r.loose("7", "5")
+                         and not (r.stage in ("data", "dot") and r.says(w.CONTENT))):
         return Match("auth-required")
     return None
 
 
 def _storage(r: Reading, reply: Reply, context: Context) -> Match | None:
     """The recipient's mailbox, the message's size and lines, the receiver's disk."""
-    if r.says(_words(r"\b(organi[sz]ation|tenant|queue) quota\b")):
+    if r.says(w.words(r"\b(organi[sz]ation|tenant|queue) quota\b")):
         return None  # the receiver's own limit (server-error)
-    if r.sd == "2.2" or ((r.says(_QUOTA) or r.says(_MAILBOX_TOO_MANY)) and r.loose("2", "3")):
+    if r.sd == "2.2" or ((r.says(w.QUOTA) or r.says(w.MAILBOX_TOO_MANY)) and r.loose("2", "3")):
         return Match("mailbox-full")
-    if r.says(_QUOTA) and r.stage in ("rcpt", "dot", "data"):
+    if r.says(w.QUOTA) and r.stage in ("rcpt", "dot", "data"):
         return Match("mailbox-full", LIKELY)  # the words, with a code of another subject
-    if r.says(_LINE_LONG):
+    if r.says(w.LINE_LONG):
         return Match("line-too-long")
-    if r.says(_FORMAT):
+    if r.says(w.FORMAT):
         return Match("protocol-error", LIKELY, "format")
-    too_big = (r.sd in ("3.4", "2.3", "7.16") or (r.says(_SIZE) and r.loose("2", "3", "5"))
+    too_big = (r.sd in ("3.4", "2.3", "7.16") or (r.says(w.SIZE) and r.loose("2", "3", "5"))
                or (r.code == 552 and r.sd is None and r.stage in ("mail", "data", "dot")
-                   and not r.says(_NO_SUCH) and not r.says(_VAGUE_RECIPIENT)))
-    if too_big and r.says(_words(r"policy\b")) and not r.says(_SIZE):
+                   and not r.says(w.NO_SUCH) and not r.says(w.VAGUE_RECIPIENT)))
+    if too_big and r.says(w.words(r"policy\b")) and not r.says(w.SIZE):
         return Match("policy-rejected", UNKNOWN, "unknown")
     if too_big:
         if context.long_lines and _small(reply, context):
             return Match("line-too-long", LIKELY)  # "too big" for a small message: its lines
-        return Match("message-too-large", DECIDED if r.says(_SIZE) or r.sd in ("3.4",)
+        return Match("message-too-large", DECIDED if r.says(w.SIZE) or r.sd in ("3.4",)
                      else LIKELY)
-    if r.sd == "3.1" and r.says(_words(r"\berror\b")) and not r.says(_STORAGE):
+    if r.sd == "3.1" and r.says(w.words(r"\berror\b")) and not r.says(w.STORAGE):
         return Match("server-error")  # "4.3.1 Temporary System Error"
-    if r.sd == "3.1" or (r.code == 452 and r.says(_STORAGE) and r.loose("3", "4")):
+    if r.sd == "3.1" or (r.code == 452 and r.says(w.STORAGE) and r.loose("3", "4")):
         return Match("server-storage-full")
     if r.sd == "5.3" or "too many recipients" in r.prose:
         return Match("too-many-recipients")
@@ -683,15 +443,15 @@ def _small(reply: Reply, context: Context) -> bool:
 
 
 def _mailbox(r: Reading, reply: Reply, context: Context) -> Match | None:
-    if r.says(_DISABLED) and (r.stage == "mail" or r.says(_words(r"\byour (account|mailbox)\b"))):
+    if r.says(w.DISABLED) and (r.stage == "mail" or r.says(w.words(r"\byour (account|mailbox)\b"))):
         return Match("account-disabled")  # the sending account, not a recipient's mailbox
-    if r.sd == "2.1" and (r.says(_NO_SUCH) or r.says(_words(r"\binvalid address\b"))):
+    if r.sd == "2.1" and (r.says(w.NO_SUCH) or r.says(w.words(r"\binvalid address\b"))):
         return None  # the words say it does not exist (the address rules)
-    if r.says(_words(r"\brejected: (inactive|disabled|suspended)\b")):
+    if r.says(w.words(r"\brejected: (inactive|disabled|suspended)\b")):
         return Match("mailbox-disabled", LIKELY)
-    if (r.sd == "2.1" or (r.says(_DISABLED) and r.loose("2", "7"))
+    if (r.sd == "2.1" or (r.says(w.DISABLED) and r.loose("2", "7"))
             or (r.sd == "7.13" and r.stage == "rcpt")):
-        sure = r.says(_DISABLED) or r.says(_words(r"\bdisabled\b", r"\binactiv"))
+        sure = r.says(w.DISABLED) or r.says(w.words(r"\bdisabled\b", r"\binactiv"))
         return Match("mailbox-disabled", DECIDED if sure or r.sd != "2.1" else LIKELY)
     return None
 
@@ -699,20 +459,20 @@ def _mailbox(r: Reading, reply: Reply, context: Context) -> Match | None:
 def _content(r: Reading, reply: Reply, context: Context) -> Match | None:
     if r.stage not in ("data", "dot"):
         return None
-    if r.says(_words(r"^\[cs\]")) or r.says(_words(r"\bheaders?( value| field)?s? (is |are )?"
+    if r.says(w.words(r"^\[cs\]")) or r.says(w.words(r"\bheaders?( value| field)?s? (is |are )?"
                                                      r"not allowed\b")):
         return Match("content-rejected", LIKELY)  # MailChannels' content scan; a header
-    if r.says(_CONTENT):
-        sure = r.says(_words(r"\bspam\b", r"\bvirus\b", r"\bmalware\b", r"\bcontent filter",
+    if r.says(w.CONTENT):
+        sure = r.says(w.words(r"\bspam\b", r"\bvirus\b", r"\bmalware\b", r"\bcontent filter",
                              r"\bcontent\b", r"\binfected\b", r"\battachment"))
-        likely_ip = r.says(_words(r"\blikely\b", r"\bsuspicious\b", r"\bsuspected\b"))
+        likely_ip = r.says(w.words(r"\blikely\b", r"\bsuspicious\b", r"\bsuspected\b"))
         return Match("content-rejected", DECIDED if sure and not likely_ip else LIKELY)
     return None
 
 
 def _message_refused(r: Reading, reply: Reply, context: Context) -> Match | None:
     """The message refused after the data with no reason: the likely causes, not one."""
-    if r.stage in ("data", "dot") and r.permanent and r.says(_words(
+    if r.stage in ("data", "dot") and r.permanent and r.says(w.words(
             r"^(the )?message (is |was |has been )?(blocked|rejected|refused|not accepted|"
             r"not allowed)\b")) and len(r.prose.split()) <= 8:
         return Match("policy-rejected", UNKNOWN, "unknown")
@@ -722,8 +482,8 @@ def _message_refused(r: Reading, reply: Reply, context: Context) -> Match | None
 def _deferral(r: Reading, reply: Reply, context: Context) -> Match | None:
     """A 450 or 451 that does not say why: name the likely causes, do not pick one."""
     if r.code in (450, 451, 452) and r.stage in ("mail", "rcpt", "data", "dot") and (
-            (r.subject == "7" and r.code != 452) or (r.sd is None and r.says(_LATER))
-            or r.says(_words(r"\bpolicy\b"))) and not r.says(_SERVER_FAULT):
+            (r.subject == "7" and r.code != 452) or (r.sd is None and r.says(w.LATER))
+            or r.says(w.words(r"\bpolicy\b"))) and not r.says(w.SERVER_FAULT):
         return Match("policy-deferred", UNKNOWN, "unknown")
     return None
 
@@ -733,25 +493,25 @@ def _addresses(r: Reading, reply: Reply, context: Context) -> Match | None:
     code, sd = r.code, r.sd
     if (sd == "1.6" or code == 551) and forward_address(reply):
         return Match("recipient-redirected")
-    if r.says(_words(r"\bsyntax\b")) and r.stage in ("mail", "rcpt") and r.loose("1", "5"):
+    if r.says(w.words(r"\bsyntax\b")) and r.stage in ("mail", "rcpt") and r.loose("1", "5"):
         return Match("bad-address-syntax")
-    if r.says(_words(r"\bsender address rejected: access denied\b")):
+    if r.says(w.words(r"\bsender address rejected: access denied\b")):
         return Match("sender-blocked", LIKELY)  # a local access rule refuses this sender
-    if r.says(_SENDER) and r.loose("1", "7", "3", "5"):
-        domain = sd == "1.8" or r.says(_words(r"\bdomain\b", r"\bdns\b", r"\bmx\b"))
-        rights = r.says(_words(r"\bsend ?as\b", r"\bpermissions? to send\b",
+    if r.says(w.SENDER) and r.loose("1", "7", "3", "5"):
+        domain = sd == "1.8" or r.says(w.words(r"\bdomain\b", r"\bdns\b", r"\bmx\b"))
+        rights = r.says(w.words(r"\bsend ?as\b", r"\bpermissions? to send\b",
                                r"\bnot owned by user\b"))
         fault = "sender-domain" if domain else "sender-account" if rights else ""
         return Match("sender-rejected", DECIDED, fault)
-    if r.says(_words(r"\bnot an? valid (rfc ?-?5321 |rfc ?-?2?822 )?(e-?mail )?address\b",
+    if r.says(w.words(r"\bnot an? valid (rfc ?-?5321 |rfc ?-?2?822 )?(e-?mail )?address\b",
                      r"\binvalid address syntax\b", r"\baddress syntax\b")):
         return Match("bad-address-syntax")
-    if r.stage == "rcpt" and r.says(_BAD_DOMAIN) and not r.says(_words(r"\bsender\b")):
+    if r.stage == "rcpt" and r.says(w.BAD_DOMAIN) and not r.says(w.words(r"\bsender\b")):
         return Match("bad-recipient-domain")
-    if r.stage == "rcpt" or (r.stage in ("data", "dot") and r.says(_RECIPIENT_WORDS)):
-        if sd == "1.10" and "null mx" not in r.prose and r.says(_NO_SUCH):
+    if r.stage == "rcpt" or (r.stage in ("data", "dot") and r.says(w.RECIPIENT_WORDS)):
+        if sd == "1.10" and "null mx" not in r.prose and r.says(w.NO_SUCH):
             return Match("unknown-recipient")  # Microsoft 365: "5.1.10 ... Recipient not found"
-        if r.says(_NO_SUCH):
+        if r.says(w.NO_SUCH):
             return Match("unknown-recipient")  # the words decide, whatever the code's subject
     by_enhanced = {"1.10": "recipient-null-mx", "1.1": "unknown-recipient",
                    "1.2": "bad-recipient-domain", "1.6": "mailbox-moved",
@@ -759,77 +519,77 @@ def _addresses(r: Reading, reply: Reply, context: Context) -> Match | None:
                    "1.8": "sender-rejected"}.get(sd or "")
     if by_enhanced == "sender-rejected":
         return Match(by_enhanced, DECIDED, "sender-domain" if sd == "1.8" else "")
-    if by_enhanced == "unknown-recipient" and r.says(_words(r"\bplaceholder\b",
+    if by_enhanced == "unknown-recipient" and r.says(w.words(r"\bplaceholder\b",
                                                             r"\bdefault recipient\b")):
         return Match("bad-address-syntax", LIKELY, "client", "placeholder-address")
     if by_enhanced:
         if by_enhanced == "unknown-recipient":
-            sure = (r.says(_NO_SUCH) or r.says(_VAGUE_RECIPIENT) or r.stage == "rcpt") and not (
-                r.says(_words(r"\bpolicy\b")))
+            sure = (r.says(w.NO_SUCH) or r.says(w.VAGUE_RECIPIENT) or r.stage == "rcpt") and not (
+                r.says(w.words(r"\bpolicy\b")))
         elif by_enhanced == "mailbox-moved":
-            sure = r.says(_words(r"\bmoved\b"))
+            sure = r.says(w.words(r"\bmoved\b"))
         else:
             sure = True
         return Match(by_enhanced, DECIDED if sure else LIKELY)
-    if r.stage == "rcpt" and sd == "4.1" and r.permanent and r.says(_words(
+    if r.stage == "rcpt" and sd == "4.1" and r.permanent and r.says(w.words(
             r"\brecipient address(es)? rejected\b", r"\baccess denied\b")):
         return Match("unknown-recipient", LIKELY)  # Exchange Online: "5.4.1 ... Access denied"
     if code == 556:
         return Match("recipient-null-mx")
-    if r.says(_words(r"\bloop detected\b", r"\bmail loop\b", r"\bhop count exceeded\b",
+    if r.says(w.words(r"\bloop detected\b", r"\bmail loop\b", r"\bhop count exceeded\b",
                      r"\btoo many hops\b")):
         return Match("mail-loop")
-    if code == 551 and r.says(_words(r"\bnot local\b", r"\bforward", r"\bplease try\b")):
+    if code == 551 and r.says(w.words(r"\bnot local\b", r"\bforward", r"\bplease try\b")):
         return Match("user-not-local")
-    after_data = r.stage in ("data", "dot") and ("<>" in r.prose or r.says(_RECIPIENT_WORDS))
+    after_data = r.stage in ("data", "dot") and ("<>" in r.prose or r.says(w.RECIPIENT_WORDS))
     if (r.stage == "rcpt" or after_data) and r.loose("1", "2"):
-        if r.says(_VAGUE_RECIPIENT):
+        if r.says(w.VAGUE_RECIPIENT):
             return Match("unknown-recipient", LIKELY)  # a 4xx becomes recipient-deferred
-        if r.says(_BAD_DOMAIN):
+        if r.says(w.BAD_DOMAIN):
             return Match("bad-recipient-domain")
-    if r.stage == "rcpt" and r.says(_words(r"\bnot in my validrcptto\b")):
+    if r.stage == "rcpt" and r.says(w.words(r"\bnot in my validrcptto\b")):
         return Match("unknown-recipient", LIKELY)
-    if r.stage == "mail" and code in (550, 553, 554) and r.says(_ADDRESS_WORDS) and not r.says(
-            _words(r"\bpolicy\b", r"\breject due\b")):
-        domain = r.says(_words(r"\bdomains?\b"))
+    if r.stage == "mail" and code in (550, 553, 554) and r.says(w.ADDRESS_WORDS) and not r.says(
+            w.words(r"\bpolicy\b", r"\breject due\b")):
+        domain = r.says(w.words(r"\bdomains?\b"))
         return Match("sender-rejected", LIKELY, "sender-domain" if domain else "")
-    if r.stage == "rcpt" and r.says(_words(r"^i cannot deliver mail for <>$")):
+    if r.stage == "rcpt" and r.says(w.words(r"^i cannot deliver mail for <>$")):
         return Match("relay-denied", LIKELY)  # Haraka: not a domain it takes, not relaying
     if r.stage in ("mail", "rcpt") and code == 501 and (sd not in ("5.4",) or r.says(
-            _words(r"\baddress\b")) and not r.says(_words(r"\bparameter\b"))):
+            w.words(r"\baddress\b")) and not r.says(w.words(r"\bparameter\b"))):
         return Match("bad-address-syntax", DECIDED if sd in ("1.3", "1.7") else LIKELY)
     return None
 
 
 def _protocol(r: Reading, reply: Reply, context: Context) -> Match | None:
     code, sd, subject = r.code, r.sd, r.subject
-    if r.says(_SERVER_FAULT) or r.says(_words(
+    if r.says(w.SERVER_FAULT) or r.says(w.words(
             r"\binternal resource\b", r"\b(queue|file|disk) (\w+ )?(write )?error\b",
             r"\btemporary (local|system|server) (problem|error|failure)\b",
             r"\bsystem problem\b", r"\bresources? (temporarily )?unavailable\b",
             r"\bqq\w* failure\b", r"\bfailed to be replicated\b",
             r"\b(organi[sz]ation|tenant) queue quota\b")):
         return Match("server-error", DECIDED if r.transient else LIKELY)
-    if r.stage == "data" and r.says(_words(r"\bno (valid )?recipients?\b",
+    if r.stage == "data" and r.says(w.words(r"\bno (valid )?recipients?\b",
                                            r"\bvalid rcpt command must precede\b")):
         # the cause: the refused RCPT replies before it
         return Match("no-recipient-accepted", LIKELY, "", "no-recipient-said")
     if code == 503:
-        if r.stage == "data" and r.says(_RELAY):
+        if r.stage == "data" and r.says(w.RELAY):
             return Match("relay-denied", LIKELY)
         return Match("bad-sequence")
     if code in (455, 555) or (r.stage in ("mail", "rcpt") and (code == 504 or sd == "5.4")):
         return Match("parameter-unsupported")
     if code in (500, 502):
         return Match("command-unrecognised", LIKELY)
-    if code == 421 and r.says(_words(r"\b(refused|rejected|denied) (by|due to) (local )?policy\b",
+    if code == 421 and r.says(w.words(r"\b(refused|rejected|denied) (by|due to) (local )?policy\b",
                                      r"\bpolicy\b.{0,20}\b(refused|rejected|denied)\b")):
         return Match("connection-rejected", LIKELY)
     if code == 421:
-        return Match("service-unavailable", LIKELY if not r.says(_BUSY) else DECIDED)
-    if (sd in ("3.2", "4.5") or r.says(_BUSY)) and code < 500:
+        return Match("service-unavailable", LIKELY if not r.says(w.BUSY) else DECIDED)
+    if (sd in ("3.2", "4.5") or r.says(w.BUSY)) and code < 500:
         return Match("service-busy", LIKELY)
-    if subject == "7" and code >= 500 or (code >= 500 and r.says(_words(
+    if subject == "7" and code >= 500 or (code >= 500 and r.says(w.words(
             r"\bpolicy\b", r"\badministrative prohibition\b", r"\bprohibited\b"))):
         return _policy(r, reply)
     return None
@@ -837,15 +597,15 @@ def _protocol(r: Reading, reply: Reply, context: Context) -> Match | None:
 
 def _policy(r: Reading, reply: Reply) -> Match:
     """A refusal by local policy that does not say why: whose side only when the words name it."""
-    if r.says(_words(r"\bclient host\b", r"\byour (ip|host|server)\b")) or (
-            r.stage in ("banner", "ehlo", "mail") and r.links(_IP_LINK)):
+    if r.says(w.words(r"\bclient host\b", r"\byour (ip|host|server)\b")) or (
+            r.stage in ("banner", "ehlo", "mail") and r.links(w.IP_LINK)):
         return Match("policy-rejected", LIKELY, "sender-ip", "policy-your-host")
     based = {"ip": "sender-ip", "domain": "sender-domain", "header": "content",
              "content": "content"}
     for word, side in based.items():
-        if r.says(_words(rf"\b{word}[- ]based\b")):
+        if r.says(w.words(rf"\b{word}[- ]based\b")):
             return Match("policy-rejected", LIKELY, side)
-    if r.says(_POLICY_SUBJECT):
+    if r.says(w.POLICY_SUBJECT):
         return Match("policy-rejected", LIKELY, "unknown")
     return Match("policy-rejected", UNKNOWN, "unknown")
 
