@@ -6,13 +6,8 @@ import random
 import sys
 from typing import Any, TextIO
 
-from smtptui.net.routes import (
-    ADDRESS_KINDS,
-    Route,
-    RouteError,
-    make_resolver,
-    resolve_route,
-)
+from smtptui.net.resolver import RouteError, make_resolver
+from smtptui.net.routes import ADDRESS_KINDS, Route, resolve_route
 from smtptui.smtp.errors import InputError
 from smtptui.smtp.safety import visible, visible_json
 

@@ -80,7 +80,7 @@ def start(launch: Launch, emit: Emit, *, stepping: bool = False, prompt: Prompt 
 
     resolver = None
     if launch.dns:  # the reverse-DNS check asks only a resolver the user named
-        from smtptui.net.routes import make_resolver
+        from smtptui.net.resolver import make_resolver
 
         resolver = make_resolver(launch.dns, launch.dns_timeout)
     driver = None

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import ipaddress
 import random
-import re
-import socket
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from smtptui.smtp.domains import ip_text, normalize_domain, split_resolver
-from smtptui.smtp.errors import InputError, SmtpTuiError
+from smtptui.net.host_checks import address_note, server_name_problem, unusable_address
+from smtptui.net.resolver import RouteError, describe_resolver, hostport, lookup_failure
+from smtptui.smtp.domains import ip_text, normalize_domain
+from smtptui.smtp.errors import InputError
 from smtptui.smtp.record import asdict, field, record, replace
 
 if TYPE_CHECKING:
@@ -41,32 +41,11 @@ MAX_MX_HOSTS = 10
 MAX_ADDRESSES_PER_FAMILY = 5
 #: Resolving one route takes at most this many DNS time-outs (MX, then every address at once).
 ROUTE_TIMEOUTS = 2
-#: A host name label that can also be a TLS server name and a connect target: letters,
-#: digits, hyphens (and the underscore some real MX names carry). dnspython writes other
-#: octets as escapes (``\128``), which no IDNA codec accepts.
-_HOST_LABEL = re.compile(rb"[A-Za-z0-9_-]{1,63}")
-
 Progress = Callable[[str], None]
 #: The tags of a host's notes that are about one address, and how a route sums them up.
 ADDRESS_KINDS = {"loopback": "loopback addresses (this machine)",
                  "private": "private addresses (not public: reachable only inside their own "
                             "network)"}
-
-ROUTE_ERROR_KINDS = frozenset(
-    {"dns-nxdomain", "dns-nomx", "dns-nullmx", "dns-unreachable", "dns-temporary"})
-
-
-class RouteError(SmtpTuiError):
-    """No route to the domain; ``kind`` says why, ``str()`` is one line for the user."""
-
-    def __init__(self, kind: str, message: str, *, domain: str = "", resolver: str = "") -> None:
-        if kind not in ROUTE_ERROR_KINDS:
-            raise ValueError(f"unknown route error kind {kind!r}")
-        super().__init__(message)
-        self.kind = kind
-        self.domain = domain
-        self.resolver = resolver
-
 
 @record
 class MXHost:
@@ -154,83 +133,7 @@ class Route:
         return obj
 
 
-# -- the resolver --------------------------------------------------------------------
-
-
-def _hostport(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
-def parse_server(server: str) -> tuple[str, int]:
-    """The resolver ``server`` names -> (IP address, port); a host name is looked up once."""
-    host, port = split_resolver(server)
-    address = ip_text(host)
-    if address is None:
-        try:
-            address = str(socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0][4][0])
-        except (OSError, UnicodeError):
-            raise InputError(f"--dns {server!r}: cannot find the address of {host!r}") from None
-    return address, port
-
-
-def make_resolver(server: str | None, timeout: float) -> dns.resolver.Resolver:
-    """A dnspython resolver: the system's (``server`` None) or ``HOST[:PORT]`` (never "")."""
-    import dns.resolver
-
-    if not timeout > 0:
-        raise InputError("the DNS time-out must be more than 0 seconds")
-    if server is not None:
-        address, port = parse_server(server)
-        resolver = dns.resolver.Resolver(configure=False)
-        resolver.nameservers = [address]
-        resolver.port = port
-    else:
-        try:
-            resolver = dns.resolver.Resolver()
-        except dns.resolver.NoResolverConfiguration:
-            raise RouteError("dns-unreachable", "no system resolver is configured "
-                             "(/etc/resolv.conf): name one with --dns HOST[:PORT]") from None
-    resolver.lifetime = timeout
-    resolver.timeout = min(resolver.timeout, timeout)
-    return resolver
-
-
-def describe_resolver(resolver: dns.resolver.Resolver) -> str:
-    """The resolver's name servers as HOST:PORT, comma-separated."""
-    shown = []
-    for nameserver in resolver.nameservers:
-        if isinstance(nameserver, str):
-            port = resolver.nameserver_ports.get(nameserver, resolver.port)
-            shown.append(_hostport(nameserver, port))
-        else:
-            shown.append(str(nameserver))
-    return ", ".join(shown) or "(no name server)"
-
-
 # -- look-ups ------------------------------------------------------------------------
-
-
-def _failure(exc: Exception, resolver: dns.resolver.Resolver) -> tuple[str, str]:
-    """(kind, reason) for a look-up that failed other than with NXDOMAIN."""
-    import dns.exception
-    import dns.resolver
-
-    where = describe_resolver(resolver)
-    if isinstance(exc, dns.exception.Timeout):
-        lifetime = f"{resolver.lifetime:g} s"
-        return "dns-unreachable", f"no answer from the resolver {where} within {lifetime}"
-    if isinstance(exc, dns.resolver.NoNameservers):
-        errors = [entry[3] for entry in exc.kwargs.get("errors") or []]
-        rcodes = [error for error in errors if isinstance(error, str)]
-        if rcodes:
-            return "dns-temporary", f"the resolver {where} answered {rcodes[0]}"
-        oserrors = [error for error in errors if isinstance(error, OSError)]
-        if oserrors:
-            reason = oserrors[0].strerror or type(oserrors[0]).__name__
-            return "dns-unreachable", f"cannot reach the resolver {where} ({reason})"
-        if errors:
-            return "dns-temporary", f"the resolver {where} sent an unusable answer ({errors[0]})"
-    return "dns-temporary", f"the resolver {where}: {exc}"
 
 
 @record
@@ -245,56 +148,6 @@ class _Addresses:
     dropped: int = 0  # addresses past MAX_ADDRESSES_PER_FAMILY
 
 
-def unusable_address(address: str) -> str | None:
-    """Why ``address`` can never be an SMTP server's (None when it can): the unspecified
-    address (0.0.0.0/8, ::), which a connect takes for this machine, broadcast, multicast."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip.is_unspecified or (ip.version == 4 and ip in ipaddress.ip_network("0.0.0.0/8")):
-        return f"{address} is the unspecified address (a connect would reach this machine)"
-    if ip.version == 4 and int(ip) == 0xFFFFFFFF:
-        return f"{address} is the broadcast address"
-    if ip.is_multicast:
-        return f"{address} is a multicast address"
-    return None
-
-
-def address_note(address: str) -> str | None:
-    """A word on a loopback or private address: allowed (tests and labs use them), but
-    worth knowing when it comes from a public domain's DNS."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip.is_loopback:
-        return f"loopback: {address} is this machine; allowed"
-    if ip.is_private or ip.is_link_local:
-        return f"private: {address} is not a public address (reachable only inside its own " \
-               "network); allowed"
-    return None
-
-
-def server_name_problem(name: str) -> str | None:
-    """Why an MX host name cannot be a connect target and TLS server name (None when it
-    can): a label with octets other than letters, digits, hyphens (dnspython writes them as
-    ``\\128``), an empty or over-long label, a name over 253 octets."""
-    import dns.exception
-    import dns.name
-
-    try:
-        labels = [label for label in dns.name.from_text(name).labels if label]
-    except dns.exception.DNSException as exc:
-        return f"not a valid DNS name ({exc})"
-    if not labels:
-        return "the root is not a host name"
-    if sum(len(label) + 1 for label in labels) - 1 > 253:
-        return "the name is longer than 253 octets"
-    if any(not _HOST_LABEL.fullmatch(label) for label in labels):
-        return ("a label holds octets other than letters, digits and hyphens (written \\DDD), "
-                "so the name can be neither connected to nor a TLS server name")
-    return None
-
-
 def _query(resolver: dns.resolver.Resolver, qname: Any, rdtype: str, deadline: float
            ) -> tuple[str, Any]:
     """One address look-up within ``deadline`` (time.monotonic()): ("answer", answer),
@@ -304,14 +157,14 @@ def _query(resolver: dns.resolver.Resolver, qname: Any, rdtype: str, deadline: f
 
     lifetime = min(float(resolver.lifetime), deadline - time.monotonic())
     if lifetime <= 0:
-        return "failed", _failure(dns.exception.Timeout(), resolver)
+        return "failed", lookup_failure(dns.exception.Timeout(), resolver)
     try:
         answer = resolver.resolve(qname, rdtype, raise_on_no_answer=False, search=False,
                                   lifetime=lifetime)
     except dns.resolver.NXDOMAIN:
         return "nxdomain", None
     except dns.exception.DNSException as exc:
-        return "failed", _failure(exc, resolver)
+        return "failed", lookup_failure(exc, resolver)
     return "answer", answer
 
 
@@ -346,7 +199,7 @@ def _lookups(resolver: dns.resolver.Resolver, names: list[str], prefer_ipv6: boo
             pass
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-    late = ("failed", _failure(dns.exception.Timeout(), resolver))
+    late = ("failed", lookup_failure(dns.exception.Timeout(), resolver))
     return {name: _addresses(name, [(rdtype, done.get((name, rdtype), late))
                                     for rdtype in families]) for name in names}
 
@@ -502,13 +355,13 @@ def resolve_route(domain: str, resolver: dns.resolver.Resolver, *,
         raise RouteError("dns-nxdomain", f"{domain} does not exist (NXDOMAIN from {where})",
                          domain=domain, resolver=where) from None
     except dns.exception.DNSException as exc:
-        kind, reason = _failure(exc, resolver)
+        kind, reason = lookup_failure(exc, resolver)
         hint = ("check the resolver, or choose one with --dns" if kind == "dns-unreachable"
                 else "try again later")
         raise RouteError(kind, f"looking up the MX of {domain} failed: {reason}; not falling "
                          f"back to A records, {hint}", domain=domain,
                          resolver=describe_resolver(resolver)) from None
-    where = _hostport(str(answer.nameserver), int(answer.port or 53))
+    where = hostport(str(answer.nameserver), int(answer.port or 53))
     canonical = None
     if answer.canonical_name != qname:
         canonical = answer.canonical_name.to_text(omit_final_dot=True)

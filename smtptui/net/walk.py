@@ -107,7 +107,8 @@ class Walk:
                       attempts=[attempt], t=self._now())
 
     async def _domain(self, domain: str, recipients: list[str]) -> Result:
-        from smtptui.net.routes import make_resolver, resolve_route, route_bound
+        from smtptui.net.resolver import make_resolver
+        from smtptui.net.routes import resolve_route, route_bound
 
         loop = asyncio.get_running_loop()
 

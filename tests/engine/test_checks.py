@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from smtptui.net.checks import Check, local_checks
-from smtptui.net.routes import make_resolver
+from smtptui.net.resolver import make_resolver
 
 PUBLIC_V4 = "5.9.10.11"  # only ever a name in a question to the loopback DNS server
 PUBLIC_V6 = "2a01:4f8::10"

@@ -9,13 +9,8 @@ import sys
 
 import pytest
 
-from smtptui.net.routes import (
-    Route,
-    RouteError,
-    make_resolver,
-    parse_server,
-    resolve_route,
-)
+from smtptui.net.resolver import RouteError, make_resolver, parse_server
+from smtptui.net.routes import Route, resolve_route
 from smtptui.smtp.domains import group_by_domain
 from smtptui.smtp.errors import InputError
 from tests.fixtures.dnsserver import DNSServer

@@ -11,11 +11,11 @@ import time
 import pytest
 
 from smtptui.cli.mx import run_mx
+from smtptui.net.resolver import make_resolver
 from smtptui.net.routes import (
     MAX_ADDRESSES_PER_FAMILY,
     MAX_MX_HOSTS,
     ROUTE_TIMEOUTS,
-    make_resolver,
     resolve_route,
 )
 from tests.fixtures.scripted import Peer, ScriptedServer, standard
