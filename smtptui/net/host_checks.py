@@ -16,9 +16,7 @@ _HOST_LABEL = re.compile(rb"[A-Za-z0-9_-]{1,63}")
 def unusable_address(address: str) -> str | None:
     """Why ``address`` can never be an SMTP server's (None when it can): the unspecified
     address (0.0.0.0/8, ::), which a connect takes for this machine, broadcast, multicast."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    ip = _unmapped(address)
     if ip.is_unspecified or (ip.version == 4 and ip in ipaddress.ip_network("0.0.0.0/8")):
         return f"{address} is the unspecified address (a connect would reach this machine)"
     if ip.version == 4 and int(ip) == 0xFFFFFFFF:
@@ -31,9 +29,7 @@ def unusable_address(address: str) -> str | None:
 def address_note(address: str) -> str | None:
     """A word on a loopback or private address: allowed (tests and labs use them), but
     worth knowing when it comes from a public domain's DNS."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    ip = _unmapped(address)
     if ip.is_loopback:
         return f"loopback: {address} is this machine; allowed"
     if ip.is_private or ip.is_link_local:
@@ -61,3 +57,11 @@ def server_name_problem(name: str) -> str | None:
         return ("a label holds octets other than letters, digits and hyphens (written \\DDD), "
                 "so the name can be neither connected to nor a TLS server name")
     return None
+
+
+def _unmapped(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The address, an IPv4-mapped IPv6 one (::ffff:a.b.c.d) as the IPv4 address it is."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
